@@ -1,0 +1,1 @@
+"""Benchmarks: quality, speed, scale. Run ``python -m benchmarks --help``."""

@@ -1,0 +1,70 @@
+"""BM25 over jieba tokens, backed by ``bm25s`` and persisted without pickle."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from qa.lexical_tokens import tokenize
+
+logger = logging.getLogger(__name__)
+
+
+class BM25Index:
+    """Lexical index of chunk texts (search form, jieba tokens).
+
+    Example:
+        >>> index = BM25Index.build(["河北援藏资金", "山东援疆"])
+        >>> int(index.scores("河北资金").argmax())
+        0
+    """
+
+    def __init__(self, retriever: object, size: int) -> None:
+        self._retriever = retriever
+        self._size = size
+
+    @classmethod
+    def build(cls, texts: Sequence[str]) -> BM25Index:
+        """Index ``texts``; position ``i`` in the result is text ``i``."""
+        import bm25s
+
+        retriever = bm25s.BM25()
+        corpus_tokens = [tokenize(text) for text in texts]
+        if texts:
+            retriever.index(corpus_tokens, show_progress=False)
+        return cls(retriever, len(texts))
+
+    def __len__(self) -> int:
+        return self._size
+
+    def scores(self, query: str) -> np.ndarray:
+        """BM25 score of every indexed text for ``query`` (zeros when nothing matches)."""
+        if self._size == 0:
+            return np.zeros(0, dtype=np.float32)
+        vocab = self._retriever.vocab_dict  # type: ignore[attr-defined]
+        ids = [vocab[t] for t in tokenize(query) if t in vocab]
+        if not ids:
+            return np.zeros(self._size, dtype=np.float32)
+        return np.asarray(self._retriever.get_scores(ids), dtype=np.float32)  # type: ignore[attr-defined]
+
+    def save(self, folder: Path) -> None:
+        """Write the index into ``folder`` as JSON and ``.npy`` files (no pickle)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        if self._size:
+            self._retriever.save(str(folder), allow_pickle=False)  # type: ignore[attr-defined]
+
+    @classmethod
+    def load(cls, folder: Path, *, size: int) -> BM25Index:
+        """Read an index written by :meth:`save`; ``size`` is the number of texts."""
+        import bm25s
+
+        if size == 0:
+            return cls(bm25s.BM25(), 0)
+        retriever = bm25s.BM25.load(str(folder), allow_pickle=False, mmap=False)
+        loaded = int(retriever.scores["num_docs"])
+        if loaded != size:
+            raise ValueError(f"BM25 state holds {loaded} texts, the manifest says {size}")
+        return cls(retriever, size)

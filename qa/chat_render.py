@@ -1,0 +1,141 @@
+"""Markdown/HTML of chat replies: the quote, its citation, and the other passages.
+
+Everything that comes from a document (or a user) goes through :func:`escape_text`
+before it is placed in a reply, so the only live markup in a reply is the markup
+written here (``<mark>``, ``<details>``, ``<p>``, ``<br>``). The chat widget sanitizes
+HTML too, but a scraped page is untrusted input and this module does not rely on that.
+"""
+
+from __future__ import annotations
+
+import re
+
+from qa.citation import cite
+from qa.textnorm import to_simplified
+from qa.types import Answer, Hit
+
+NOT_FOUND = "The documents don't seem to answer this."
+REPHRASE = "I couldn't find any words to search for in that. Please rephrase your question."
+ERROR = "Sorry, something went wrong while answering. The error was logged; please try again."
+
+# Every ASCII punctuation character becomes a numeric entity. That covers what
+# ``html.escape`` covers (& < > " ') and also every character Markdown gives meaning
+# to ([ ] ( ) * _ ` # > | ~ ! $ ...), so ``[x](javascript:...)`` or ``**`` in a document
+# render as the characters themselves, never as links, emphasis or LaTeX. Colons and
+# dots are included so bare URLs are not auto-linked either.
+_PUNCT = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
+_ENTITIES = str.maketrans({c: f"&#{ord(c)};" for c in _PUNCT})
+_SPACE_RUN = re.compile(r"\s+")
+
+
+def escape_text(text: str, *, strip: bool = True) -> str:
+    """Make ``text`` inert in both HTML and Markdown: it displays as itself.
+
+    Runs of white space (line breaks included) fold into one space so the text can sit
+    inside one HTML block or block-quote line: a blank line would end the block and
+    re-enable Markdown.
+
+    Args:
+        text: Any text.
+        strip: Also drop white space at both ends.
+
+    Example:
+        >>> escape_text("<b>[x](javascript:alert(1))</b>")[:10]
+        '&#60;b&#62'
+    """
+    folded = _SPACE_RUN.sub(" ", text)
+    return (folded.strip() if strip else folded).translate(_ENTITIES)
+
+
+def is_traditional(text: str) -> bool:
+    """True when ``text`` has characters that OpenCC changes into Simplified ones."""
+    return to_simplified(text) != text
+
+
+def _clip(text: str, limit: int) -> str:
+    text = _SPACE_RUN.sub(" ", text).strip()
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def highlight_in_context(text: str, start: int, end: int, *, context: int = 150) -> str:
+    """Escaped ``text`` with ``text[start:end]`` wrapped in ``<mark>``.
+
+    At most ``context`` characters are kept on each side of the highlighted part
+    (cut with an ellipsis), so a long paragraph still reads as the quote's setting.
+    """
+    start = max(0, min(start, len(text)))
+    end = max(start, min(end, len(text)))
+    before, quoted, after = text[:start], text[start:end], text[end:]
+    if len(before) > context:
+        before = "…" + before[-context:].lstrip()
+    if len(after) > context:
+        after = after[:context].rstrip() + "…"
+    return (escape_text(before.lstrip(), strip=False) + f"<mark>{escape_text(quoted)}</mark>"
+            + escape_text(after.rstrip(), strip=False))
+
+
+def _scores(hit: Hit) -> str:
+    parts = [f"score {hit.score:.4f}"]
+    if hit.dense_score is not None:
+        parts.append(f"cosine {hit.dense_score:.3f}")
+    if hit.bm25_score is not None:
+        parts.append(f"BM25 {hit.bm25_score:.2f}")
+    return " · ".join(parts)
+
+
+def render_passages(hits: list[Hit], *, first_number: int, summary: str, show_scores: bool,
+                    open_: bool = False, snippet_chars: int = 160) -> str:
+    """A ``<details>`` block listing ``hits``, numbered from ``first_number``.
+
+    The block has no blank line inside, so Markdown leaves it alone.
+    """
+    if not hits:
+        return ""
+    items = []
+    for number, hit in enumerate(hits, start=first_number):
+        head = f"<b>[{number}]</b> {escape_text(cite(hit.chunk))}"
+        if show_scores:
+            head += f" <small>({_scores(hit)})</small>"
+        items.append(f"<p>{head}<br>{escape_text(_clip(hit.chunk.text, snippet_chars))}</p>")
+    opening = "<details open>" if open_ else "<details>"
+    return "\n".join([opening, f"<summary>{escape_text(summary)}</summary>", *items, "</details>"])
+
+
+def render_answer(answer: Answer, *, show_scores: bool = True, show_simplified: bool = False) -> str:
+    """The Markdown of the chat reply for ``answer``.
+
+    Found: the quote as a block quote (highlighted inside its paragraph), its numbered
+    citation, optionally its Simplified form, then the other passages, collapsed.
+    Not found: says so plainly and lists the closest passages as possibly related.
+
+    Args:
+        answer: What :meth:`qa.engine.QA.ask` returned.
+        show_scores: Show the quote's confidence and each passage's scores.
+        show_simplified: When the question is in Simplified and the quote in Traditional
+            script, also show the quote converted to Simplified.
+    """
+    blocks: list[str] = []
+    if answer.notice:
+        blocks.append(f"<i>Note: {escape_text(answer.notice)}</i>")
+    quote = answer.answer
+    if not answer.found or quote is None:
+        blocks.append(NOT_FOUND)
+        blocks.append(render_passages(answer.passages, first_number=1, show_scores=show_scores, open_=True,
+                                      summary=f"Possibly related passages ({len(answer.passages)})"))
+        return "\n\n".join(b for b in blocks if b)
+    blocks.append("> " + highlight_in_context(quote.chunk.text, quote.start, quote.end))
+    citation = f"— <b>[1]</b> {escape_text(cite(quote.chunk))}"
+    if show_scores:
+        citation += f" <small>(confidence {quote.score:.2f})</small>"
+    blocks.append(citation)
+    if show_simplified and not is_traditional(answer.question) and is_traditional(quote.text):
+        blocks.append("Simplified:\n\n> " + escape_text(to_simplified(quote.text)))
+    others = [h for h in answer.passages if h.chunk.id != quote.chunk.id]
+    blocks.append(render_passages(others, first_number=2, show_scores=show_scores,
+                                  summary=f"Other passages ({len(others)})"))
+    return "\n\n".join(b for b in blocks if b)
+
+
+def render_user_message(message: str) -> str:
+    """The user's question as shown in the chat: escaped like document text."""
+    return escape_text(message) if isinstance(message, str) else ""

@@ -1,0 +1,65 @@
+"""Citations and plain-data forms of answers, shared by the CLI, the UI and the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from qa.types import Answer, Chunk, Hit
+
+
+def cite(chunk: Chunk) -> str:
+    """Human citation: title (or file name), date, source, paragraph number.
+
+    Example:
+        >>> cite(Chunk("a#2", "a", 2, "...", "標題", 0, 3, date="2023-07-27T09:34:00", source="西藏日報"))
+        '標題 · 2023-07-27 · 西藏日報 · ¶3'
+    """
+    name = chunk.title or (chunk.path.replace("\\", "/").rsplit("/", 1)[-1] if chunk.path else chunk.doc_id)
+    parts = [name]
+    if chunk.date:
+        parts.append(chunk.date[:10])
+    if chunk.source:
+        parts.append(chunk.source)
+    parts.append(f"¶{chunk.paragraph}")
+    return " · ".join(parts)
+
+
+def hit_to_dict(hit: Hit) -> dict[str, Any]:
+    """JSON-ready form of a hit, as printed by ``--json``."""
+    return {
+        "rank": hit.rank,
+        "text": hit.chunk.text,
+        "doc_id": hit.chunk.doc_id,
+        "chunk_id": hit.chunk.id,
+        "title": hit.chunk.title,
+        "date": hit.chunk.date,
+        "paragraph": hit.chunk.paragraph,
+        "citation": cite(hit.chunk),
+        "score": round(hit.score, 6),
+        "dense_score": None if hit.dense_score is None else round(hit.dense_score, 6),
+        "bm25_score": None if hit.bm25_score is None else round(hit.bm25_score, 6),
+    }
+
+
+def answer_to_dict(answer: Answer) -> dict[str, Any]:
+    """JSON-ready form of an answer: ``question``, ``found``, ``answer`` (or null), ``passages``."""
+    quote = answer.answer
+    return {
+        "question": answer.question,
+        "found": answer.found,
+        "answer": None if quote is None else {
+            "text": quote.text,
+            "doc_id": quote.chunk.doc_id,
+            "chunk_id": quote.chunk.id,
+            "title": quote.chunk.title,
+            "date": quote.chunk.date,
+            "source": quote.chunk.source,
+            "paragraph": quote.chunk.paragraph,
+            "citation": cite(quote.chunk),
+            "start": quote.start,
+            "end": quote.end,
+            "score": round(quote.score, 6),
+        },
+        "passages": [hit_to_dict(h) for h in answer.passages],
+        "notice": answer.notice,
+    }

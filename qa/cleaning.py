@@ -1,0 +1,190 @@
+"""Turn scraped page text into a title, metadata and a clean body of paragraphs.
+
+The cleaner works line by line (one line = one paragraph) in three passes:
+
+1. *Normalise*: line breaks, odd spaces, zero-width characters, pinyin ruby left inline
+   (``本網(wǎng)`` -> ``本網``), mojibake (:func:`qa.decoding.repair_mojibake`).
+2. *Head*: metadata lines give the date and source; the first heading-like line before
+   the body is the title, and its repeats are dropped.
+3. *Body end*: the article ends at its footer (source/editor/copyright/disclaimer line)
+   or at a "related stories" header. After a footer only prose survives; after a
+   related-stories header nothing does. A trailing run of headline-like lines or
+   numbered items (a list of links) is dropped even without a footer.
+
+Every rule is about a kind of line (see :mod:`qa.noise`), never about one site.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from qa import noise
+from qa.metadata import read_meta_line
+from qa.mojibake import repair_mojibake
+from qa.noise import LineKind
+
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+_RUBY = re.compile(rf"(?<=[\u3400-\u9fff\uf900-\ufaff])[(（]([a-z{_TONED}üê]{{1,12}}[1-5]?)[)）]")
+# Ruby whose character was lost to a '?' by a wrong decoding: ``當?shù)刂v`` -> ``當?刂v``.
+_ORPHAN_RUBY = re.compile(rf"(?<=\?)[a-z{_TONED}ü]*[{_TONED}][a-z{_TONED}ü]*\)")
+_SYLLABLE = re.compile(
+    r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    r"(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|üan|ai|ei|ao|ou|an|en|in|un|ün|"
+    r"ia|ie|iu|ua|uo|ui|üe|ue|er|a|o|e|i|u|ü)[1-5]?"
+)
+_LINE_BREAKS = re.compile(r"\r\n?|[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_INVISIBLE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\u200b-\u200f\u2060\ufeff\ufffe]")
+_SPACES = re.compile(r"[^\S\n]+")
+_TITLE_MAX_CHARS = 80
+_SENTENCE_PUNCT = re.compile(r"[。！？!?；;]")
+_TRAILING_LIST_RUN = 5
+
+
+@dataclass(frozen=True)
+class CleanResult:
+    """Outcome of :func:`clean_text`.
+
+    Attributes:
+        title: Page title, or ``None`` when the text starts with its body.
+        date: ISO date from a metadata line, when stated.
+        source: Publisher from a ``來源`` line, when stated.
+        text: Cleaned body: paragraphs separated by one ``\\n``, without the title.
+        dropped: Number of non-empty lines removed (metadata, repeats and noise), not
+            counting the title line itself.
+
+    Example:
+        >>> clean_text("標題\\n\\n來源:新華社\\n\\n正文第一段。").source
+        '新華社'
+    """
+
+    title: str | None
+    date: str | None
+    source: str | None
+    text: str
+    dropped: int
+
+    @property
+    def paragraphs(self) -> int:
+        """Number of body paragraphs kept."""
+        return self.text.count("\n") + 1 if self.text else 0
+
+
+def _drop_ruby(match: re.Match[str]) -> str:
+    letters = match.group(1)
+    if any(c in _TONED for c in letters) or _SYLLABLE.fullmatch(letters):
+        return ""
+    return match.group(0)
+
+
+def normalize_text(raw: str) -> str:
+    """Unify line breaks and spaces, drop invisible characters and inline pinyin ruby."""
+    text = _LINE_BREAKS.sub("\n", raw)
+    text = _INVISIBLE.sub("", text)
+    text = _SPACES.sub(" ", text)
+    return _ORPHAN_RUBY.sub("", _RUBY.sub(_drop_ruby, text))
+
+
+def _key(line: str) -> str:
+    """Comparison form of a line: no spaces, so re-flowed repeats still match."""
+    return re.sub(r"\s+", "", line)
+
+
+def _is_title_candidate(line: str) -> bool:
+    return len(line) <= _TITLE_MAX_CHARS and not _SENTENCE_PUNCT.search(line)
+
+
+@dataclass
+class _State:
+    """Mutable bookkeeping of one :func:`clean_text` run (never leaves this module)."""
+
+    title: str | None
+    date: str | None = None
+    source: str | None = None
+    seen_body: bool = False
+    ended: bool = False
+
+
+def clean_text(raw: str, *, title: str | None = None, detect_title: bool = True) -> CleanResult:
+    """Clean scraped page text.
+
+    Args:
+        raw: Decoded page text (plain text, or text extracted from HTML).
+        title: Title known from elsewhere (HTML ``<h1>``, JSONL ``title``); lines
+            repeating it are dropped from the body.
+        detect_title: Look for a title line when ``title`` is not given (off for
+            records whose title field is simply absent).
+
+    Returns:
+        Title, date, source, body and the count of dropped lines.
+    """
+    lines = [repair_mojibake(line.strip()).strip() for line in normalize_text(raw).split("\n")]
+    lines = [line for line in lines if line]
+    state = _State(title=title.strip() if title and title.strip() else None)
+    title_index = _find_title(lines) if state.title is None and detect_title else None
+    if title_index is not None:
+        state.title = lines[title_index]
+    title_key = _key(state.title) if state.title else None
+    kept: list[str] = []
+    for index, line in enumerate(lines):
+        if index == title_index:
+            continue
+        if title_key and (_key(line) == title_key or _is_title_with_site(line, title_key)):
+            continue
+        meta = read_meta_line(line)
+        if meta is not None:
+            state.date = state.date or meta.date
+            state.source = state.source or meta.source
+            state.ended = state.ended or state.seen_body
+            continue
+        kind = noise.classify(line)
+        if kind is LineKind.RELATED or (state.seen_body and noise.has_title_with_site(line)):
+            break
+        if kind is LineKind.FOOTER:
+            state.ended = state.ended or state.seen_body
+            continue
+        if kind is LineKind.JUNK:
+            continue
+        # After the footer only prose (a line with sentence punctuation) can be article text.
+        if state.ended and (not _SENTENCE_PUNCT.search(line) or noise.is_numbered_item(line)):
+            continue
+        kept.append(line)
+        state.seen_body = True
+    kept = _drop_trailing_list(kept)
+    dropped = len(lines) - len(kept) - (1 if title_index is not None else 0)
+    return CleanResult(state.title, state.date, state.source, "\n".join(kept), dropped)
+
+
+def _is_title_with_site(line: str, title_key: str) -> bool:
+    return noise.has_title_with_site(line) and _key(line).startswith(title_key)
+
+
+def _find_title(lines: list[str]) -> int | None:
+    """Index of the title: the first heading-like text line before any body line.
+
+    It is only a title when some body remains after it; a page whose first text line is
+    a sentence (``本網拉薩8月9日訊...``) has no title.
+    """
+    for index, line in enumerate(lines):
+        if read_meta_line(line) is not None or noise.classify(line) is not LineKind.TEXT:
+            continue
+        if not _is_title_candidate(line):
+            return None
+        key = _key(line)
+        rest = [other for other in lines[index + 1 :] if _key(other) != key]
+        has_body = any(
+            noise.classify(other) is LineKind.TEXT and read_meta_line(other) is None for other in rest
+        )
+        return index if has_body else None
+    return None
+
+
+def _drop_trailing_list(kept: list[str]) -> list[str]:
+    """Drop a final run of headline-like lines or numbered items (appended link lists)."""
+    run = 0
+    for line in reversed(kept):
+        if noise.is_numbered_item(line) or noise.is_headline_like(line, max_chars=30):
+            run += 1
+        else:
+            break
+    return kept[: len(kept) - run] if run >= _TRAILING_LIST_RUN else kept

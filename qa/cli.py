@@ -1,0 +1,124 @@
+"""Command line: ``python -m qa inspect|build|search|ask``.
+
+Heavy libraries load inside the commands, so ``--help`` answers at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+
+from qa.errors import QAError
+from qa.settings import DEFAULT_MODEL, SEARCH_MODES
+
+logger = logging.getLogger("qa")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not allowed; use a whole number >= 1")
+    return value
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m qa", description="Question answering over a folder of Chinese documents."
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    inspect = sub.add_parser("inspect", help="show documents, metadata and chunks before indexing")
+    inspect.add_argument("corpus", nargs="?", default="corpus", help="corpus folder (default: corpus)")
+    inspect.add_argument("--chunks", action="store_true", help="print every chunk")
+
+    build = sub.add_parser("build", help="build or update the index of a corpus folder")
+    build.add_argument("--corpus", default="corpus", help="corpus folder (default: corpus)")
+    build.add_argument("--index", default="index", help="index folder (default: index)")
+    build.add_argument("--model", default=None,
+                       help=f"sentence-transformers model name or local folder (default: {DEFAULT_MODEL})")
+    build.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+
+    for name, helptext in (("search", "rank the passages that match a query"),
+                           ("ask", "answer a question with a quote from the documents")):
+        cmd = sub.add_parser(name, help=helptext)
+        cmd.add_argument("question", help="question or query text")
+        cmd.add_argument("--index", default="index", help="index folder (default: index)")
+        cmd.add_argument("--k", type=_positive_int, default=5, help="number of passages (default: 5)")
+        cmd.add_argument("--mode", choices=SEARCH_MODES, default=None, help="ranking (default: hybrid)")
+        cmd.add_argument("--json", action="store_true", help="print JSON")
+    return parser
+
+
+def _inspect(args: argparse.Namespace) -> int:
+    from qa.chunking import chunk_documents
+    from qa.inspection import format_inspection
+    from qa.loaders import load_documents
+
+    docs = load_documents(args.corpus)
+    print(format_inspection(docs, chunk_documents(docs), show_chunks=args.chunks))
+    return 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    from qa.engine import QA
+
+    _, report = QA.build_with_report(args.corpus, args.index, model=args.model, show_progress=True)
+    if report.up_to_date:
+        print(f"Index '{report.index_dir}' is up to date: {report.chunks} chunks of {report.documents} documents.")
+    else:
+        print(f"Indexed {report.chunks} chunks of {report.documents} documents into '{report.index_dir}' "
+              f"in {report.seconds:.1f}s ({report.embedded} embedded, {report.reused} reused).")
+    return 0
+
+
+def _query(args: argparse.Namespace) -> int:
+    from qa.citation import answer_to_dict, cite, hit_to_dict
+    from qa.engine import QA
+    from qa.settings import Settings
+
+    engine = QA.open(args.index, settings=Settings(mode=args.mode) if args.mode else None)
+    if args.command == "search":
+        hits = engine.search(args.question, k=args.k)
+        if args.json:
+            print(json.dumps({"query": args.question, "hits": [hit_to_dict(h) for h in hits]},
+                             ensure_ascii=False, indent=2))
+        for hit in [] if args.json else hits:
+            print(f"[{hit.rank}] {hit.score:.4f}  {cite(hit.chunk)}\n    {hit.chunk.text}\n")
+        return 0
+    answer = engine.ask(args.question, k=args.k)
+    if args.json:
+        print(json.dumps(answer_to_dict(answer), ensure_ascii=False, indent=2))
+        return 0
+    if answer.notice:
+        print(f"Note: {answer.notice}")
+    if answer.answer is not None:
+        print(f"「{answer.answer.text}」\n    — {cite(answer.answer.chunk)}  (confidence {answer.answer.score:.2f})\n")
+        print("Other passages:")
+    else:
+        print("The documents do not seem to answer this. Possibly related passages (low confidence):")
+    for hit in answer.passages:
+        print(f"[{hit.rank}] {cite(hit.chunk)}\n    {hit.chunk.text[:200]}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    handlers = {"inspect": _inspect, "build": _build, "search": _query, "ask": _query}
+    try:
+        return handlers[args.command](args)
+    except QAError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,237 @@
+"""The engine users hold: build or open an index, then ``search`` and ``ask``."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from embeddings.base import Encoder
+from embeddings.faiss_index import FaissIndex, set_threads
+from qa.bm25 import BM25Index
+from qa.errors import IndexCorruptError, ModelMismatchError
+from qa.fusion import reciprocal_rank_fusion
+from qa.indexer import BuildReport, build_index, build_index_from
+from qa.questions import prepare_question
+from qa.settings import SEARCH_MODES, Settings
+from qa.store import current_version, read_manifest, read_version, rebuild_hint
+from qa.types import Answer, Chunk, Document, Hit, Retrieval
+
+logger = logging.getLogger(__name__)
+
+# Settings that only steer ranking and answering: a caller may change them on open.
+QUERY_SETTINGS = ("mode", "rrf_k", "dense_weight", "bm25_weight", "candidates", "hnsw_ef_search",
+                  "faiss_threads", "answer_threshold", "answer_passages", "max_question_chars")
+
+
+def load_encoder(model: str) -> Encoder:
+    """The sentence-transformers encoder for ``model`` (a known name or a local folder)."""
+    from embeddings.sentence_encoder import SentenceTransformerEncoder
+
+    return SentenceTransformerEncoder.load(model)
+
+
+class QA:
+    """Question answering over an indexed folder of documents.
+
+    Example:
+        >>> engine = QA.build("corpus/", "index/")           # doctest: +SKIP
+        >>> engine.search("河北投入了多少援藏资金？", k=5)[0].chunk.doc_id  # doctest: +SKIP
+        '004_83f06d399bb386d8'
+        >>> engine.ask("河北投入了多少援藏资金？").answer.text  # doctest: +SKIP
+    """
+
+    def __init__(self, index_dir: Path, encoder: Encoder, settings: Settings) -> None:
+        self.index_dir = Path(index_dir)
+        self.encoder = encoder
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._load()
+
+    def _load(self) -> None:
+        data = read_version(self.index_dir)
+        model = data.manifest["model"]
+        if model.get("fingerprint") != self.encoder.fingerprint:
+            raise ModelMismatchError(
+                f"Index '{self.index_dir}' was built with model {model.get('id')!r} "
+                f"(copy {str(model.get('fingerprint'))[:16]}), not {self.encoder.model_id!r} "
+                f"(copy {self.encoder.fingerprint[:16]}); open it with --model {model.get('id')} or "
+                f"{rebuild_hint(self.index_dir)} --model {self.encoder.model_id}"
+            )
+        try:
+            vector_index = FaissIndex.load(data.folder / "vectors.faiss", ef_search=self.settings.hnsw_ef_search)
+            lexical = BM25Index.load(data.folder / "bm25", size=len(data.chunks))
+        except (RuntimeError, ValueError, OSError, KeyError) as exc:
+            raise IndexCorruptError(
+                f"Index '{self.index_dir}' cannot be read ({exc}); {rebuild_hint(self.index_dir)}"
+            ) from exc
+        if vector_index.ntotal != len(data.chunks):
+            raise IndexCorruptError(
+                f"Index '{self.index_dir}': FAISS holds {vector_index.ntotal} vectors for "
+                f"{len(data.chunks)} chunks; {rebuild_hint(self.index_dir)}"
+            )
+        set_threads(self.settings.faiss_threads)
+        with self._lock:
+            self._version = data.folder.name
+            self._manifest = data.manifest
+            self._chunks = [sc.chunk for sc in data.chunks]
+            self._documents = {d.id: d for d in data.documents}
+            self._vectors = data.vectors
+            self._vector_index = vector_index
+            self._lexical = lexical
+
+    # construction -----------------------------------------------------------------
+    @classmethod
+    def build(cls, corpus: str | Path, index: str | Path, *, model: str | None = None,
+              encoder: Encoder | None = None, settings: Settings | None = None,
+              show_progress: bool = False) -> QA:
+        """Build (or update) the index of ``corpus`` in ``index`` and return a ready engine."""
+        engine, _ = cls.build_with_report(corpus, index, model=model, encoder=encoder, settings=settings,
+                                          show_progress=show_progress)
+        return engine
+
+    @classmethod
+    def build_with_report(cls, corpus: str | Path, index: str | Path, *, model: str | None = None,
+                          encoder: Encoder | None = None, settings: Settings | None = None,
+                          show_progress: bool = False) -> tuple[QA, BuildReport]:
+        """Like :meth:`build`, also returning what the build did."""
+        settings = settings or Settings()
+        if model is not None:
+            settings = settings.with_(model=model)
+        encoder = encoder or load_encoder(settings.model)
+        report = build_index(corpus, index, encoder=encoder, settings=settings, show_progress=show_progress)
+        return cls(Path(index), encoder, settings), report
+
+    @classmethod
+    def build_from_documents(cls, documents: list[Document], index: str | Path, *, model: str | None = None,
+                             encoder: Encoder | None = None, settings: Settings | None = None,
+                             show_progress: bool = False) -> QA:
+        """Index documents made in code (for example an evaluation set) instead of a folder."""
+        settings = settings or Settings()
+        if model is not None:
+            settings = settings.with_(model=model)
+        encoder = encoder or load_encoder(settings.model)
+        files = {d.id: hashlib.sha256(d.text.encode("utf-8", "surrogatepass")).hexdigest() for d in documents}
+        build_index_from(lambda: documents, index, source="<documents>", files=lambda: files, encoder=encoder,
+                         settings=settings, show_progress=show_progress)
+        return cls(Path(index), encoder, settings)
+
+    @classmethod
+    def open(cls, index: str | Path, *, model: str | None = None, encoder: Encoder | None = None,
+             settings: Settings | None = None) -> QA:
+        """Open an existing index without the corpus.
+
+        The model is the one recorded in the index unless ``model`` or ``encoder`` is given;
+        a different one raises :class:`~qa.errors.ModelMismatchError`.
+        """
+        index = Path(index)
+        manifest = read_manifest(index)
+        stored = Settings.from_dict(manifest["settings"])
+        if settings is not None:
+            stored = stored.with_(**{k: getattr(settings, k) for k in QUERY_SETTINGS})
+        recorded = manifest["model"]["id"]
+        if model is not None and model != recorded and encoder is None:
+            raise ModelMismatchError(
+                f"Index '{index}' was built with model {recorded!r}, not {model!r}; "
+                f"{rebuild_hint(index)} --model {model}"
+            )
+        encoder = encoder or load_encoder(recorded)
+        return cls(index, encoder, stored)
+
+    def reload_if_changed(self) -> bool:
+        """Switch to a newer version of the index if a build has finished since; True if switched."""
+        try:
+            latest = current_version(self.index_dir).name
+        except Exception:  # a build may be swapping right now; keep serving what we have
+            return False
+        if latest == self._version:
+            return False
+        self._load()
+        logger.info("Switched to index version %s", latest)
+        return True
+
+    # data -------------------------------------------------------------------------------
+    @property
+    def chunks(self) -> list[Chunk]:
+        """Every indexed chunk, in index order."""
+        return list(self._chunks)
+
+    @property
+    def documents(self) -> list[Document]:
+        """Every indexed document."""
+        return list(self._documents.values())
+
+    @property
+    def manifest(self) -> dict:
+        """The manifest of the open index version."""
+        return dict(self._manifest)
+
+    def document(self, doc_id: str) -> Document:
+        """The document with ``doc_id``; raises KeyError naming it when unknown."""
+        try:
+            return self._documents[doc_id]
+        except KeyError:
+            raise KeyError(f"no document {doc_id!r} in index '{self.index_dir}'") from None
+
+    # querying ---------------------------------------------------------------------------
+    def retrieve(self, question: str, *, k: int = 5, mode: str | None = None) -> Retrieval:
+        """Rank chunks for ``question``; also returns its vector for answer scoring."""
+        if not isinstance(k, int) or k < 1:
+            raise ValueError(f"k={k!r} is not allowed; use a whole number >= 1")
+        mode = mode or self.settings.mode
+        if mode not in SEARCH_MODES:
+            raise ValueError(f"mode={mode!r} is not allowed; use one of {SEARCH_MODES}")
+        prepared = prepare_question(question, max_chars=self.settings.max_question_chars)
+        with self._lock:
+            chunks, vectors, vector_index, lexical = self._chunks, self._vectors, self._vector_index, self._lexical
+        n = len(chunks)
+        depth = min(max(k, self.settings.candidates), n)
+        qvec = None
+        dense_ids: list[int] = []
+        bm25_ids: list[int] = []
+        bm25_all = None
+        if mode in ("hybrid", "dense"):
+            qvec = self.encoder.encode_queries([prepared.text])[0]
+            found = vector_index.search(qvec[None, :], k=depth)
+            dense_ids = [int(i) for i in found.ids[0] if i >= 0]
+        if mode in ("hybrid", "bm25"):
+            bm25_all = lexical.scores(prepared.text)
+            top = np.argsort(-bm25_all, kind="stable")[:depth]
+            bm25_ids = [int(i) for i in top if bm25_all[i] > 0]
+        if mode == "dense":
+            ranked = [(i, None) for i in dense_ids]
+        elif mode == "bm25":
+            ranked = [(i, None) for i in bm25_ids]
+        else:
+            fused = reciprocal_rank_fusion([dense_ids, bm25_ids], k=self.settings.rrf_k,
+                                           weights=[self.settings.dense_weight, self.settings.bm25_weight])
+            ranked = [(f.id, f.score) for f in fused]
+        hits = []
+        for rank, (i, fused_score) in enumerate(ranked[:k], start=1):
+            dense = float(vectors[i] @ qvec) if qvec is not None else None
+            lex = float(bm25_all[i]) if bm25_all is not None else None
+            score = fused_score if fused_score is not None else (dense if mode == "dense" else lex)
+            hits.append(Hit(chunks[i], float(score or 0.0), rank, dense, lex))
+        return Retrieval(prepared.text, hits, qvec, prepared.notice)
+
+    def search(self, query: str, *, k: int = 5, mode: str | None = None) -> list[Hit]:
+        """The ``k`` chunks that best match ``query``, best first.
+
+        Raises:
+            QuestionError: If the query has no word to search for.
+        """
+        return self.retrieve(query, k=k, mode=mode).hits
+
+    def ask(self, question: str, *, k: int = 5) -> Answer:
+        """Answer ``question`` with a verbatim quote from the documents, or say they don't.
+
+        Raises:
+            QuestionError: If the question has no word to search for.
+        """
+        from qa.answering import answer_from
+
+        retrieval = self.retrieve(question, k=k)
+        return answer_from(retrieval, encoder=self.encoder, settings=self.settings)

@@ -1,0 +1,39 @@
+"""Errors a user can act on. Each message names the bad value and what is allowed."""
+
+from __future__ import annotations
+
+
+class QAError(Exception):
+    """Base class of every error this package raises on purpose."""
+
+
+class CorpusError(QAError, ValueError):
+    """The corpus folder is missing, empty, or holds no readable document."""
+
+
+class IndexError_(QAError):
+    """Base for problems with an index folder (named so it does not shadow ``IndexError``)."""
+
+
+class IndexNotFoundError(IndexError_, FileNotFoundError):
+    """No index exists at the given folder."""
+
+
+class IndexCorruptError(IndexError_, ValueError):
+    """An index file is missing, truncated, corrupted, or of an unknown format."""
+
+
+class ModelMismatchError(IndexError_, ValueError):
+    """The index was built with a different embedding model than the one requested."""
+
+
+class BuildLockedError(QAError, RuntimeError):
+    """Another build of the same index is running."""
+
+
+class QuestionError(QAError, ValueError):
+    """The question cannot be searched (empty, or only punctuation)."""
+
+
+class ModelLoadError(QAError, RuntimeError):
+    """The embedding model could not be found or loaded."""

@@ -1,0 +1,204 @@
+"""Build or update an index folder from a corpus folder.
+
+Only chunks whose embedded text changed are sent to the encoder again; everything
+else reuses the vectors of the previous version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from dataclasses import dataclass
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from embeddings.base import Encoder
+from embeddings.faiss_index import FaissIndex, choose_kind
+from qa.bm25 import BM25Index
+from qa.chunking import chunk_documents
+from qa.errors import QAError
+from qa.loaders import load_documents
+from qa.settings import Settings
+from qa.store import StoredChunk, build_lock, read_version, write_version
+from qa.types import Chunk, Document
+
+logger = logging.getLogger(__name__)
+
+# Settings that change what is chunked or embedded; a change to any forces re-chunking.
+CHUNK_SETTINGS = ("max_chunk_chars", "heading_max_chars")
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did.
+
+    Attributes:
+        index_dir: The index folder.
+        documents: Number of documents indexed.
+        chunks: Number of chunks indexed.
+        embedded: Chunks sent to the encoder in this build.
+        reused: Chunks whose vectors came from the previous version.
+        seconds: Wall time of the build.
+        up_to_date: True when nothing had changed and no new version was written.
+    """
+
+    index_dir: Path
+    documents: int
+    chunks: int
+    embedded: int
+    reused: int
+    seconds: float
+    up_to_date: bool
+
+
+def embed_text(chunk: Chunk) -> str:
+    """Text given to the encoder for a chunk: title and date, then the paragraph.
+
+    The title travels with every paragraph so one that never names its subject still
+    matches questions about it; only ``chunk.text`` is shown and quoted.
+    """
+    head = " ".join(part for part in (chunk.title, (chunk.date or "")[:10]) if part)
+    return f"{head}\n{chunk.text}" if head else chunk.text
+
+
+def lexical_text(chunk: Chunk) -> str:
+    """Text indexed by BM25 for a chunk: the title and the paragraph."""
+    return f"{chunk.title}\n{chunk.text}" if chunk.title else chunk.text
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def corpus_fingerprint(corpus_dir: Path) -> dict[str, str]:
+    """Content hash of every non-hidden file below the corpus folder, by relative path."""
+    files: dict[str, str] = {}
+    for path in sorted(corpus_dir.rglob("*")):
+        rel = path.relative_to(corpus_dir)
+        if path.is_file() and not any(part.startswith(".") for part in rel.parts):
+            files[rel.as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return files
+
+
+def _manifest_matches(manifest: dict[str, Any], *, files: dict[str, str], encoder: Encoder,
+                      settings: Settings) -> bool:
+    same_settings = all(manifest["settings"].get(k) == getattr(settings, k) for k in CHUNK_SETTINGS)
+    return (
+        manifest.get("corpus", {}).get("files") == files
+        and manifest["model"].get("fingerprint") == encoder.fingerprint
+        and same_settings
+        and manifest["settings"].get("index_kind") == settings.index_kind
+    )
+
+
+def build_index(
+    corpus_dir: str | Path,
+    index_dir: str | Path,
+    *,
+    encoder: Encoder,
+    settings: Settings,
+    show_progress: bool = False,
+    force: bool = False,
+) -> BuildReport:
+    """Build ``index_dir`` from ``corpus_dir``, or update it if it exists.
+
+    Raises:
+        CorpusError: The corpus folder is missing or holds no readable document.
+        BuildLockedError: Another build of the same index is running.
+    """
+    corpus_dir = Path(corpus_dir)
+    return build_index_from(lambda: load_documents(corpus_dir), index_dir, source=str(corpus_dir),
+                            files=lambda: corpus_fingerprint(corpus_dir), encoder=encoder,
+                            settings=settings, show_progress=show_progress, force=force)
+
+
+def build_index_from(
+    documents: Callable[[], list[Document]],
+    index_dir: str | Path,
+    *,
+    source: str,
+    files: Callable[[], dict[str, str]],
+    encoder: Encoder,
+    settings: Settings,
+    show_progress: bool = False,
+    force: bool = False,
+) -> BuildReport:
+    """Build ``index_dir`` from documents given by a loader (used for folders and eval sets).
+
+    ``files`` gives the content hashes that decide whether the index is up to date.
+    """
+    index_dir = Path(index_dir)
+    started = time.perf_counter()
+    with build_lock(index_dir):
+        previous = None
+        try:
+            previous = read_version(index_dir)
+        except QAError as exc:
+            if (index_dir / "CURRENT").exists():
+                logger.warning("Previous index at %s cannot be reused (%s); building from scratch", index_dir, exc)
+        hashes_now = files()
+        if (previous is not None and not force
+                and _manifest_matches(previous.manifest, files=hashes_now, encoder=encoder, settings=settings)):
+            n = len(previous.chunks)
+            return BuildReport(index_dir, len(previous.documents), n, 0, n,
+                               time.perf_counter() - started, True)
+        docs = documents()
+        chunks = chunk_documents(
+            docs, max_chars=settings.max_chunk_chars, heading_max_chars=settings.heading_max_chars
+        )
+        texts = [embed_text(c) for c in chunks]
+        hashes = [_hash(t) for t in texts]
+        reusable: dict[str, np.ndarray] = {}
+        if previous is not None and previous.manifest["model"].get("fingerprint") == encoder.fingerprint:
+            reusable = {sc.embed_hash: previous.vectors[i] for i, sc in enumerate(previous.chunks)}
+        todo = [i for i, h in enumerate(hashes) if h not in reusable]
+        vectors = np.zeros((len(chunks), encoder.dim), dtype=np.float32)
+        for i, h in enumerate(hashes):
+            if h in reusable:
+                vectors[i] = reusable[h]
+        if todo:
+            logger.info("Embedding %d of %d chunks with %s", len(todo), len(chunks), encoder.model_id)
+            vectors[todo] = encoder.encode_passages([texts[i] for i in todo], batch_size=settings.batch_size,
+                                                    show_progress_bar=show_progress)
+        kind = choose_kind(len(chunks), kind=settings.index_kind, hnsw_threshold=settings.hnsw_threshold)
+        vector_index = FaissIndex.create(dim=encoder.dim, kind=kind, hnsw_m=settings.hnsw_m,
+                                         ef_search=settings.hnsw_ef_search)
+        vector_index.add(vectors)
+        lexical = BM25Index.build([lexical_text(c) for c in chunks])
+
+        def write_extras(folder: Path) -> None:
+            vector_index.save(folder / "vectors.faiss")
+            lexical.save(folder / "bm25")
+
+        manifest = {
+            "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "model": {"id": encoder.model_id, "fingerprint": encoder.fingerprint},
+            "dim": encoder.dim,
+            "chunk_count": len(chunks),
+            "document_count": len(docs),
+            "index_kind": kind,
+            "corpus": {"dir": source, "files": hashes_now},
+            "settings": settings.to_dict(),
+        }
+        write_version(index_dir, manifest=manifest, documents=docs,
+                      chunks=[StoredChunk(c, h) for c, h in zip(chunks, hashes, strict=True)],
+                      vectors=vectors, write_extras=write_extras)
+        seconds = time.perf_counter() - started
+        logger.info("Indexed %d chunks of %d documents in %.1fs (%d embedded, %d reused)",
+                    len(chunks), len(docs), seconds, len(todo), len(chunks) - len(todo))
+        return BuildReport(index_dir, len(docs), len(chunks), len(todo), len(chunks) - len(todo),
+                           seconds, False)
+
+
+def is_stale(corpus_dir: str | Path, index_dir: str | Path, *, encoder: Encoder, settings: Settings) -> bool:
+    """True when the index is missing or was built from other files, model or settings."""
+    try:
+        manifest = read_version(Path(index_dir)).manifest
+    except QAError:
+        return True
+    return not _manifest_matches(manifest, files=corpus_fingerprint(Path(corpus_dir)), encoder=encoder,
+                                 settings=settings)

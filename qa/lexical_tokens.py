@@ -1,0 +1,70 @@
+"""Word tokens for BM25: jieba over the search form, punctuation and spaces dropped.
+
+Chunks and queries go through the same function, so ``發布`` in a document and
+``发布`` in a question become the same token.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import unicodedata
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from qa.textnorm import search_form
+
+if TYPE_CHECKING:
+    import jieba
+
+logger = logging.getLogger(__name__)
+_lock = threading.Lock()
+
+# Very common function words carry no evidence of relevance; dropping them keeps
+# a question's particles (的, 是, 什么...) from matching every paragraph.
+STOPWORDS = frozenset(
+    "的 了 是 在 和 与 及 或 等 也 都 而 对 为 把 被 从 以 于 之 其 这 那 这个 那个 这些 "
+    "什么 哪些 哪个 哪 谁 多少 几 怎么 怎样 如何 吗 呢 吧 啊 么 有 要 个 将 就 又 还 "
+    "the a an of to in on for and or is are was were be by with what which who how "
+    "does do did".split()
+)
+
+
+@lru_cache(maxsize=1)
+def _tokenizer() -> jieba.Tokenizer:
+    # An own Tokenizer instance: jieba's global one is shared with any other user of
+    # jieba in the process, and its dictionary load is not thread-safe.
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tok = jieba.Tokenizer()
+    tok.initialize()
+    return tok
+
+
+def _is_word(token: str) -> bool:
+    return any(unicodedata.category(ch)[0] in "LN" for ch in token)
+
+
+def tokenize(text: str, *, drop_stopwords: bool = True) -> list[str]:
+    """Tokens of ``text`` for BM25 (search form, jieba search mode, no punctuation).
+
+    Example:
+        >>> tokenize("河北省投入援藏資金")
+        ['河北', '河北省', '投入', '援藏', '资金']
+    """
+    form = search_form(text)
+    tok = _tokenizer()
+    with _lock:
+        # Search mode also emits the words inside compounds (河北省 -> 河北, 河北省),
+        # so a question's shorter word still matches.
+        words = tok.lcut_for_search(form, HMM=True)
+    tokens: list[str] = []
+    for word in words:
+        word = word.strip()
+        if not word or not _is_word(word):
+            continue
+        if drop_stopwords and word in STOPWORDS:
+            continue
+        tokens.append(word)
+    return tokens

@@ -1,0 +1,79 @@
+"""The one settings dataclass: every tunable of ingestion, retrieval and answering."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any
+
+from qa.errors import QAError
+
+SEARCH_MODES = ("hybrid", "dense", "bm25")
+INDEX_KINDS = ("auto", "flat", "hnsw")
+DEFAULT_MODEL = "intfloat/multilingual-e5-small"
+
+
+class SettingsError(QAError, ValueError):
+    """A setting has a value outside what is allowed."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Tunables, validated on construction and stored in each index manifest.
+
+    Example:
+        >>> Settings(mode="bm25").mode
+        'bm25'
+    """
+
+    # embedding
+    model: str = DEFAULT_MODEL
+    batch_size: int = 16
+    # chunking: a paragraph longer than this (in characters) is split at sentence ends;
+    # ~1 XLM-R token per CJK character keeps chunks inside a 512-token window.
+    max_chunk_chars: int = 400
+    heading_max_chars: int = 24
+    # retrieval
+    mode: str = "hybrid"
+    rrf_k: int = 60
+    dense_weight: float = 1.0
+    bm25_weight: float = 1.0
+    candidates: int = 50
+    index_kind: str = "auto"
+    hnsw_threshold: int = 200_000
+    hnsw_m: int = 32
+    hnsw_ef_search: int = 128
+    faiss_threads: int = 1
+    # answering
+    answer_threshold: float = 0.5
+    answer_passages: int = 3
+    max_question_chars: int = 2000
+
+    def __post_init__(self) -> None:
+        if self.mode not in SEARCH_MODES:
+            raise SettingsError(f"mode={self.mode!r} is not allowed; use one of {SEARCH_MODES}")
+        if self.index_kind not in INDEX_KINDS:
+            raise SettingsError(f"index_kind={self.index_kind!r} is not allowed; use one of {INDEX_KINDS}")
+        for name in ("batch_size", "max_chunk_chars", "rrf_k", "candidates", "hnsw_m",
+                     "hnsw_ef_search", "faiss_threads", "answer_passages", "max_question_chars"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or value < 1:
+                raise SettingsError(f"{name}={value!r} is not allowed; use a whole number >= 1")
+        for name in ("dense_weight", "bm25_weight"):
+            if getattr(self, name) < 0:
+                raise SettingsError(f"{name}={getattr(self, name)!r} is not allowed; use a number >= 0")
+        if not 0.0 <= self.answer_threshold <= 1.0:
+            raise SettingsError(f"answer_threshold={self.answer_threshold!r} is not allowed; use 0..1")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-JSON form, as written in the manifest."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Settings:
+        """Build from a manifest dict, ignoring keys this version does not know."""
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+    def with_(self, **changes: Any) -> Settings:
+        """Copy with some fields changed (validated again)."""
+        return replace(self, **changes)

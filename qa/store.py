@@ -1,0 +1,250 @@
+"""The index folder on disk: manifest, chunks, vectors, FAISS and BM25 files; no pickle.
+
+Layout of an index folder::
+
+    index/
+      CURRENT              name of the live version folder (replaced atomically)
+      .build.lock          held while a build runs
+      v-<timestamp>/       one complete version
+        manifest.json      format, model, dimension, counts, corpus hashes, settings, file checksums
+        documents.jsonl    one Document per line
+        chunks.jsonl       one Chunk per line, with the hash of the text that was embedded
+        vectors.npy        float32 [chunks, dim]
+        vectors.faiss      FAISS index over the vectors
+        bm25/              bm25s state (JSON + .npy)
+
+A build writes a new version folder and then swaps ``CURRENT``, so a build that is
+killed at any point leaves the previous version opening as before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from qa.errors import BuildLockedError, IndexCorruptError, IndexNotFoundError
+from qa.types import Chunk, Document
+
+logger = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+CURRENT = "CURRENT"
+LOCK = ".build.lock"
+DATA_FILES = ("documents.jsonl", "chunks.jsonl", "vectors.npy", "vectors.faiss")
+
+
+def rebuild_hint(index_dir: Path) -> str:
+    """The command that rebuilds an index, for error messages."""
+    return f"rebuild it with: python -m qa build --index {index_dir}"
+
+
+def file_sha256(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    """A chunk as stored: the chunk plus the hash of the text its vector was made from."""
+
+    chunk: Chunk
+    embed_hash: str
+
+
+@dataclass(frozen=True)
+class IndexData:
+    """Everything read from one index version, validated."""
+
+    folder: Path
+    manifest: dict[str, Any]
+    documents: list[Document]
+    chunks: list[StoredChunk]
+    vectors: np.ndarray
+
+
+def _write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+    rows = []
+    with path.open(encoding="utf-8") as handle:
+        for line_no, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            if not isinstance(row, dict):
+                raise ValueError(f"line {line_no} is not a JSON object")
+            rows.append(row)
+    return rows
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_version(
+    index_dir: Path,
+    *,
+    manifest: dict[str, Any],
+    documents: list[Document],
+    chunks: list[StoredChunk],
+    vectors: np.ndarray,
+    write_extras: Any,
+) -> Path:
+    """Write a complete new version folder, then make it current.
+
+    ``write_extras(folder)`` writes the FAISS and BM25 files into the new folder.
+    Returns the new version folder.
+    """
+    index_dir.mkdir(parents=True, exist_ok=True)
+    name = f"v-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 1_000_000:06d}"
+    tmp = index_dir / f".tmp-{name}"
+    tmp.mkdir()
+    _write_jsonl(tmp / "documents.jsonl", [asdict(d) for d in documents])
+    _write_jsonl(tmp / "chunks.jsonl", [{**asdict(c.chunk), "embed_hash": c.embed_hash} for c in chunks])
+    np.save(tmp / "vectors.npy", np.ascontiguousarray(vectors, dtype=np.float32), allow_pickle=False)
+    write_extras(tmp)
+    checksums = {f: file_sha256(tmp / f) for f in DATA_FILES}
+    full = {**manifest, "format_version": FORMAT_VERSION, "checksums": checksums}
+    (tmp / "manifest.json").write_text(json.dumps(full, ensure_ascii=False, indent=2), encoding="utf-8")
+    for path in tmp.rglob("*"):
+        if path.is_file():
+            with path.open("rb") as handle:
+                os.fsync(handle.fileno())
+    final = index_dir / name
+    os.rename(tmp, final)
+    pointer = index_dir / f".{CURRENT}.tmp"
+    pointer.write_text(name + "\n", encoding="utf-8")
+    os.replace(pointer, index_dir / CURRENT)
+    _fsync_dir(index_dir)
+    _remove_stale(index_dir, keep={name})
+    return final
+
+
+def _remove_stale(index_dir: Path, *, keep: set[str]) -> None:
+    # Versions older than the current one and leftovers of killed builds. A reader that
+    # opened the previous version has already loaded it into memory.
+    for entry in index_dir.iterdir():
+        if entry.is_dir() and entry.name not in keep and (entry.name.startswith(("v-", ".tmp-v-"))):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def current_version(index_dir: Path) -> Path:
+    """Folder of the live version; raises if there is no index."""
+    pointer = index_dir / CURRENT
+    if not index_dir.is_dir() or not pointer.is_file():
+        raise IndexNotFoundError(
+            f"No index in '{index_dir}': build one with: python -m qa build --index {index_dir}"
+        )
+    name = pointer.read_text(encoding="utf-8").strip()
+    folder = index_dir / name
+    if not name or "/" in name or not folder.is_dir():
+        raise IndexCorruptError(
+            f"Index '{index_dir}' points to a missing version {name!r}; {rebuild_hint(index_dir)}"
+        )
+    return folder
+
+
+def read_manifest(index_dir: Path) -> dict[str, Any]:
+    """Manifest of the live version, validated for format."""
+    folder = current_version(index_dir)
+    path = folder / "manifest.json"
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise IndexCorruptError(f"Index '{index_dir}' has no manifest.json; {rebuild_hint(index_dir)}") from exc
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise IndexCorruptError(
+            f"Index '{index_dir}': manifest.json is not valid JSON ({exc}); {rebuild_hint(index_dir)}"
+        ) from exc
+    if not isinstance(manifest, dict):
+        raise IndexCorruptError(f"Index '{index_dir}': manifest.json is not an object; {rebuild_hint(index_dir)}")
+    version = manifest.get("format_version")
+    if not isinstance(version, int):
+        raise IndexCorruptError(f"Index '{index_dir}': manifest has no format_version; {rebuild_hint(index_dir)}")
+    if version > FORMAT_VERSION:
+        raise IndexCorruptError(
+            f"Index '{index_dir}' has format {version}, newer than this program reads ({FORMAT_VERSION}); "
+            f"upgrade the program or {rebuild_hint(index_dir)}"
+        )
+    for key in ("model", "chunk_count", "dim", "checksums", "settings"):
+        if key not in manifest:
+            raise IndexCorruptError(f"Index '{index_dir}': manifest lacks {key!r}; {rebuild_hint(index_dir)}")
+    return manifest
+
+
+def read_version(index_dir: Path) -> IndexData:
+    """Read and validate every file of the live version."""
+    manifest = read_manifest(index_dir)
+    folder = current_version(index_dir)
+    for name in DATA_FILES:
+        path = folder / name
+        if not path.is_file():
+            raise IndexCorruptError(f"Index '{index_dir}' is missing {name}; {rebuild_hint(index_dir)}")
+        expected = manifest["checksums"].get(name)
+        if expected != file_sha256(path):
+            raise IndexCorruptError(
+                f"Index '{index_dir}': {name} is truncated or corrupted (checksum differs); "
+                f"{rebuild_hint(index_dir)}"
+            )
+    try:
+        documents = [Document(**{**row, "duplicates": tuple(row.get("duplicates", ()))})
+                     for row in _read_jsonl(folder / "documents.jsonl")]
+        chunks = []
+        for row in _read_jsonl(folder / "chunks.jsonl"):
+            embed_hash = str(row.pop("embed_hash"))
+            chunks.append(StoredChunk(Chunk(**row), embed_hash))
+        vectors = np.load(folder / "vectors.npy", allow_pickle=False)
+    except (ValueError, TypeError, KeyError) as exc:
+        raise IndexCorruptError(f"Index '{index_dir}' has invalid data ({exc}); {rebuild_hint(index_dir)}") from exc
+    count = int(manifest["chunk_count"])
+    if len(chunks) != count or vectors.shape != (count, int(manifest["dim"])) or vectors.dtype != np.float32:
+        raise IndexCorruptError(
+            f"Index '{index_dir}': {len(chunks)} chunks and vectors of shape {vectors.shape} do not match "
+            f"the manifest ({count} chunks of dim {manifest['dim']}); {rebuild_hint(index_dir)}"
+        )
+    return IndexData(folder=folder, manifest=manifest, documents=documents, chunks=chunks, vectors=vectors)
+
+
+@contextmanager
+def build_lock(index_dir: Path) -> Iterator[None]:
+    """Hold the index's build lock; a second builder gets :class:`BuildLockedError` at once."""
+    import fcntl
+
+    index_dir.mkdir(parents=True, exist_ok=True)
+    handle = (index_dir / LOCK).open("a+")
+    try:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise BuildLockedError(
+                f"Another build of '{index_dir}' is running; wait for it to finish and try again"
+            ) from exc
+        yield
+    finally:
+        handle.close()

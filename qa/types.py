@@ -1,0 +1,160 @@
+"""Typed core data shared by every subsystem: documents, chunks, hits, quotes, answers.
+
+All are frozen dataclasses so they can be hashed, cached and passed between threads
+without anyone mutating them behind another module's back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Document:
+    """One cleaned source document.
+
+    Attributes:
+        id: Stable id: the file name without its extension (or the ``id`` field of a
+            JSONL record).
+        title: Title found on the page, or ``None`` when the page has none.
+        text: Cleaned body text; chunk spans index into this string.
+        date: ISO date (``2023-07-27`` or ``2022-12-21T23:49:16``) when the page states one.
+        source: Publisher named on the page (``來源:`` line), when stated.
+        path: File the document was read from.
+        url: Original address, when known (JSONL ``url``).
+        duplicates: Other files whose cleaned text is identical; indexed once.
+
+    Example:
+        >>> Document(id="a", title="T", text="正文。", path="corpus/a.txt").title
+        'T'
+    """
+
+    id: str
+    title: str | None
+    text: str
+    date: str | None = None
+    source: str | None = None
+    path: str = ""
+    url: str | None = None
+    duplicates: tuple[str, ...] = ()
+
+    @property
+    def display_name(self) -> str:
+        """Title, or the file name when the document has no title."""
+        if self.title:
+            return self.title
+        return self.path.replace("\\", "/").rsplit("/", 1)[-1] or self.id
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A paragraph (or part of a long one) of a document, the unit that is indexed.
+
+    Attributes:
+        id: ``"{doc_id}#{ordinal}"``, unique within an index.
+        doc_id: Id of the document the chunk comes from.
+        ordinal: 0-based position of the chunk in its document.
+        text: Paragraph text in the source's script, as shown and quoted.
+        title: Title of the document (``None`` when it has none).
+        start: Start offset of ``text`` in the cleaned document text.
+        end: End offset (exclusive); ``document.text[start:end] == text``.
+        date: Document date, copied so a hit can be cited without the document.
+        source: Document source, copied for the same reason.
+        path: Document file path, for citations of untitled documents.
+
+    Example:
+        >>> Chunk(id="a#0", doc_id="a", ordinal=0, text="正文。", title=None, start=0, end=3).paragraph
+        1
+    """
+
+    id: str
+    doc_id: str
+    ordinal: int
+    text: str
+    title: str | None
+    start: int
+    end: int
+    date: str | None = None
+    source: str | None = None
+    path: str = ""
+
+    @property
+    def paragraph(self) -> int:
+        """1-based paragraph number, as shown in citations."""
+        return self.ordinal + 1
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved chunk with its ranking score and 1-based rank.
+
+    Attributes:
+        chunk: The retrieved chunk.
+        score: Score the ranking used (RRF score in hybrid mode, cosine in dense mode,
+            BM25 in bm25 mode).
+        rank: 1-based position in the result list.
+        dense_score: Cosine similarity of question and chunk, when computed.
+        bm25_score: BM25 score of the chunk for the question, when computed.
+    """
+
+    chunk: Chunk
+    score: float
+    rank: int
+    dense_score: float | None = None
+    bm25_score: float | None = None
+
+
+@dataclass(frozen=True)
+class Quote:
+    """Sentences copied verbatim from a chunk that answer a question.
+
+    Attributes:
+        text: The quoted sentence(s), exactly ``chunk.text[start:end]``.
+        chunk: Chunk the quote comes from.
+        score: Confidence of the quote in [0, 1]; compared with the answer threshold.
+        start: Start of the quote inside ``chunk.text``.
+        end: End of the quote inside ``chunk.text`` (exclusive).
+    """
+
+    text: str
+    chunk: Chunk
+    score: float
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Answer:
+    """Result of :meth:`qa.QA.ask`.
+
+    Attributes:
+        question: The question as asked (after truncation, if any).
+        found: ``True`` when a passage is relevant enough to quote.
+        answer: The quote, or ``None`` when the documents do not answer.
+        passages: Retrieved chunks, best first; low confidence when ``found`` is False.
+        notice: A note for the user (for example that the question was truncated).
+    """
+
+    question: str
+    found: bool
+    answer: Quote | None
+    passages: list[Hit] = field(default_factory=list)
+    notice: str | None = None
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    """Hits for a question plus the question's vector, reused to score answer sentences.
+
+    Attributes:
+        question: The prepared question text that was searched.
+        hits: Ranked hits.
+        query_vector: The question's embedding (``numpy`` float32), or ``None`` in bm25 mode.
+        notice: Message about changes made to the question (truncation), or ``None``.
+    """
+
+    question: str
+    hits: list[Hit]
+    query_vector: Any
+    notice: str | None = None

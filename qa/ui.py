@@ -1,0 +1,217 @@
+"""The Gradio chat over an engine: example questions, settings, chat and API endpoints.
+
+Gradio is imported inside :func:`build_ui` only, so ``import qa.ui`` (and the CLI)
+stays light; :func:`respond` and :func:`example_questions` need no Gradio at all.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from qa.chat_render import ERROR, REPHRASE, escape_text, render_answer, render_user_message
+from qa.citation import answer_to_dict
+from qa.errors import QuestionError
+from qa.textnorm import to_simplified
+from qa.types import Chunk
+
+if TYPE_CHECKING:
+    import gradio as gr
+
+    from qa.engine import QA
+
+logger = logging.getLogger(__name__)
+
+MAX_K = 10
+DEFAULT_TITLE = "Ask the documents"
+
+# Only one thread checks for a newer index at a time; the others answer from the
+# version they have rather than queueing behind a reload.
+_RELOAD_LOCK = threading.Lock()
+
+# A count in a clause: digits followed by a unit, so dates and phone numbers are skipped.
+_UNITS = "元|名|個|个|人|項|项|家|所|次|場|场|%|％|倍|公里|戶|户"
+_COUNT = re.compile(rf"\d+(?:\.\d+)?(?=\s*[萬万億亿千百]?(?:{_UNITS}))")
+_CLAUSE = re.compile(r"[^，,。；;！？!?：:\n]+")
+# Clauses opening like this lean on the sentence before and make poor stand-alone questions.
+_LEANING = re.compile(r"^(?:其中|其|以上|上述|這|这|該|该|此|並|并|也|還|还|同時|同时|另外|此外|但)")
+_TITLE_PARTS = re.compile(r"\s*(?:——|—|--|\s-\s|[|｜_：:])\s*")
+_STRIP = " \u3000“”\"'「」『』《》()（）【】[]"
+
+
+def _count_question(text: str) -> str | None:
+    """``河北省已投入援藏資金1950萬元`` -> ``河北省已投入援藏資金多少萬元？``."""
+    for clause in _CLAUSE.findall(text):
+        clause = clause.strip(_STRIP)
+        match = _COUNT.search(clause)
+        if match is None or not 8 <= len(clause) <= 40 or match.start() < 4 or _LEANING.match(clause):
+            continue
+        return f"{clause[:match.start()]}多少{clause[match.end():]}？"
+    return None
+
+
+def _topic(title: str) -> str | None:
+    """The most telling part of a page title (pages often add a site name or a slogan)."""
+    parts = [p.strip(_STRIP) for p in _TITLE_PARTS.split(title)]
+    parts = [p for p in parts if len(p) >= 4]
+    if not parts:
+        return None
+    topic = max(parts, key=len)
+    return topic if len(topic) <= 30 else topic[:24]
+
+
+def _title_question(title: str) -> str | None:
+    topic = _topic(title)
+    if topic is None:
+        return None
+    # Ask in the title's own script so the example reads naturally for that corpus.
+    if to_simplified(topic) != topic:
+        return f"「{topic}」的主要內容是什麼？"
+    return f"「{topic}」的主要内容是什么？"
+
+
+def example_questions(chunks: Iterable[Chunk], *, limit: int = 6) -> list[str]:
+    """Example questions made from the indexed documents, so every corpus gets its own.
+
+    For each document: a "how many" question built from the first clause that states a
+    count (its number replaced by 多少), and a question about its title. Count questions
+    of all documents come first, then title questions, up to ``limit``.
+
+    Args:
+        chunks: Indexed chunks, in index order (``engine.chunks``).
+        limit: Most questions to return.
+    """
+    by_doc: dict[str, list[Chunk]] = {}
+    for chunk in chunks:
+        by_doc.setdefault(chunk.doc_id, []).append(chunk)
+    counts: list[str] = []
+    titles: list[str] = []
+    for doc_chunks in by_doc.values():
+        for chunk in doc_chunks[:20]:
+            question = _count_question(chunk.text)
+            if question:
+                counts.append(question)
+                break
+        title = doc_chunks[0].title
+        question = _title_question(title) if title else None
+        if question:
+            titles.append(question)
+    return list(dict.fromkeys(counts + titles))[:limit]
+
+
+def _clamp_k(k: Any) -> int:
+    try:
+        value = int(k)
+    except (TypeError, ValueError):
+        return 5
+    return min(max(value, 1), MAX_K)
+
+
+def refresh(engine: QA) -> None:
+    """Pick up a finished rebuild of the index; never fails a question over it."""
+    if not _RELOAD_LOCK.acquire(blocking=False):
+        return
+    try:
+        engine.reload_if_changed()
+    except Exception:
+        logger.exception("Could not switch to the newer index; still answering from the one loaded")
+    finally:
+        _RELOAD_LOCK.release()
+
+
+def respond(engine: QA, message: str, history: list[dict[str, Any]] | None = None, k: int = 5,
+            show_scores: bool = True, show_simplified: bool = False) -> str:
+    """The chat reply (Markdown) to ``message``; never raises.
+
+    Args:
+        engine: The question-answering engine.
+        message: The user's question.
+        history: Earlier messages; unused, as each question is answered on its own.
+        k: Number of passages to retrieve (clamped to 1..10).
+        show_scores: Show confidence and passage scores.
+        show_simplified: Also show a Traditional quote in Simplified when asked in Simplified.
+    """
+    refresh(engine)
+    try:
+        answer = engine.ask(message, k=_clamp_k(k))
+        return render_answer(answer, show_scores=bool(show_scores), show_simplified=bool(show_simplified))
+    except QuestionError:
+        return REPHRASE
+    except Exception:
+        logger.exception("Answering a question failed")
+        return ERROR
+
+
+def ask_json(engine: QA, question: str, k: int = 5) -> dict[str, Any]:
+    """Plain-data answer for the JSON API: :func:`~qa.citation.answer_to_dict`, or an error."""
+    refresh(engine)
+    try:
+        return answer_to_dict(engine.ask(question, k=_clamp_k(k)))
+    except QuestionError as exc:
+        return {"question": question, "error": "question", "message": str(exc)}
+    except Exception:
+        logger.exception("Answering a question (JSON API) failed")
+        return {"question": question, "error": "internal", "message": ERROR}
+
+
+def build_ui(engine: QA, *, title: str = DEFAULT_TITLE, default_k: int = 5, concurrency_limit: int = 4,
+             max_queue: int = 64) -> gr.Blocks:
+    """The chat app for ``engine``, with its queue configured; call ``launch`` on it.
+
+    Endpoints: ``/ask`` (question, k -> reply Markdown) and ``/ask_json`` (question, k ->
+    answer dict). The chat's own events are private.
+
+    Args:
+        engine: The question-answering engine (thread-safe for reads).
+        title: Page title and heading.
+        default_k: Initial number of passages.
+        concurrency_limit: Questions answered at the same time; more wait in the queue.
+        max_queue: Questions that may wait; beyond that Gradio refuses new ones.
+    """
+    import gradio as gr
+
+    default_k = _clamp_k(default_k)
+    chunks = engine.chunks
+    n_docs = len({c.doc_id for c in chunks})
+
+    def chat(message: str, history: list[dict[str, Any]] | None, k: float, show_scores: bool,
+             show_simplified: bool) -> tuple[list[dict[str, Any]], str]:
+        reply = respond(engine, message, history, int(k), show_scores, show_simplified)
+        history = list(history or [])
+        history += [{"role": "user", "content": render_user_message(message)},
+                    {"role": "assistant", "content": reply}]
+        return history, ""
+
+    def ask(question: str, k: int = default_k) -> str:
+        """Answer a question with a quote from the documents (Markdown)."""
+        return respond(engine, question, None, k)
+
+    def ask_as_json(question: str, k: int = default_k) -> dict:
+        """Answer a question; the answer as JSON (quote, citation, passages)."""
+        return ask_json(engine, question, k)
+
+    with gr.Blocks(title=title) as demo:
+        gr.Markdown(f"## {escape_text(title)}\n\nAnswers are quoted word for word from {n_docs} documents "
+                    f"({len(chunks)} passages), with where each quote comes from.")
+        chatbot = gr.Chatbot(label="Answers", height=520, sanitize_html=True, allow_tags=False,
+                             latex_delimiters=[], buttons=["copy", "copy_all"], feedback_options=None,
+                             elem_id="qa-chat")
+        box = gr.Textbox(placeholder="Ask a question about the documents…", show_label=False,
+                         submit_btn="Ask", elem_id="qa-question", max_length=4000)
+        with gr.Accordion("Settings", open=False):
+            k_slider = gr.Slider(1, MAX_K, value=default_k, step=1, label="Number of passages")
+            scores = gr.Checkbox(value=True, label="Show scores")
+            simplified = gr.Checkbox(value=False, label="Show Simplified conversion")
+        examples = example_questions(chunks)
+        if examples:
+            gr.Examples(examples=examples, inputs=box, label="Example questions")
+        gr.ClearButton([chatbot, box], value="Clear chat")
+        box.submit(chat, [box, chatbot, k_slider, scores, simplified], [chatbot, box],
+                   api_visibility="private")
+        gr.api(ask, api_name="ask")
+        gr.api(ask_as_json, api_name="ask_json")
+    demo.queue(default_concurrency_limit=concurrency_limit, max_size=max_queue)
+    return demo

@@ -1,0 +1,170 @@
+"""The chat in a real browser: headless Debian Chromium driven by Playwright.
+
+Needs ``/usr/bin/chromium`` (``apt-get install -y chromium``). Without it these tests skip
+on a developer machine and fail in CI (``CI`` set), so CI cannot pass by skipping.
+
+``MAKE_SCREENSHOT=1`` also runs :func:`test_make_screenshot`, which answers a question
+with the real default model and saves ``docs/screenshot.png``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CORPUS, REPO, FakeEncoder
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+TIMEOUT_MS = 60_000
+QUESTION = "河北省投入了多少援藏資金？"
+BOT = "#qa-chat [data-testid='bot']"
+EVIL = ("測試段落說明援藏資金的用途<script>alert(1)</script>，"
+        "圖片<img src=x onerror=alert(1)>與連結[x](javascript:alert(1))都只是文字。")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    if not Path(CHROMIUM).exists():
+        message = f"{CHROMIUM} is missing; apt-get install -y chromium"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def _served(engine, **kwargs):  # type: ignore[no-untyped-def]
+    import app
+    from qa.ui import build_ui
+
+    return app.serve(build_ui(engine, **kwargs), host="127.0.0.1", port=_free_port(), block=False)
+
+
+@pytest.fixture(scope="module")
+def corpus_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
+    from qa.engine import QA
+
+    engine = QA.build(CORPUS, tmp_path_factory.mktemp("browser") / "index", encoder=FakeEncoder())
+    server = _served(engine)
+    try:
+        yield server
+    finally:
+        server.demo.close()
+
+
+def _ask(page, url: str, question: str, *, reload: bool = True):  # type: ignore[no-untyped-def]
+    """Open the app (unless already open), type ``question``, press Enter; the bot's reply element."""
+    if reload:
+        page.goto(url, timeout=TIMEOUT_MS)
+    box = page.locator("#qa-question textarea")
+    box.wait_for(timeout=TIMEOUT_MS)
+    box.fill(question)
+    box.press("Enter")
+    reply = page.locator(BOT).last
+    reply.wait_for(timeout=TIMEOUT_MS)
+    return reply
+
+
+def test_question_shows_quote_and_citation(browser, corpus_app) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page()
+    try:
+        reply = _ask(page, corpus_app.local_url, QUESTION)
+        text = reply.inner_text(timeout=TIMEOUT_MS)
+        assert "1950" in text
+        assert "[1]" in text and "援藏工作隊工作紀實" in text and "¶" in text
+        if reply.locator("mark").count():
+            assert reply.locator("blockquote mark").first.is_visible()
+        assert page.locator("#qa-chat [data-testid='user']").last.inner_text() == QUESTION
+    finally:
+        page.close()
+
+
+def test_example_question_fills_the_box(browser, corpus_app) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page()
+    try:
+        page.goto(corpus_app.local_url, timeout=TIMEOUT_MS)
+        from playwright.sync_api import expect
+
+        page.get_by_text("多少", exact=False).first.click(timeout=TIMEOUT_MS)
+        expect(page.locator("#qa-question textarea")).to_have_value(re.compile("多少"), timeout=TIMEOUT_MS)
+    finally:
+        page.close()
+
+
+def test_document_markup_renders_inert(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from qa.engine import QA
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "evil.txt").write_text(f"惡意測試頁面[t](javascript:alert(2))\n\n{EVIL}\n", encoding="utf-8")
+    (corpus / "plain.txt").write_text("普通頁面\n\n今天天氣很好，適合出門散步。\n", encoding="utf-8")
+    engine = QA.build(corpus, tmp_path / "index", encoder=FakeEncoder())
+    server = _served(engine)
+    page = browser.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    try:
+        reply = _ask(page, server.local_url, "援藏資金的用途是什麼？")
+        for summary in reply.locator("summary").all():
+            summary.click()  # open every collapsed passage so nothing stays unrendered
+        page.wait_for_timeout(500)
+        text = reply.inner_text(timeout=TIMEOUT_MS)
+        assert "援藏資金" in text
+        # The markup shows as the characters the document holds.
+        for literal in ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>",
+                        "[x](javascript:alert(1))"):
+            assert literal in text
+        assert dialogs == []
+        chat = page.locator("#qa-chat")
+        assert chat.locator("script").count() == 0
+        assert chat.locator("img[onerror], img[src='x']").count() == 0
+        assert chat.locator("a[href^='javascript' i]").count() == 0
+        assert page.evaluate("document.querySelectorAll('[onerror],[onmouseover],[onclick]').length") == 0
+    finally:
+        page.close()
+        server.demo.close()
+
+
+@pytest.mark.skipif(os.environ.get("MAKE_SCREENSHOT") != "1", reason="set MAKE_SCREENSHOT=1 to refresh it")
+def test_make_screenshot(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """docs/screenshot.png: a real answer with the default model (index built in tmp)."""
+    from qa.engine import QA
+
+    engine = QA.build(CORPUS, tmp_path / "index", show_progress=False)
+    server = _served(engine)
+    page = browser.new_page(viewport={"width": 1100, "height": 1000})
+    try:
+        page.goto(server.local_url, timeout=TIMEOUT_MS)
+        page.get_by_text("Settings", exact=True).first.click(timeout=TIMEOUT_MS)
+        page.get_by_label("Show Simplified conversion").check(timeout=TIMEOUT_MS)
+        reply = _ask(page, server.local_url, "河北投入了多少援藏资金？", reload=False)
+        reply.locator("mark").first.wait_for(timeout=TIMEOUT_MS)
+        page.locator("#qa-chat [data-testid='user']").last.scroll_into_view_if_needed()
+        page.wait_for_timeout(500)
+        target = REPO / "docs" / "screenshot.png"
+        target.parent.mkdir(exist_ok=True)
+        page.screenshot(path=str(target), full_page=True)
+    finally:
+        page.close()
+        server.demo.close()

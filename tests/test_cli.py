@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from qa.cli import main
+from tests.conftest import REPO, FakeEncoder
+
+
+@pytest.fixture
+def fake_model(monkeypatch) -> None:
+    monkeypatch.setattr("qa.engine.load_encoder", lambda model: FakeEncoder())
+
+
+def test_help_is_instant_and_imports_no_heavy_library() -> None:
+    code = (
+        "import sys, time; t=time.perf_counter(); from qa.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "heavy=[m for m in ('torch','gradio','sentence_transformers','faiss','jieba') if m in sys.modules]\n"
+        "print(heavy, time.perf_counter()-t, file=sys.stderr)\n"
+        "sys.exit(1 if heavy else 0)"
+    )
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "build" in done.stdout and "ask" in done.stdout
+    assert time.perf_counter() - started < 5
+
+
+def test_build_search_ask_json(fake_model, tmp_path: Path, corpus_dir: Path, capsys) -> None:
+    index = str(tmp_path / "index")
+    assert main(["build", "--corpus", str(corpus_dir), "--index", index]) == 0
+    assert "Indexed" in capsys.readouterr().out
+    assert main(["build", "--corpus", str(corpus_dir), "--index", index]) == 0
+    assert "up to date" in capsys.readouterr().out
+
+    assert main(["search", "河北省投入援藏資金", "--index", index, "--k", "3", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert len(data["hits"]) == 3 and data["hits"][0]["rank"] == 1
+
+    assert main(["ask", "河北省先后投入了多少援藏资金？", "--index", index, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(data) >= {"question", "found", "answer", "passages"}
+    assert data["passages"] and {"rank", "text", "doc_id", "chunk_id", "title", "score"} <= set(data["passages"][0])
+    if data["found"]:
+        assert {"text", "doc_id", "chunk_id", "title", "date", "score"} <= set(data["answer"])
+
+    assert main(["ask", "河北省先后投入了多少援藏资金？", "--index", index]) == 0
+    assert "¶" in capsys.readouterr().out
+
+
+def test_errors_are_one_line_not_tracebacks(fake_model, tmp_path: Path, capsys) -> None:
+    assert main(["ask", "問題", "--index", str(tmp_path / "missing")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: No index") and "python -m qa build" in err and "Traceback" not in err
+    assert main(["build", "--corpus", str(tmp_path / "nope"), "--index", str(tmp_path / "i")]) == 2
+    assert "nope" in capsys.readouterr().err
+
+
+def test_unsearchable_question_is_a_clear_error(fake_model, tmp_path: Path, corpus_dir: Path, capsys) -> None:
+    index = str(tmp_path / "index")
+    main(["build", "--corpus", str(corpus_dir), "--index", index])
+    capsys.readouterr()
+    assert main(["ask", "？？？", "--index", index]) == 2
+    assert "no words" in capsys.readouterr().err
+
+
+def test_bad_k_is_rejected_by_the_parser(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["search", "x", "--k", "0"])
+    assert "whole number" in capsys.readouterr().err
