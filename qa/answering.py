@@ -8,14 +8,12 @@ passage matches (cosine) with how much of the question the quote covers.
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 import numpy as np
 
 from embeddings.base import Encoder
-from qa.lexical_tokens import tokenize
 from qa.settings import Settings
 from qa.textnorm import search_form, split_sentences
 from qa.types import Answer, Chunk, Quote, Retrieval
@@ -42,30 +40,38 @@ class ScoredSentence:
     score: float
 
 
-def term_overlap(question_terms: Sequence[str], sentence: str) -> float:
-    """Share of the question's terms (weighted by length) found in ``sentence``'s search form.
+def term_overlap(weights: Mapping[str, float], text: str) -> float:
+    """Share of the question's term weight (IDF) whose terms occur in ``text``'s search form.
 
-    Longer terms weigh more because they are rarer: ``援藏资金`` says more than ``要``.
+    Rare words say more than common ones: ``援藏资金`` matching counts for more than ``要``,
+    and a word the corpus never uses counts fully against.
     """
-    if not question_terms:
+    total = sum(weights.values())
+    if total <= 0:
         return 0.0
-    form = search_form(sentence)
-    total = sum(math.log1p(len(t)) for t in question_terms)
-    hit = sum(math.log1p(len(t)) for t in question_terms if t in form)
-    return hit / total if total else 0.0
+    form = search_form(text)
+    return sum(w for term, w in weights.items() if term in form) / total
 
 
-def _question_terms(question: str) -> list[str]:
-    terms = list(dict.fromkeys(tokenize(question)))
-    # Drop words contained in a longer question word (河北 inside 河北省) so one match
-    # is not counted twice.
-    return [t for t in terms if not any(t != o and t in o for o in terms)]
+def has_cjk(text: str) -> bool:
+    """True when ``text`` has a CJK ideograph (so lexical matching against Chinese makes sense)."""
+    return any("\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" for ch in text)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Sentences of a chunk; a line break (after a joined heading) also ends a sentence."""
+    spans: list[tuple[int, int]] = []
+    offset = 0
+    for line in text.split("\n"):
+        spans.extend((offset + s, offset + e) for s, e in split_sentences(line))
+        offset += len(line) + 1
+    return spans
 
 
 def _candidates(retrieval: Retrieval, passages: int) -> list[tuple[Chunk, int, int, int]]:
     out = []
     for hit in retrieval.hits[:passages]:
-        for start, end in split_sentences(hit.chunk.text):
+        for start, end in sentence_spans(hit.chunk.text):
             out.append((hit.chunk, start, end, hit.rank))
     return out
 
@@ -77,16 +83,21 @@ def score_sentences(
     candidates = _candidates(retrieval, settings.answer_passages)
     if not candidates:
         return []
-    terms = _question_terms(retrieval.question)
+    weights = retrieval.term_weights if has_cjk(retrieval.question) else {}
+    # Squared IDF when choosing the sentence: the rarest question word (站位 in
+    # "提高什么站位") usually marks the sentence that answers.
+    sharpened = {t: w * w for t, w in weights.items()}
     texts = [chunk.text[s:e] for chunk, s, e, _ in candidates]
     sims = np.zeros(len(texts), dtype=np.float32)
     if encoder is not None and retrieval.query_vector is not None:
         vecs = encoder.encode_passages(texts, batch_size=32)
         sims = vecs @ retrieval.query_vector
+    low, high = _band(retrieval.question, settings)
     scored = []
     for (chunk, start, end, rank), text, sim in zip(candidates, texts, sims, strict=True):
-        overlap = term_overlap(terms, text)
-        score = 0.55 * overlap + 0.35 * float(sim) + 0.10 / rank
+        overlap = term_overlap(sharpened, text)
+        dense = _scale(float(sim), low, high)
+        score = 0.55 * overlap + 0.35 * dense + 0.10 / rank
         scored.append(ScoredSentence(chunk, start, end, rank, overlap, float(sim), score))
     scored.sort(key=lambda s: (-s.score, s.rank, s.start))
     return scored
@@ -96,24 +107,37 @@ def _extend_backwards(chunk: Chunk, start: int, end: int) -> int:
     """Start of the quote: include the previous sentence when this one cannot stand alone."""
     if not _LEANING.match(chunk.text[start:end]):
         return start
-    previous = [s for s in split_sentences(chunk.text) if s[1] <= start]
+    previous = [s for s in sentence_spans(chunk.text) if s[1] <= start]
     if previous and previous[-1][1] - previous[-1][0] <= SHORT_SENTENCE:
         return previous[-1][0]
     return start
 
 
-def confidence(best: ScoredSentence, retrieval: Retrieval) -> float:
+def _band(question: str, settings: Settings) -> tuple[float, float]:
+    if has_cjk(question):
+        return settings.dense_floor, settings.dense_ceiling
+    return settings.crosslingual_floor, settings.crosslingual_ceiling
+
+
+def _scale(value: float, low: float, high: float) -> float:
+    return min(max((value - low) / (high - low), 0.0), 1.0)
+
+
+def confidence(best: ScoredSentence, retrieval: Retrieval, *, settings: Settings,
+               scored: Sequence[ScoredSentence] = ()) -> float:
     """Confidence in [0, 1] that ``best`` answers the question.
 
-    Mixes the question's term coverage by the quote and its passage with the dense
-    similarity of the best passage, rescaled from the narrow band retrieval models use.
+    Half lexical (IDF-weighted share of the question's words found in the quote's
+    passage and title), half dense (best cosine, rescaled from the encoder's band).
+    Questions without Chinese characters are judged on the dense half alone.
     """
-    top = retrieval.hits[0]
-    terms = _question_terms(retrieval.question)
-    passage_cover = term_overlap(terms, top.chunk.text)
-    dense = top.dense_score if top.dense_score is not None else 0.0
-    dense_part = min(max((dense - 0.70) / 0.20, 0.0), 1.0)
-    return float(min(1.0, 0.45 * best.overlap + 0.15 * passage_cover + 0.40 * dense_part))
+    sims = [s.similarity for s in scored if s.similarity] or [retrieval.hits[0].dense_score or 0.0]
+    dense = _scale(max(sims), *_band(retrieval.question, settings))
+    if not has_cjk(retrieval.question) or not retrieval.term_weights:
+        return dense
+    context = f"{best.chunk.title or ''}\n{best.chunk.text}"
+    lexical = term_overlap(retrieval.term_weights, context)
+    return float(0.5 * lexical + 0.5 * dense)
 
 
 def answer_from(retrieval: Retrieval, *, encoder: Encoder | None, settings: Settings) -> Answer:
@@ -122,7 +146,7 @@ def answer_from(retrieval: Retrieval, *, encoder: Encoder | None, settings: Sett
     if not scored:
         return Answer(retrieval.question, False, None, retrieval.hits, retrieval.notice)
     best = scored[0]
-    conf = confidence(best, retrieval)
+    conf = confidence(best, retrieval, settings=settings, scored=scored)
     if conf < settings.answer_threshold:
         return Answer(retrieval.question, False, None, retrieval.hits, retrieval.notice)
     start = _extend_backwards(best.chunk, best.start, best.end)

@@ -50,6 +50,23 @@ class BM25Index:
             return np.zeros(self._size, dtype=np.float32)
         return np.asarray(self._retriever.get_scores(ids), dtype=np.float32)  # type: ignore[attr-defined]
 
+    def idf(self, terms: Sequence[str]) -> dict[str, float]:
+        """Inverse document frequency of each term; a term no text contains gets the highest.
+
+        Used to weigh question words when judging whether a passage answers: a question
+        word the corpus never uses (``房价`` in a corpus about aid teams) is strong
+        evidence that the corpus does not answer it.
+        """
+        n = max(self._size, 1)
+        vocab = getattr(self._retriever, "vocab_dict", {}) or {}
+        indptr = self._retriever.scores["indptr"] if self._size else None  # type: ignore[attr-defined]
+        out = {}
+        for term in terms:
+            tid = vocab.get(term)
+            df = int(indptr[tid + 1] - indptr[tid]) if tid is not None and indptr is not None else 0
+            out[term] = float(np.log1p((n - df + 0.5) / (df + 0.5)))
+        return out
+
     def save(self, folder: Path) -> None:
         """Write the index into ``folder`` as JSON and ``.npy`` files (no pickle)."""
         folder.mkdir(parents=True, exist_ok=True)

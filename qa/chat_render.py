@@ -136,6 +136,16 @@ def render_answer(answer: Answer, *, show_scores: bool = True, show_simplified: 
     return "\n\n".join(b for b in blocks if b)
 
 
-def render_user_message(message: str) -> str:
-    """The user's question as shown in the chat: escaped like document text."""
-    return escape_text(message) if isinstance(message, str) else ""
+USER_MESSAGE_CHARS = 2000
+_UNSHOWABLE = re.compile(r"[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def render_user_message(message: str, *, limit: int = USER_MESSAGE_CHARS) -> str:
+    """The user's question as shown in the chat: escaped like document text.
+
+    Lone surrogates and control characters are dropped (they cannot be sent as JSON to
+    the browser) and a very long question is shown cut to ``limit`` characters.
+    """
+    if not isinstance(message, str):
+        return ""
+    return escape_text(_clip(_UNSHOWABLE.sub("", message), limit))

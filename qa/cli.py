@@ -6,6 +6,7 @@ Heavy libraries load inside the commands, so ``--help`` answers at once.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import sys
@@ -48,7 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     for name, helptext in (("search", "rank the passages that match a query"),
                            ("ask", "answer a question with a quote from the documents")):
         cmd = sub.add_parser(name, help=helptext)
-        cmd.add_argument("question", help="question or query text")
+        cmd.add_argument("question", help="question or query text ('-' reads it from standard input)")
         cmd.add_argument("--index", default="index", help="index folder (default: index)")
         cmd.add_argument("--k", type=_positive_int, default=5, help="number of passages (default: 5)")
         cmd.add_argument("--mode", choices=SEARCH_MODES, default=None, help="ranking (default: hybrid)")
@@ -71,11 +72,32 @@ def _build(args: argparse.Namespace) -> int:
 
     _, report = QA.build_with_report(args.corpus, args.index, model=args.model, show_progress=True)
     if report.up_to_date:
-        print(f"Index '{report.index_dir}' is up to date: {report.chunks} chunks of {report.documents} documents.")
+        print(f"Index '{report.index_dir}' is up to date: "
+              f"{report.chunks} chunks of {report.documents} documents.")
     else:
         print(f"Indexed {report.chunks} chunks of {report.documents} documents into '{report.index_dir}' "
               f"in {report.seconds:.1f}s ({report.embedded} embedded, {report.reused} reused).")
     return 0
+
+
+def _question_text(text: str) -> str:
+    """The question argument as text that can be printed.
+
+    Bytes that are not UTF-8 reach ``sys.argv`` as lone surrogates (``surrogateescape``);
+    they become U+FFFD here, and the rest of the question is kept.
+    """
+    if text == "-":
+        text = sys.stdin.buffer.read().decode("utf-8", "surrogateescape")
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # surrogates that did not come from undecodable bytes
+        return "".join("\ufffd" if 0xD800 <= ord(ch) <= 0xDFFF else ch for ch in text)
+
+
+def _print_json(data: object) -> None:
+    # Plain ASCII escapes when the terminal cannot show every character.
+    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    print(json.dumps(data, ensure_ascii=not encoding.startswith("utf"), indent=2))
 
 
 def _query(args: argparse.Namespace) -> int:
@@ -83,23 +105,24 @@ def _query(args: argparse.Namespace) -> int:
     from qa.engine import QA
     from qa.settings import Settings
 
+    question = _question_text(args.question)
     engine = QA.open(args.index, settings=Settings(mode=args.mode) if args.mode else None)
     if args.command == "search":
-        hits = engine.search(args.question, k=args.k)
+        hits = engine.search(question, k=args.k)
         if args.json:
-            print(json.dumps({"query": args.question, "hits": [hit_to_dict(h) for h in hits]},
-                             ensure_ascii=False, indent=2))
+            _print_json({"query": question, "hits": [hit_to_dict(h) for h in hits]})
         for hit in [] if args.json else hits:
             print(f"[{hit.rank}] {hit.score:.4f}  {cite(hit.chunk)}\n    {hit.chunk.text}\n")
         return 0
-    answer = engine.ask(args.question, k=args.k)
+    answer = engine.ask(question, k=args.k)
     if args.json:
-        print(json.dumps(answer_to_dict(answer), ensure_ascii=False, indent=2))
+        _print_json(answer_to_dict(answer))
         return 0
     if answer.notice:
         print(f"Note: {answer.notice}")
     if answer.answer is not None:
-        print(f"「{answer.answer.text}」\n    — {cite(answer.answer.chunk)}  (confidence {answer.answer.score:.2f})\n")
+        print(f"「{answer.answer.text}」\n    — {cite(answer.answer.chunk)}  "
+              f"(confidence {answer.answer.score:.2f})\n")
         print("Other passages:")
     else:
         print("The documents do not seem to answer this. Possibly related passages (low confidence):")
@@ -108,8 +131,18 @@ def _query(args: argparse.Namespace) -> int:
     return 0
 
 
+def _tolerant_output() -> None:
+    """Print what a terminal cannot show as escapes instead of failing (ASCII or Latin-1 locales)."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and getattr(stream, "errors", "") == "strict":
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
+    _tolerant_output()
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
@@ -117,6 +150,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handlers[args.command](args)
     except QAError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # for example --index naming a file, or a folder we may not write
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

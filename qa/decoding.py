@@ -48,6 +48,7 @@ class DecodedText:
 
     text: str
     encoding: str
+    truncated: bool = False
 
 
 @lru_cache(maxsize=1)
@@ -133,6 +134,9 @@ def decode_bytes(data: bytes, *, declared: str | None = None) -> DecodedText:
     text = _strict(data, "utf-8")
     if text is not None:
         return DecodedText(text, "utf-8")
+    text = _truncated_utf8(data)
+    if text is not None:
+        return DecodedText(text, "utf-8", truncated=True)
     if declared:
         text = _strict(data, declared)
         if text is not None and _badness(text) < 0.1:
@@ -150,14 +154,17 @@ def _detect(data: bytes) -> DecodedText:
         names.insert(0, best.encoding)
     ranked: list[tuple[float, str]] = []
     for name in names:
-        # The sample may end inside a multi-byte character: ignore only that tail.
-        piece = _strict(sample, name) if len(sample) == len(data) else _strict_prefix(sample, name)
+        # The sample (or a cut-off file) may end inside a multi-byte character: ignore only that tail.
+        piece = _strict_prefix(sample, name)
         if piece is not None:
             ranked.append((_badness(piece), name))
     for _score, name in sorted(ranked):
         text = _strict(data, name)
+        truncated = text is None
+        if truncated:
+            text = _strict_prefix(data, name)  # a file cut inside its last character
         if text is not None and not _looks_binary(text.encode("utf-8", "replace")[:_SAMPLE_BYTES]):
-            return DecodedText(text, name)
+            return DecodedText(text, name, truncated=truncated)
     raise DecodingError("cannot be decoded as UTF-8, UTF-16, GB18030, Big5 or a detected charset")
 
 
@@ -166,4 +173,15 @@ def _strict_prefix(data: bytes, encoding: str) -> str | None:
         text = _strict(data[: len(data) - cut], encoding)
         if text is not None:
             return text
+    return None
+
+
+def _truncated_utf8(data: bytes) -> str | None:
+    """UTF-8 text whose only fault is a multi-byte character cut off at the very end."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.reason != "unexpected end of data" or len(data) - exc.start > 3:
+            return None
+        return _strict(data[: exc.start], "utf-8")
     return None

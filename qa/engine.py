@@ -14,6 +14,7 @@ from embeddings.faiss_index import FaissIndex, set_threads
 from qa.bm25 import BM25Index
 from qa.errors import IndexCorruptError, ModelMismatchError
 from qa.fusion import reciprocal_rank_fusion
+from qa.lexical_tokens import question_terms
 from qa.indexer import BuildReport, build_index, build_index_from
 from qa.questions import prepare_question
 from qa.settings import SEARCH_MODES, Settings
@@ -24,7 +25,8 @@ logger = logging.getLogger(__name__)
 
 # Settings that only steer ranking and answering: a caller may change them on open.
 QUERY_SETTINGS = ("mode", "rrf_k", "dense_weight", "bm25_weight", "candidates", "hnsw_ef_search",
-                  "faiss_threads", "answer_threshold", "answer_passages", "max_question_chars")
+                  "faiss_threads", "answer_threshold", "answer_passages", "max_question_chars",
+                  "dense_floor", "dense_ceiling", "crosslingual_floor", "crosslingual_ceiling")
 
 
 def load_encoder(model: str) -> Encoder:
@@ -49,9 +51,23 @@ class QA:
         self.encoder = encoder
         self.settings = settings
         self._lock = threading.Lock()
+        self._failed_version: str | None = None
         self._load()
 
     def _load(self) -> None:
+        # A build that finishes while we read removes the version we were reading; the
+        # error then says nothing about the index, so read the new version instead.
+        for attempt in range(3):
+            wanted = current_version(self.index_dir).name
+            try:
+                self._load_version()
+                return
+            except IndexCorruptError:
+                if attempt == 2 or current_version(self.index_dir).name == wanted:
+                    raise
+                logger.info("Index version %s was replaced while loading; loading the new one", wanted)
+
+    def _load_version(self) -> None:
         data = read_version(self.index_dir)
         model = data.manifest["model"]
         if model.get("fingerprint") != self.encoder.fingerprint:
@@ -147,9 +163,14 @@ class QA:
             latest = current_version(self.index_dir).name
         except Exception:  # a build may be swapping right now; keep serving what we have
             return False
-        if latest == self._version:
+        if latest in (self._version, self._failed_version):
             return False
-        self._load()
+        try:
+            self._load()
+        except Exception:
+            # Do not re-read a broken version on every question; a newer build is tried.
+            self._failed_version = latest
+            raise
         logger.info("Switched to index version %s", latest)
         return True
 
@@ -215,7 +236,8 @@ class QA:
             lex = float(bm25_all[i]) if bm25_all is not None else None
             score = fused_score if fused_score is not None else (dense if mode == "dense" else lex)
             hits.append(Hit(chunks[i], float(score or 0.0), rank, dense, lex))
-        return Retrieval(prepared.text, hits, qvec, prepared.notice)
+        terms = question_terms(prepared.text)
+        return Retrieval(prepared.text, hits, qvec, prepared.notice, lexical.idf(terms))
 
     def search(self, query: str, *, k: int = 5, mode: str | None = None) -> list[Hit]:
         """The ``k`` chunks that best match ``query``, best first.

@@ -9,8 +9,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -80,8 +80,19 @@ def corpus_fingerprint(corpus_dir: Path) -> dict[str, str]:
     for path in sorted(corpus_dir.rglob("*")):
         rel = path.relative_to(corpus_dir)
         if path.is_file() and not any(part.startswith(".") for part in rel.parts):
-            files[rel.as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+            try:
+                files[rel.as_posix()] = _file_hash(path)
+            except OSError as exc:  # deleted or unreadable since the folder was listed
+                logger.warning("Skipped '%s': %s", path, exc.strerror or exc)
     return files
+
+
+def _file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _manifest_matches(manifest: dict[str, Any], *, files: dict[str, str], encoder: Encoder,
@@ -139,10 +150,11 @@ def build_index_from(
             previous = read_version(index_dir)
         except QAError as exc:
             if (index_dir / "CURRENT").exists():
-                logger.warning("Previous index at %s cannot be reused (%s); building from scratch", index_dir, exc)
+                logger.warning("Previous index at %s cannot be reused (%s); building from scratch",
+                               index_dir, exc)
         hashes_now = files()
-        if (previous is not None and not force
-                and _manifest_matches(previous.manifest, files=hashes_now, encoder=encoder, settings=settings)):
+        if (previous is not None and not force and _manifest_matches(
+                previous.manifest, files=hashes_now, encoder=encoder, settings=settings)):
             n = len(previous.chunks)
             return BuildReport(index_dir, len(previous.documents), n, 0, n,
                                time.perf_counter() - started, True)

@@ -68,3 +68,21 @@ def tokenize(text: str, *, drop_stopwords: bool = True) -> list[str]:
             continue
         tokens.append(word)
     return tokens
+
+
+# Words that shape a question or point at the document itself rather than at its content
+# ("who is the reporter of this article"); documents rarely contain them, so counting
+# them would make every answerable question look unanswered.
+QUESTION_WORDS = frozenset(
+    "这篇 那篇 该文 本文 文章 报道 新闻 请问 哪家 多久 几人 几次 几个 几名 几位 几年 叫 叫做 能 会 "
+    "是不是 是否 哪里 何时 什么样 为什么 怎么样 多大 多长 多高".split()
+)
+
+
+def question_terms(question: str) -> list[str]:
+    """Distinct content tokens of a question, without those inside a longer one (河北 in 河北省).
+
+    Used to judge answers, where counting one matched word twice would overstate evidence.
+    """
+    terms = [t for t in dict.fromkeys(tokenize(question)) if t not in QUESTION_WORDS]
+    return [t for t in terms if not any(t != other and t in other for other in terms)]

@@ -50,7 +50,11 @@ def _document(doc_id: str, path: Path, raw: str, title: str | None) -> Document:
 def _read_text(path: Path) -> str:
     data = path.read_bytes()
     declared = declared_charset(data) if path.suffix.lower() in HTML_SUFFIXES else None
-    return decode_bytes(data, declared=declared).text
+    decoded = decode_bytes(data, declared=declared)
+    if decoded.truncated:
+        logger.warning("'%s' ends inside a %s character (cut-off file?); read without that last character",
+                       path, decoded.encoding)
+    return decoded.text
 
 
 def _jsonl_documents(path: Path, text: str) -> list[Document]:

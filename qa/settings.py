@@ -34,8 +34,8 @@ class Settings:
     heading_max_chars: int = 24
     # retrieval
     mode: str = "hybrid"
-    rrf_k: int = 60
-    dense_weight: float = 1.0
+    rrf_k: int = 5
+    dense_weight: float = 0.3
     bm25_weight: float = 1.0
     candidates: int = 50
     index_kind: str = "auto"
@@ -45,6 +45,14 @@ class Settings:
     faiss_threads: int = 1
     # answering
     answer_threshold: float = 0.5
+    # Cosine band of the encoder mapped to 0..1 in the answer confidence; retrieval models
+    # put almost everything between these two values (e5-small: 0.75..0.90).
+    dense_floor: float = 0.75
+    dense_ceiling: float = 0.90
+    # Questions with no Chinese characters (English asked of Chinese text) have no
+    # lexical evidence and lower cosines; they get their own band.
+    crosslingual_floor: float = 0.70
+    crosslingual_ceiling: float = 0.85
     answer_passages: int = 3
     max_question_chars: int = 2000
 
@@ -61,6 +69,9 @@ class Settings:
         for name in ("dense_weight", "bm25_weight"):
             if getattr(self, name) < 0:
                 raise SettingsError(f"{name}={getattr(self, name)!r} is not allowed; use a number >= 0")
+        for low, high in (("dense_floor", "dense_ceiling"), ("crosslingual_floor", "crosslingual_ceiling")):
+            if not getattr(self, low) < getattr(self, high):
+                raise SettingsError(f"{low}={getattr(self, low)!r} must be below {high}={getattr(self, high)!r}")
         if not 0.0 <= self.answer_threshold <= 1.0:
             raise SettingsError(f"answer_threshold={self.answer_threshold!r} is not allowed; use 0..1")
 

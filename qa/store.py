@@ -23,6 +23,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import time
 from collections.abc import Iterator
@@ -34,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from qa.errors import BuildLockedError, IndexCorruptError, IndexNotFoundError
+from qa.index_schema import MANIFEST, bad, rebuild_hint, typed_rows, validate_manifest
 from qa.types import Chunk, Document
 
 logger = logging.getLogger(__name__)
@@ -42,11 +44,8 @@ FORMAT_VERSION = 1
 CURRENT = "CURRENT"
 LOCK = ".build.lock"
 DATA_FILES = ("documents.jsonl", "chunks.jsonl", "vectors.npy", "vectors.faiss")
-
-
-def rebuild_hint(index_dir: Path) -> str:
-    """The command that rebuilds an index, for error messages."""
-    return f"rebuild it with: python -m qa build --index {index_dir}"
+# Names a build gives version folders; CURRENT must hold one (no paths, no "..").
+_VERSION_NAME = re.compile(r"v-[0-9A-Za-z-]+")
 
 
 def file_sha256(path: Path) -> str:
@@ -129,9 +128,11 @@ def write_version(
     _write_jsonl(tmp / "chunks.jsonl", [{**asdict(c.chunk), "embed_hash": c.embed_hash} for c in chunks])
     np.save(tmp / "vectors.npy", np.ascontiguousarray(vectors, dtype=np.float32), allow_pickle=False)
     write_extras(tmp)
-    checksums = {f: file_sha256(tmp / f) for f in DATA_FILES}
+    # Every file of the version (BM25 state included) is checksummed, so any truncated
+    # or edited file is found on open and named.
+    checksums = {p.relative_to(tmp).as_posix(): file_sha256(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
     full = {**manifest, "format_version": FORMAT_VERSION, "checksums": checksums}
-    (tmp / "manifest.json").write_text(json.dumps(full, ensure_ascii=False, indent=2), encoding="utf-8")
+    (tmp / MANIFEST).write_text(json.dumps(full, ensure_ascii=False, indent=2), encoding="utf-8")
     for path in tmp.rglob("*"):
         if path.is_file():
             with path.open("rb") as handle:
@@ -155,75 +156,87 @@ def _remove_stale(index_dir: Path, *, keep: set[str]) -> None:
 
 
 def current_version(index_dir: Path) -> Path:
-    """Folder of the live version; raises if there is no index."""
+    """Folder of the live version; raises if there is no index or ``CURRENT`` is damaged."""
     pointer = index_dir / CURRENT
     if not index_dir.is_dir() or not pointer.is_file():
         raise IndexNotFoundError(
             f"No index in '{index_dir}': build one with: python -m qa build --index {index_dir}"
         )
-    name = pointer.read_text(encoding="utf-8").strip()
+    try:
+        name = pointer.read_bytes().decode("utf-8").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise IndexCorruptError(
+            f"Index '{index_dir}': {CURRENT} cannot be read ({exc}); {rebuild_hint(index_dir)}"
+        ) from exc
+    if not _VERSION_NAME.fullmatch(name):
+        raise IndexCorruptError(
+            f"Index '{index_dir}': {CURRENT} holds {name[:80]!r}, not a version name like 'v-20240101-...'; "
+            f"{rebuild_hint(index_dir)}"
+        )
     folder = index_dir / name
-    if not name or "/" in name or not folder.is_dir():
+    if not folder.is_dir():
         raise IndexCorruptError(
             f"Index '{index_dir}' points to a missing version {name!r}; {rebuild_hint(index_dir)}"
         )
     return folder
 
 
-def read_manifest(index_dir: Path) -> dict[str, Any]:
-    """Manifest of the live version, validated for format."""
-    folder = current_version(index_dir)
-    path = folder / "manifest.json"
+def _read_manifest_in(index_dir: Path, folder: Path) -> dict[str, Any]:
+    path = folder / MANIFEST
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise IndexCorruptError(f"Index '{index_dir}' has no manifest.json; {rebuild_hint(index_dir)}") from exc
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise IndexCorruptError(
-            f"Index '{index_dir}': manifest.json is not valid JSON ({exc}); {rebuild_hint(index_dir)}"
-        ) from exc
+        raise bad(index_dir, f"version {folder.name} has no {MANIFEST}") from exc
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        raise bad(index_dir, f"{MANIFEST} is not valid JSON ({exc})") from exc
     if not isinstance(manifest, dict):
-        raise IndexCorruptError(f"Index '{index_dir}': manifest.json is not an object; {rebuild_hint(index_dir)}")
+        raise bad(index_dir, f"{MANIFEST} is not an object")
     version = manifest.get("format_version")
-    if not isinstance(version, int):
-        raise IndexCorruptError(f"Index '{index_dir}': manifest has no format_version; {rebuild_hint(index_dir)}")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise bad(index_dir, "manifest has no format_version")
     if version > FORMAT_VERSION:
         raise IndexCorruptError(
             f"Index '{index_dir}' has format {version}, newer than this program reads ({FORMAT_VERSION}); "
             f"upgrade the program or {rebuild_hint(index_dir)}"
         )
-    for key in ("model", "chunk_count", "dim", "checksums", "settings"):
-        if key not in manifest:
-            raise IndexCorruptError(f"Index '{index_dir}': manifest lacks {key!r}; {rebuild_hint(index_dir)}")
+    validate_manifest(index_dir, manifest)
     return manifest
+
+
+def read_manifest(index_dir: Path) -> dict[str, Any]:
+    """Manifest of the live version, validated for format and types."""
+    return _read_manifest_in(index_dir, current_version(index_dir))
 
 
 def read_version(index_dir: Path) -> IndexData:
     """Read and validate every file of the live version."""
-    manifest = read_manifest(index_dir)
     folder = current_version(index_dir)
-    for name in DATA_FILES:
+    manifest = _read_manifest_in(index_dir, folder)
+    checksums: dict[str, str] = manifest["checksums"]
+    for name in sorted(set(DATA_FILES) | set(checksums)):
         path = folder / name
         if not path.is_file():
             raise IndexCorruptError(f"Index '{index_dir}' is missing {name}; {rebuild_hint(index_dir)}")
-        expected = manifest["checksums"].get(name)
-        if expected != file_sha256(path):
+        if checksums.get(name) != file_sha256(path):
             raise IndexCorruptError(
                 f"Index '{index_dir}': {name} is truncated or corrupted (checksum differs); "
                 f"{rebuild_hint(index_dir)}"
             )
     try:
-        documents = [Document(**{**row, "duplicates": tuple(row.get("duplicates", ()))})
-                     for row in _read_jsonl(folder / "documents.jsonl")]
+        doc_rows = typed_rows(index_dir, "documents.jsonl", _read_jsonl(folder / "documents.jsonl"), Document)
+        documents = [Document(**{**row, "duplicates": tuple(row.get("duplicates", ()))}) for row in doc_rows]
         chunks = []
-        for row in _read_jsonl(folder / "chunks.jsonl"):
-            embed_hash = str(row.pop("embed_hash"))
+        for row in typed_rows(index_dir, "chunks.jsonl", _read_jsonl(folder / "chunks.jsonl"), Chunk,
+                               extra=("embed_hash",)):
+            embed_hash = row.pop("embed_hash")
             chunks.append(StoredChunk(Chunk(**row), embed_hash))
         vectors = np.load(folder / "vectors.npy", allow_pickle=False)
-    except (ValueError, TypeError, KeyError) as exc:
-        raise IndexCorruptError(f"Index '{index_dir}' has invalid data ({exc}); {rebuild_hint(index_dir)}") from exc
-    count = int(manifest["chunk_count"])
-    if len(chunks) != count or vectors.shape != (count, int(manifest["dim"])) or vectors.dtype != np.float32:
+    except (ValueError, TypeError, KeyError, UnicodeDecodeError) as exc:
+        if isinstance(exc, IndexCorruptError):
+            raise
+        raise bad(index_dir, f"invalid data ({exc})") from exc
+    count = manifest["chunk_count"]
+    if len(chunks) != count or vectors.shape != (count, manifest["dim"]) or vectors.dtype != np.float32:
         raise IndexCorruptError(
             f"Index '{index_dir}': {len(chunks)} chunks and vectors of shape {vectors.shape} do not match "
             f"the manifest ({count} chunks of dim {manifest['dim']}); {rebuild_hint(index_dir)}"

@@ -152,9 +152,11 @@ class Retrieval:
         hits: Ranked hits.
         query_vector: The question's embedding (``numpy`` float32), or ``None`` in bm25 mode.
         notice: Message about changes made to the question (truncation), or ``None``.
+        term_weights: The question's words (search form) with their IDF in the corpus.
     """
 
     question: str
     hits: list[Hit]
     query_vector: Any
     notice: str | None = None
+    term_weights: dict[str, float] = field(default_factory=dict)

@@ -7,6 +7,7 @@ import pytest
 
 from qa.answering import answer_from, confidence, score_sentences, term_overlap
 from qa.types import Retrieval
+from qa.lexical_tokens import question_terms
 from qa.settings import Settings
 from qa.types import Chunk, Hit
 
@@ -17,7 +18,8 @@ def _chunk(text: str, ordinal: int = 0) -> Chunk:
 
 def _retrieval(question: str, texts: list[str], dense: float = 0.85) -> Retrieval:
     hits = [Hit(_chunk(t, i), 1.0 / (i + 1), i + 1, dense - 0.01 * i, 1.0) for i, t in enumerate(texts)]
-    return Retrieval(question, hits, None, None)
+    weights = {t: 1.0 + len(t) for t in question_terms(question)}
+    return Retrieval(question, hits, None, None, weights)
 
 
 PARAGRAPH = (
@@ -28,9 +30,10 @@ PARAGRAPH = (
 
 
 def test_term_overlap_matches_across_scripts() -> None:
-    assert term_overlap(["河北", "投入", "资金"], "河北省已先後投入援藏資金1950萬元") == 1.0
-    assert term_overlap(["北京", "房价"], "河北省已先後投入援藏資金") == 0.0
-    assert term_overlap([], "任何") == 0.0
+    assert term_overlap({"河北": 1.0, "投入": 2.0, "资金": 1.5}, "河北省已先後投入援藏資金1950萬元") == 1.0
+    assert term_overlap({"北京": 1.0, "房价": 3.0}, "河北省已先後投入援藏資金") == 0.0
+    assert term_overlap({"河北": 1.0, "房价": 3.0}, "河北省") == 0.25
+    assert term_overlap({}, "任何") == 0.0
 
 
 def test_best_sentence_is_the_one_that_answers() -> None:
@@ -65,8 +68,8 @@ def test_unrelated_question_gets_no_quote() -> None:
 
 def test_confidence_is_bounded_and_threshold_is_a_setting() -> None:
     retrieval = _retrieval("河北投入多少资金", [PARAGRAPH], dense=0.80)
-    best = score_sentences(retrieval, encoder=None, settings=Settings())[0]
-    assert 0.0 <= confidence(best, retrieval) <= 1.0
+    scored = score_sentences(retrieval, encoder=None, settings=Settings())
+    assert 0.0 <= confidence(scored[0], retrieval, settings=Settings(), scored=scored) <= 1.0
     strict = answer_from(retrieval, encoder=None, settings=Settings(answer_threshold=1.0))
     assert not strict.found
 
@@ -74,7 +77,7 @@ def test_confidence_is_bounded_and_threshold_is_a_setting() -> None:
 def test_encoder_similarity_is_used(fake_encoder) -> None:
     retrieval = _retrieval("阿里地區婦幼保健院的變遷", [PARAGRAPH])
     retrieval = Retrieval(retrieval.question, retrieval.hits,
-                          fake_encoder.encode_queries([retrieval.question])[0], None)
+                          fake_encoder.encode_queries([retrieval.question])[0], None, retrieval.term_weights)
     scored = score_sentences(retrieval, encoder=fake_encoder, settings=Settings())
     assert scored[0].similarity > 0.5
     assert "變遷" in scored[0].chunk.text[scored[0].start:scored[0].end]
@@ -90,3 +93,16 @@ def test_no_hits_no_answer() -> None:
 def test_threshold_validated(threshold: float) -> None:
     with pytest.raises(ValueError, match="answer_threshold"):
         Settings(answer_threshold=threshold)
+
+
+def test_heading_line_is_not_quoted() -> None:
+    text = "項目建設:\n實現效益新躍升\n目前,48個項目已全部啟動,完成投資2.68億元。"
+    answer = answer_from(_retrieval("项目完成投资多少", [text]), encoder=None, settings=Settings())
+    assert answer.answer is not None and answer.answer.text.startswith("目前")
+
+
+def test_english_question_is_judged_on_similarity_alone() -> None:
+    retrieval = _retrieval("How much did Hebei invest?", [PARAGRAPH], dense=0.84)
+    assert answer_from(retrieval, encoder=None, settings=Settings()).found
+    weak = _retrieval("How do I bake bread?", [PARAGRAPH], dense=0.71)
+    assert not answer_from(weak, encoder=None, settings=Settings()).found

@@ -1,0 +1,155 @@
+"""The ``encoder`` section: speed and retrieval quality of each way to run the model on CPU.
+
+Adoption rule: the fastest variant (passages/s at batch 16) whose dense and hybrid hit@1 on
+the same CMRC2018 sample are within half a point (0.005) of float32 PyTorch.
+"""
+
+from __future__ import annotations
+
+import gc
+import shutil
+import time
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+
+from benchmarks.caching import CachingEncoder
+from benchmarks.config import BenchConfig
+from benchmarks.datasets import EvalQuestion, load_cmrc
+from benchmarks.encoder_variants import available_variants, load_variant
+from benchmarks.hash_encoder import HASH_MODEL, get_encoder
+from benchmarks.quality import evaluate_retrieval
+from benchmarks.smoke_data import smoke_set
+from benchmarks.timing import median, percentile
+from qa.chunking import chunk_documents
+from qa.engine import QA
+from qa.indexer import embed_text
+from qa.types import Document
+
+MAX_HIT1_LOSS = 0.005
+
+
+@dataclass(frozen=True)
+class EncoderResult:
+    """One variant: throughput, query latency, agreement with float32, retrieval quality."""
+
+    variant: str
+    passages_per_s: float
+    query_ms_p50: float
+    query_ms_p95: float
+    cosine_to_fp32_mean: float
+    cosine_to_fp32_min: float
+    dense_hit1: float
+    dense_hit5: float
+    hybrid_hit1: float
+    hybrid_hit5: float
+    questions: int
+    index_build_s: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _data(config: BenchConfig) -> tuple[list[Document], list[EvalQuestion]]:
+    if config.smoke:
+        return smoke_set()
+    return load_cmrc(articles=config.encoder_articles, seed=0)
+
+
+def _throughput(encoder: Any, texts: list[str], repeats: int) -> float:
+    encoder.encode_passages(texts[:16], batch_size=16)  # warm-up
+    rates = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        encoder.encode_passages(texts, batch_size=16)
+        rates.append(len(texts) / (time.perf_counter() - start))
+    return median(rates)
+
+
+def _query_latency(encoder: Any, questions: list[str]) -> list[float]:
+    for q in questions[:5]:
+        encoder.encode_queries([q])
+    out = []
+    for q in questions:
+        start = time.perf_counter()
+        encoder.encode_queries([q])
+        out.append((time.perf_counter() - start) * 1000.0)
+    return out
+
+
+def choose(results: list[EncoderResult]) -> str:
+    """The adopted variant under :data:`MAX_HIT1_LOSS`."""
+    base = next((r for r in results if r.variant == "torch-fp32"), results[0])
+    passing = [
+        r
+        for r in results
+        if r.dense_hit1 >= base.dense_hit1 - MAX_HIT1_LOSS
+        and r.hybrid_hit1 >= base.hybrid_hit1 - MAX_HIT1_LOSS
+    ]
+    return max(passing, key=lambda r: r.passages_per_s).variant
+
+
+def run_section(config: BenchConfig) -> dict[str, Any]:
+    docs, questions = _data(config)
+    chunks = chunk_documents(docs)
+    sample = [embed_text(c) for c in chunks[: (8 if config.smoke else 64)]]
+    asked = [q.question for q in questions][: (5 if config.smoke else 50)]
+    variants = ("torch-fp32", "torch-int8") if config.smoke else available_variants()
+    if config.model == HASH_MODEL:
+        variants = (HASH_MODEL,)
+    results: list[EncoderResult] = []
+    reference: np.ndarray | None = None
+    for variant in variants:
+        encoder = (
+            get_encoder(HASH_MODEL)
+            if variant == HASH_MODEL
+            else load_variant(variant, config.model, cache=config.cache)
+        )
+        rate = _throughput(encoder, sample, 1 if config.smoke else 3)
+        latencies = _query_latency(encoder, asked)
+        vectors = encoder.encode_passages(sample)
+        if reference is None:
+            reference = vectors
+        cosines = np.sum(vectors * reference, axis=1)
+        index = config.cache / f"encoder-{config.level}-{len(docs)}-{variant}"
+        shutil.rmtree(index, ignore_errors=True)  # time a build from nothing
+        start = time.perf_counter()
+        engine = QA.build_from_documents(docs, index, encoder=encoder)
+        build_s = time.perf_counter() - start
+        # dense and hybrid embed the same question: encode it once (same vectors, half the time)
+        engine = QA.open(index, encoder=CachingEncoder(encoder))
+        scores = {s.mode: s for s in evaluate_retrieval(engine, questions, modes=("dense", "hybrid"))}
+        results.append(
+            EncoderResult(
+                variant,
+                rate,
+                median(latencies),
+                percentile(latencies, 95),
+                float(cosines.mean()),
+                float(cosines.min()),
+                scores["dense"].hit1,
+                scores["dense"].hit5,
+                scores["hybrid"].hit1,
+                scores["hybrid"].hit5,
+                scores["dense"].questions,
+                build_s,
+            )
+        )
+        print(
+            f"encoder: {variant}: {rate:.1f} passages/s, query p50 {median(latencies):.1f} ms, dense hit@1 "
+            f"{scores['dense'].hit1:.3f}, hybrid hit@1 {scores['hybrid'].hit1:.3f}",
+            flush=True,
+        )
+        del engine, encoder
+        gc.collect()
+    return {
+        "data": "smoke set (made up)"
+        if config.smoke
+        else f"CMRC2018 dev, {len(docs)} articles sampled (seed 0), {len(chunks)} chunks, "
+        f"{results[0].questions} questions",
+        "speed_sample": f"{len(sample)} chunks at batch 16 (median of runs); {len(asked)} single queries",
+        "results": [r.to_dict() for r in results],
+        "rule": f"fastest variant with dense and hybrid hit@1 >= float32 - {MAX_HIT1_LOSS}",
+        "adopted": choose(results),
+    }

@@ -1,0 +1,63 @@
+"""The ``quality`` section: hit@1/hit@5/MRR and answer@1 per mode on the seed set and CMRC2018."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from benchmarks.caching import CachingEncoder
+from benchmarks.config import BenchConfig
+from benchmarks.datasets import load_cmrc, load_seed
+from benchmarks.hash_encoder import get_encoder
+from benchmarks.quality import MODES, evaluate_answers, evaluate_retrieval
+from benchmarks.smoke_data import smoke_set
+from benchmarks.timing import REPO
+from qa.engine import QA
+from qa.settings import Settings
+
+
+def evaluate(engine: QA, questions: list, encoder: Any) -> dict[str, Any]:
+    """Retrieval scores per mode, and answer scores with the engine opened in each mode."""
+    retrieval = {s.mode: s.to_dict() for s in evaluate_retrieval(engine, questions)}
+    answers = {}
+    for mode in MODES:
+        moded = QA.open(engine.index_dir, encoder=encoder, settings=Settings(mode=mode))
+        answers[mode] = evaluate_answers(moded, questions).to_dict()
+    return {"questions": len(questions), "retrieval": retrieval, "answers": answers}
+
+
+def run_section(config: BenchConfig) -> dict[str, Any]:
+    base = get_encoder(config.model)
+    encoder = CachingEncoder(base)
+    out: dict[str, Any] = {
+        "model": base.model_id,
+        "fingerprint": base.fingerprint,
+        "settings": Settings().to_dict(),
+        "datasets": {},
+    }
+    if config.smoke:
+        docs, questions = smoke_set()
+        engine = QA.build_from_documents(docs, config.cache / "smoke-quality", encoder=encoder)
+        out["datasets"]["smoke"] = {
+            "documents": len(docs),
+            "chunks": len(engine.chunks),
+            **evaluate(engine, questions, encoder),
+        }
+        return out
+    seed = QA.build(REPO / "corpus", config.cache / "seed", encoder=encoder)
+    seed_questions = load_seed(doc_ids=[d.id for d in seed.documents])
+    out["datasets"]["seed"] = {
+        "documents": len(seed.documents),
+        "chunks": len(seed.chunks),
+        **evaluate(seed, seed_questions, encoder),
+    }
+    print(f"quality: seed done ({len(seed_questions)} questions)", flush=True)
+    articles = 200 if config.quick else None
+    docs, questions = load_cmrc(articles=articles)
+    cmrc = QA.build_from_documents(docs, config.cache / f"cmrc-{articles or 'all'}", encoder=encoder)
+    out["datasets"]["cmrc2018"] = {
+        "documents": len(docs),
+        "chunks": len(cmrc.chunks),
+        **evaluate(cmrc, questions, encoder),
+    }
+    print(f"quality: CMRC2018 done ({len(questions)} questions)", flush=True)
+    return out

@@ -1,0 +1,173 @@
+"""The ``speed`` section: index build throughput, warm latency, cold starts, memory, disk.
+
+Build and cold-start figures come from child processes (peak memory is their ``ru_maxrss``).
+"Cold" means a new process; the OS file cache is warm, as on any second start.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import time
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from benchmarks.config import BenchConfig
+from benchmarks.datasets import load_cmrc
+from benchmarks.hash_encoder import HASH_MODEL, get_encoder
+from benchmarks.smoke_data import smoke_set
+from benchmarks.subprocs import dir_bytes, free_port, run_child, serve_until_ready
+from benchmarks.timing import median, percentile
+from qa.engine import QA
+from qa.settings import SEARCH_MODES
+from qa.store import current_version
+
+
+@dataclass(frozen=True)
+class Latency:
+    """Warm latency of one call over many questions, in milliseconds."""
+
+    what: str
+    calls: int
+    p50_ms: float
+    p95_ms: float
+    mean_ms: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Build:
+    """One index build in a child process."""
+
+    what: str
+    chunks: int
+    embedded: int
+    build_s: float
+    chunks_per_s: float
+    model_load_s: float
+    process_s: float
+    peak_mb: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _job_args(config: BenchConfig, index: str, articles: int | None) -> list[str]:
+    args = ["-m", "benchmarks.build_job", index]
+    if config.smoke:
+        args.append("--smoke")
+    if articles is not None:
+        args += ["--articles", str(articles)]
+    if config.model:
+        args += ["--model", config.model]
+    return args
+
+
+def _build(what: str, args: list[str]) -> Build:
+    """chunks_per_s counts all chunks of the index (the rate a user sees for the whole corpus)."""
+    run = run_child(args)
+    report = json.loads(run.stdout.strip().splitlines()[-1])
+    return Build(
+        what,
+        report["chunks"],
+        report["embedded"],
+        report["build_s"],
+        report["chunks"] / max(report["build_s"], 1e-9),
+        report["model_load_s"],
+        run.seconds,
+        run.peak_mb,
+    )
+
+
+def _latency(what: str, fn: Any, questions: list[str]) -> Latency:
+    for q in questions[:10]:  # warm-up
+        fn(q)
+    times = []
+    for q in questions:
+        start = time.perf_counter()
+        fn(q)
+        times.append((time.perf_counter() - start) * 1000.0)
+    return Latency(what, len(times), median(times), percentile(times, 95), sum(times) / len(times))
+
+
+def _questions(config: BenchConfig, articles: int | None) -> list[str]:
+    questions = smoke_set()[1] if config.smoke else load_cmrc(articles=articles)[1]
+    texts = [q.question for q in questions]
+    random.Random(1).shuffle(texts)
+    n = config.latency_questions
+    return (texts * (n // max(len(texts), 1) + 1))[:n] if config.smoke else texts[:n]
+
+
+def run_section(config: BenchConfig) -> dict[str, Any]:
+    articles = 200 if config.quick else None
+    index = config.cache / ("smoke-speed" if config.smoke else f"cmrc-{articles or 'all'}")
+    shutil.rmtree(index, ignore_errors=True)
+    job = _job_args(config, str(index), articles)
+    builds = [_build("from nothing", job)]
+    print(f"speed: build {builds[0].chunks} chunks in {builds[0].build_s:.1f}s", flush=True)
+    builds.append(_build("one document changed", [*job, "--change-one"]))
+    builds.append(_build("changed back", job))
+    builds.append(_build("nothing changed", job))
+    files = dir_bytes(current_version(index))
+    chunks = builds[0].chunks
+    questions = _questions(config, articles)
+    engine = QA.open(index, encoder=get_encoder(config.model))
+    latencies = [
+        _latency(f"search ({mode})", lambda q, m=mode: engine.search(q, k=5, mode=m), questions)
+        for mode in SEARCH_MODES
+    ]
+    latencies.append(_latency("encode one query", lambda q: engine.encoder.encode_queries([q]), questions))
+    latencies.append(_latency("ask (hybrid)", lambda q: engine.ask(q, k=5), questions))
+    print(f"speed: ask p50 {latencies[-1].p50_ms:.0f} ms p95 {latencies[-1].p95_ms:.0f} ms", flush=True)
+    engine = None  # free the model before the cold-start children run
+    result = {
+        "index": "smoke set (made up)" if config.smoke else f"CMRC2018 dev, {articles or 848} articles",
+        "chunks": chunks,
+        "builds": [b.to_dict() for b in builds],
+        "latency": [lat.to_dict() for lat in latencies],
+        "latency_questions": len(questions),
+        "disk": {
+            "bytes_total": sum(files.values()),
+            "bytes_per_chunk": sum(files.values()) / max(chunks, 1),
+            "files": files,
+        },
+    }
+    if config.model == HASH_MODEL:  # the CLI and app cannot load the smoke encoder: skip cold starts
+        return {**result, "cold_cli_ask": None, "cold_app": None}
+    ask_args = ["-m", "qa", "ask", questions[0], "--index", str(index)]
+    cli = [run_child(ask_args) for _ in range(config.cold_runs)]
+    app_runs = []
+    for _ in range(config.app_runs):
+        port = free_port()
+        app_runs.append(
+            serve_until_ready(
+                [
+                    "app.py",
+                    "--corpus",
+                    str(config.cache / "no-such-corpus"),
+                    "--index",
+                    str(index),
+                    "--port",
+                    str(port),
+                ],
+                f"http://127.0.0.1:{port}/",
+            )
+        )
+    return {
+        **result,
+        "cold_cli_ask": {
+            "runs": len(cli),
+            "median_s": median([r.seconds for r in cli]),
+            "peak_mb": max(r.peak_mb for r in cli),
+            "all_s": [r.seconds for r in cli],
+        },
+        "cold_app": {
+            "runs": len(app_runs),
+            "median_s": median([r.seconds for r in app_runs]),
+            "peak_mb": max(r.peak_mb for r in app_runs),
+            "all_s": [r.seconds for r in app_runs],
+        },
+    }

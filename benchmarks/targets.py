@@ -1,0 +1,47 @@
+"""The project's targets, checked against the results: rows of (target, measured, met)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _yes(ok: bool) -> str:
+    return "yes" if ok else "**no**"
+
+
+def target_rows(sections: dict[str, Any]) -> list[list[Any]]:
+    rows: list[list[Any]] = []
+    cmrc = sections.get("quality", {}).get("datasets", {}).get("cmrc2018")
+    if cmrc:
+        r = cmrc["retrieval"]
+        h, b, d = r["hybrid"]["hit1"], r["bm25"]["hit1"], r["dense"]["hit1"]
+        rows.append(
+            [
+                "CMRC2018 hybrid hit@1 > BM25-only and dense-only",
+                f"{h:.3f} vs {b:.3f} / {d:.3f}",
+                _yes(h > b and h > d),
+            ]
+        )
+        rows.append(
+            [
+                "CMRC2018 hit@5 ≥ 0.99 (hybrid)",
+                f"{r['hybrid']['hit5']:.3f}",
+                _yes(r["hybrid"]["hit5"] >= 0.99),
+            ]
+        )
+    speed = sections.get("speed")
+    if speed and "CMRC" in speed.get("index", ""):
+        ask = next(x for x in speed["latency"] if x["what"].startswith("ask"))
+        rows.append(
+            ["warm ask p50 ≤ 50 ms (CMRC2018 index)", f"{ask['p50_ms']:.0f} ms", _yes(ask["p50_ms"] <= 50)]
+        )
+        rows.append(["warm ask p95 ≤ 150 ms", f"{ask['p95_ms']:.0f} ms", _yes(ask["p95_ms"] <= 150)])
+        build = speed["builds"][0]
+        rows.append(
+            [
+                "CMRC2018 index build < 5 min",
+                f"{build['build_s']:.0f} s (+{build['model_load_s']:.0f} s model load)",
+                _yes(build["build_s"] + build["model_load_s"] < 300),
+            ]
+        )
+    return rows
