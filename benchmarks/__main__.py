@@ -69,6 +69,9 @@ def parse_args(argv: Sequence[str] | None = None) -> BenchConfig:
         default=0,
         help="skip HNSW builds above this size in the scale section (0: no limit)",
     )
+    parser.add_argument(
+        "--latency-questions", type=int, default=None, help="warm-latency questions (default 200)"
+    )
     args = parser.parse_args(argv)
     base = BenchConfig()
     # smoke/quick figures never overwrite the full ones in docs/ unless --out says so
@@ -95,6 +98,8 @@ def parse_args(argv: Sequence[str] | None = None) -> BenchConfig:
                 "encoder_articles": 100,
             }
         )
+    if args.latency_questions:
+        config = BenchConfig(**{**config.__dict__, "latency_questions": args.latency_questions})
     if args.smoke:
         config = BenchConfig(
             **{
@@ -131,6 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         results = {}  # never mix smoke/quick figures with full ones
     results["level"] = config.level
     results.setdefault("sections", {})
+    mine: dict[str, Any] = {}
     for name in SECTIONS:
         if name not in config.sections:
             continue
@@ -145,7 +151,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             "load_avg_1min_before": round(load_before, 2),
             "load_avg_1min_after": round(os.getloadavg()[0], 2),
         }
-        results["sections"][name] = section
+        mine[name] = section
+        latest = _load(json_path)  # another run may have written other sections meanwhile
+        if latest.get("level") == config.level:
+            results["sections"] = latest.get("sections", {})
+        results["sections"].update(mine)
         results["machine"] = facts
         json_path.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
         print(f"== {name} done in {section['run']['seconds']:.0f}s ==", flush=True)

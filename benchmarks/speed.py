@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import random
 import shutil
+import sys
 import time
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -33,6 +34,7 @@ class Latency:
     p50_ms: float
     p95_ms: float
     mean_ms: float
+    cpu_p50_ms: float  # process CPU time per call: robust to other load, summed over threads
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -85,12 +87,26 @@ def _build(what: str, args: list[str]) -> Build:
 def _latency(what: str, fn: Any, questions: list[str]) -> Latency:
     for q in questions[:10]:  # warm-up
         fn(q)
-    times = []
+    times, cpu = [], []
     for q in questions:
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         fn(q)
         times.append((time.perf_counter() - start) * 1000.0)
-    return Latency(what, len(times), median(times), percentile(times, 95), sum(times) / len(times))
+        cpu.append((time.process_time() - cpu_start) * 1000.0)
+    return Latency(
+        what, len(times), median(times), percentile(times, 95), sum(times) / len(times), median(cpu)
+    )
+
+
+def _torch_threads(n: int | None) -> int | None:
+    """Set torch's intra-op threads (returns the previous count); None when torch is not loaded."""
+    torch = sys.modules.get("torch")
+    if torch is None:
+        return None
+    before = int(torch.get_num_threads())
+    if n is not None:
+        torch.set_num_threads(n)
+    return before
 
 
 def _questions(config: BenchConfig, articles: int | None) -> list[str]:
@@ -122,6 +138,16 @@ def run_section(config: BenchConfig) -> dict[str, Any]:
     latencies.append(_latency("encode one query", lambda q: engine.encoder.encode_queries([q]), questions))
     latencies.append(_latency("ask (hybrid)", lambda q: engine.ask(q, k=5), questions))
     print(f"speed: ask p50 {latencies[-1].p50_ms:.0f} ms p95 {latencies[-1].p95_ms:.0f} ms", flush=True)
+    default_threads = _torch_threads(None)
+    if default_threads is not None and default_threads > 1:  # the alternative: one torch thread per query
+        _torch_threads(1)
+        latencies.append(
+            _latency(
+                "encode one query, 1 torch thread", lambda q: engine.encoder.encode_queries([q]), questions
+            )
+        )
+        latencies.append(_latency("ask (hybrid), 1 torch thread", lambda q: engine.ask(q, k=5), questions))
+        _torch_threads(default_threads)
     engine = None  # free the model before the cold-start children run
     result = {
         "index": "smoke set (made up)" if config.smoke else f"CMRC2018 dev, {articles or 848} articles",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+
 import numpy as np
 
 from embeddings.base import Encoder
@@ -88,14 +89,19 @@ def score_sentences(
     # "提高什么站位") usually marks the sentence that answers.
     sharpened = {t: w * w for t, w in weights.items()}
     texts = [chunk.text[s:e] for chunk, s, e, _ in candidates]
-    sims = np.zeros(len(texts), dtype=np.float32)
-    if encoder is not None and retrieval.query_vector is not None:
+    overlaps = [term_overlap(sharpened, text) for text in texts]
+    # Each sentence starts with its passage's cosine; the encoder scores sentences one by
+    # one only when the words cannot decide (a question in another language, or no
+    # sentence covering enough of it): that costs a model call per sentence.
+    passage_sim = {hit.chunk.id: hit.dense_score or 0.0 for hit in retrieval.hits}
+    sims = np.array([passage_sim.get(chunk.id, 0.0) for chunk, _, _, _ in candidates], dtype=np.float32)
+    sentence_level = max(overlaps) < settings.lexical_sure
+    if encoder is not None and retrieval.query_vector is not None and sentence_level:
         vecs = encoder.encode_passages(texts, batch_size=32)
         sims = vecs @ retrieval.query_vector
     low, high = _band(retrieval.question, settings)
     scored = []
-    for (chunk, start, end, rank), text, sim in zip(candidates, texts, sims, strict=True):
-        overlap = term_overlap(sharpened, text)
+    for (chunk, start, end, rank), overlap, sim in zip(candidates, overlaps, sims, strict=True):
         dense = _scale(float(sim), low, high)
         score = 0.55 * overlap + 0.35 * dense + 0.10 / rank
         scored.append(ScoredSentence(chunk, start, end, rank, overlap, float(sim), score))

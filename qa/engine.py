@@ -14,8 +14,8 @@ from embeddings.faiss_index import FaissIndex, set_threads
 from qa.bm25 import BM25Index
 from qa.errors import IndexCorruptError, ModelMismatchError
 from qa.fusion import reciprocal_rank_fusion
-from qa.lexical_tokens import question_terms
 from qa.indexer import BuildReport, build_index, build_index_from
+from qa.lexical_tokens import question_terms
 from qa.questions import prepare_question
 from qa.settings import SEARCH_MODES, Settings
 from qa.store import current_version, read_manifest, read_version, rebuild_hint
@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 # Settings that only steer ranking and answering: a caller may change them on open.
 QUERY_SETTINGS = ("mode", "rrf_k", "dense_weight", "bm25_weight", "candidates", "hnsw_ef_search",
                   "faiss_threads", "answer_threshold", "answer_passages", "max_question_chars",
-                  "dense_floor", "dense_ceiling", "crosslingual_floor", "crosslingual_ceiling")
+                  "dense_floor", "dense_ceiling", "lexical_sure", "crosslingual_floor", "crosslingual_ceiling")
 
 
 def load_encoder(model: str) -> Encoder:

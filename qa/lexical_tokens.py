@@ -23,10 +23,11 @@ _lock = threading.Lock()
 # Very common function words carry no evidence of relevance; dropping them keeps
 # a question's particles (的, 是, 什么...) from matching every paragraph.
 STOPWORDS = frozenset(
-    "的 了 是 在 和 与 及 或 等 也 都 而 对 为 把 被 从 以 于 之 其 这 那 这个 那个 这些 "
-    "什么 哪些 哪个 哪 谁 多少 几 怎么 怎样 如何 吗 呢 吧 啊 么 有 要 个 将 就 又 还 "
-    "the a an of to in on for and or is are was were be by with what which who how "
-    "does do did".split()
+    "的 了 是 在 和 与 及 或 等 也 都 而 对 为 把 被 从 以 于 之 其 这 那 这个 那个 这些 什么 哪些 "
+    "哪个 哪 谁 多少 几 怎么 怎样 如何 吗 呢 吧 啊 么 有 要 个 将 就 又 还 the a an of to "
+    "in on for and or is are was were be by with what which who "
+    "how does do did "
+    .split()
 )
 
 
@@ -74,8 +75,9 @@ def tokenize(text: str, *, drop_stopwords: bool = True) -> list[str]:
 # ("who is the reporter of this article"); documents rarely contain them, so counting
 # them would make every answerable question look unanswered.
 QUESTION_WORDS = frozenset(
-    "这篇 那篇 该文 本文 文章 报道 新闻 请问 哪家 多久 几人 几次 几个 几名 几位 几年 叫 叫做 能 会 "
-    "是不是 是否 哪里 何时 什么样 为什么 怎么样 多大 多长 多高".split()
+    "这篇 那篇 该文 本文 文章 报道 新闻 请问 哪家 多久 几人 几次 几个 几名 几位 几年 叫 叫做 能 会 是不是 "
+    "是否 哪里 何时 什么样 为什么 怎么样 多大 多长 多高 "
+    .split()
 )
 
 

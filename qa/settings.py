@@ -45,6 +45,9 @@ class Settings:
     faiss_threads: int = 1
     # answering
     answer_threshold: float = 0.5
+    # When some sentence covers this share of the question's (IDF-weighted) words, the
+    # words choose the quote and sentences are not embedded one by one (saves a model call).
+    lexical_sure: float = 0.5
     # Cosine band of the encoder mapped to 0..1 in the answer confidence; retrieval models
     # put almost everything between these two values (e5-small: 0.75..0.90).
     dense_floor: float = 0.75

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--all", action="store_true", help="also run the slow and e2e tests")
 

@@ -6,10 +6,9 @@ import numpy as np
 import pytest
 
 from qa.answering import answer_from, confidence, score_sentences, term_overlap
-from qa.types import Retrieval
 from qa.lexical_tokens import question_terms
 from qa.settings import Settings
-from qa.types import Chunk, Hit
+from qa.types import Chunk, Hit, Retrieval
 
 
 def _chunk(text: str, ordinal: int = 0) -> Chunk:

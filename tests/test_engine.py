@@ -10,7 +10,13 @@ import numpy as np
 import pytest
 
 from qa import QA
-from qa.errors import BuildLockedError, IndexCorruptError, IndexNotFoundError, ModelMismatchError, QuestionError
+from qa.errors import (
+    BuildLockedError,
+    IndexCorruptError,
+    IndexNotFoundError,
+    ModelMismatchError,
+    QuestionError,
+)
 from qa.settings import Settings
 from qa.store import build_lock, current_version
 from tests.conftest import FakeEncoder
