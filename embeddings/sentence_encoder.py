@@ -76,8 +76,12 @@ class SentenceTransformerEncoder:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the hub is unreachable: fail fast, never hang
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")  # avoid fork warnings in servers
         import torch
+        import transformers
         from sentence_transformers import SentenceTransformer
 
+        # transformers draws a "Loading weights" bar on every load; in a CLI answer or a
+        # server log it is noise (embedding progress bars are shown when asked for).
+        transformers.logging.disable_progress_bar()
         if threads is not None:
             torch.set_num_threads(max(1, int(threads)))
         elif "OMP_NUM_THREADS" not in os.environ:
