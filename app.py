@@ -99,12 +99,7 @@ def open_engine(args: argparse.Namespace) -> Any:
         print(f"Corpus folder '{args.corpus}' not found; serving the existing index '{args.index}'.")
         return QA.open(args.index, model=args.model)
     engine, report = QA.build_with_report(args.corpus, args.index, model=args.model, show_progress=True)
-    if report.up_to_date:
-        print(f"Index '{report.index_dir}' is up to date: "
-              f"{report.chunks} passages of {report.documents} documents.")
-    else:
-        print(f"Indexed {report.chunks} passages of {report.documents} documents into '{report.index_dir}' "
-              f"in {report.seconds:.1f}s ({report.embedded} embedded, {report.reused} reused).")
+    print(report.summary())
     return engine
 
 

@@ -71,12 +71,7 @@ def _build(args: argparse.Namespace) -> int:
     from qa.engine import QA
 
     _, report = QA.build_with_report(args.corpus, args.index, model=args.model, show_progress=True)
-    if report.up_to_date:
-        print(f"Index '{report.index_dir}' is up to date: "
-              f"{report.chunks} chunks of {report.documents} documents.")
-    else:
-        print(f"Indexed {report.chunks} chunks of {report.documents} documents into '{report.index_dir}' "
-              f"in {report.seconds:.1f}s ({report.embedded} embedded, {report.reused} reused).")
+    print(report.summary())
     return 0
 
 

@@ -23,7 +23,7 @@ from qa.chunking import chunk_documents
 from qa.errors import QAError
 from qa.loaders import load_documents
 from qa.settings import Settings
-from qa.store import StoredChunk, build_lock, read_version, write_version
+from qa.store import StoredChunk, build_lock, file_sha256, read_version, write_version
 from qa.types import Chunk, Document
 
 logger = logging.getLogger(__name__)
@@ -54,6 +54,13 @@ class BuildReport:
     seconds: float
     up_to_date: bool
 
+    def summary(self) -> str:
+        """One line for the terminal: what was indexed, how fast, what was reused."""
+        if self.up_to_date:
+            return f"Index '{self.index_dir}' is up to date: {self.chunks} passages of {self.documents} documents."
+        return (f"Indexed {self.chunks} passages of {self.documents} documents into '{self.index_dir}' "
+                f"in {self.seconds:.1f}s ({self.embedded} embedded, {self.reused} reused).")
+
 
 def embed_text(chunk: Chunk) -> str:
     """Text given to the encoder for a chunk: title and date, then the paragraph.
@@ -81,18 +88,10 @@ def corpus_fingerprint(corpus_dir: Path) -> dict[str, str]:
         rel = path.relative_to(corpus_dir)
         if path.is_file() and not any(part.startswith(".") for part in rel.parts):
             try:
-                files[rel.as_posix()] = _file_hash(path)
+                files[rel.as_posix()] = file_sha256(path)
             except OSError as exc:  # deleted or unreadable since the folder was listed
                 logger.warning("Skipped '%s': %s", path, exc.strerror or exc)
     return files
-
-
-def _file_hash(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _manifest_matches(manifest: dict[str, Any], *, files: dict[str, str], encoder: Encoder,

@@ -88,14 +88,14 @@ def test_file_deleted_during_build_is_skipped(tmp_path: Path, monkeypatch: pytes
     (corpus / "gone.txt").write_text(TIBET, encoding="utf-8")
     import qa.indexer
 
-    real_hash = qa.indexer._file_hash
+    real_hash = qa.indexer.file_sha256
 
     def vanishing(path: Path) -> str:
         if path.name == "gone.txt":
             path.unlink()  # deleted after the folder was listed
         return real_hash(path)
 
-    monkeypatch.setattr(qa.indexer, "_file_hash", vanishing)
+    monkeypatch.setattr(qa.indexer, "file_sha256", vanishing)
     with caplog.at_level(logging.WARNING):
         engine = QA.build(corpus, tmp_path / "index", encoder=FakeEncoder())
     assert [d.id for d in engine.documents] == ["a"]
