@@ -97,8 +97,12 @@ def score_sentences(
     sims = np.array([passage_sim.get(chunk.id, 0.0) for chunk, _, _, _ in candidates], dtype=np.float32)
     sentence_level = max(overlaps) < settings.lexical_sure
     if encoder is not None and retrieval.query_vector is not None and sentence_level:
-        vecs = encoder.encode_passages(texts, batch_size=32)
-        sims = vecs @ retrieval.query_vector
+        # Embed only the most promising sentences (by words, then passage rank) so the
+        # cost of one answer stays bounded however long the passages are.
+        order = sorted(range(len(texts)), key=lambda i: (-overlaps[i], candidates[i][3], i))
+        chosen = order[: settings.max_encoded_sentences]
+        vecs = encoder.encode_passages([texts[i] for i in chosen], batch_size=32)
+        sims[chosen] = vecs @ retrieval.query_vector
     low, high = _band(retrieval.question, settings)
     scored = []
     for (chunk, start, end, rank), overlap, sim in zip(candidates, overlaps, sims, strict=True):

@@ -26,7 +26,8 @@ logger = logging.getLogger(__name__)
 # Settings that only steer ranking and answering: a caller may change them on open.
 QUERY_SETTINGS = ("mode", "rrf_k", "dense_weight", "bm25_weight", "candidates", "hnsw_ef_search",
                   "faiss_threads", "answer_threshold", "answer_passages", "max_question_chars",
-                  "dense_floor", "dense_ceiling", "lexical_sure", "crosslingual_floor", "crosslingual_ceiling")
+                  "dense_floor", "dense_ceiling", "lexical_sure", "max_encoded_sentences",
+                  "crosslingual_floor", "crosslingual_ceiling")
 
 
 def load_encoder(model: str) -> Encoder:

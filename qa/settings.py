@@ -48,6 +48,7 @@ class Settings:
     # When some sentence covers this share of the question's (IDF-weighted) words, the
     # words choose the quote and sentences are not embedded one by one (saves a model call).
     lexical_sure: float = 0.5
+    max_encoded_sentences: int = 8
     # Cosine band of the encoder mapped to 0..1 in the answer confidence; retrieval models
     # put almost everything between these two values (e5-small: 0.75..0.90).
     dense_floor: float = 0.75
@@ -65,7 +66,8 @@ class Settings:
         if self.index_kind not in INDEX_KINDS:
             raise SettingsError(f"index_kind={self.index_kind!r} is not allowed; use one of {INDEX_KINDS}")
         for name in ("batch_size", "max_chunk_chars", "rrf_k", "candidates", "hnsw_m",
-                     "hnsw_ef_search", "faiss_threads", "answer_passages", "max_question_chars"):
+                     "hnsw_ef_search", "faiss_threads", "answer_passages", "max_question_chars",
+                     "max_encoded_sentences"):
             value = getattr(self, name)
             if not isinstance(value, int) or value < 1:
                 raise SettingsError(f"{name}={value!r} is not allowed; use a whole number >= 1")
