@@ -7,7 +7,9 @@ the same CMRC2018 sample are within half a point (0.005) of float32 PyTorch.
 from __future__ import annotations
 
 import gc
+import os
 import shutil
+import sys
 import time
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -38,6 +40,8 @@ class EncoderResult:
     passages_per_s: float
     query_ms_p50: float
     query_ms_p95: float
+    cpu_ms_per_passage: float
+    query_cpu_ms_p50: float
     cosine_to_fp32_mean: float
     cosine_to_fp32_min: float
     dense_hit1: float
@@ -57,25 +61,46 @@ def _data(config: BenchConfig) -> tuple[list[Document], list[EvalQuestion]]:
     return load_cmrc(articles=config.encoder_articles, seed=0)
 
 
-def _throughput(encoder: Any, texts: list[str], repeats: int) -> float:
-    encoder.encode_passages(texts[:16], batch_size=16)  # warm-up
-    rates = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        encoder.encode_passages(texts, batch_size=16)
-        rates.append(len(texts) / (time.perf_counter() - start))
-    return median(rates)
+@dataclass(frozen=True)
+class EncoderSpeed:
+    """Medians over interleaved rounds: passages/s (batch 16), one-query latency, CPU time per passage."""
+
+    variant: str
+    passages_per_s: float
+    query_ms_p50: float
+    query_ms_p95: float
+    cpu_ms_per_passage: float
+    query_cpu_ms_p50: float
 
 
-def _query_latency(encoder: Any, questions: list[str]) -> list[float]:
-    for q in questions[:5]:
-        encoder.encode_queries([q])
-    out = []
-    for q in questions:
-        start = time.perf_counter()
-        encoder.encode_queries([q])
-        out.append((time.perf_counter() - start) * 1000.0)
-    return out
+def compare_speed(
+    encoders: dict[str, Any], texts: list[str], questions: list[str], rounds: int = 3
+) -> dict[str, EncoderSpeed]:
+    """Time every encoder round-robin, so changing machine load hits all alike."""
+    rates: dict[str, list[float]] = {v: [] for v in encoders}
+    cpu_pp: dict[str, list[float]] = {v: [] for v in encoders}
+    lat: dict[str, list[float]] = {v: [] for v in encoders}
+    lat_cpu: dict[str, list[float]] = {v: [] for v in encoders}
+    for encoder in encoders.values():  # warm-up
+        encoder.encode_passages(texts[:16], batch_size=16)
+        encoder.encode_queries(questions[:3])
+    for _ in range(rounds):
+        for variant, encoder in encoders.items():
+            start, cpu = time.perf_counter(), time.process_time()
+            encoder.encode_passages(texts, batch_size=16)
+            rates[variant].append(len(texts) / (time.perf_counter() - start))
+            cpu_pp[variant].append((time.process_time() - cpu) * 1000.0 / len(texts))
+            for q in questions:
+                start, cpu = time.perf_counter(), time.process_time()
+                encoder.encode_queries([q])
+                lat[variant].append((time.perf_counter() - start) * 1000.0)
+                lat_cpu[variant].append((time.process_time() - cpu) * 1000.0)
+    return {
+        v: EncoderSpeed(
+            v, median(rates[v]), median(lat[v]), percentile(lat[v], 95), median(cpu_pp[v]), median(lat_cpu[v])
+        )
+        for v in encoders
+    }
 
 
 def choose(results: list[EncoderResult]) -> str:
@@ -84,8 +109,7 @@ def choose(results: list[EncoderResult]) -> str:
     passing = [
         r
         for r in results
-        if r.dense_hit1 >= base.dense_hit1 - MAX_HIT1_LOSS
-        and r.hybrid_hit1 >= base.hybrid_hit1 - MAX_HIT1_LOSS
+        if r.dense_hit1 >= base.dense_hit1 - MAX_HIT1_LOSS and r.hybrid_hit1 >= base.hybrid_hit1 - MAX_HIT1_LOSS
     ]
     return max(passing, key=lambda r: r.passages_per_s).variant
 
@@ -98,34 +122,35 @@ def run_section(config: BenchConfig) -> dict[str, Any]:
     variants = ("torch-fp32", "torch-int8") if config.smoke else available_variants()
     if config.model == HASH_MODEL:
         variants = (HASH_MODEL,)
+    encoders = {
+        v: get_encoder(HASH_MODEL) if v == HASH_MODEL else load_variant(v, config.model, cache=config.cache)
+        for v in variants
+    }
+    speeds = compare_speed(encoders, sample, asked, rounds=1 if config.smoke else 3)
+    reference = next(iter(encoders.values())).encode_passages(sample)
     results: list[EncoderResult] = []
-    reference: np.ndarray | None = None
-    for variant in variants:
-        encoder = (
-            get_encoder(HASH_MODEL)
-            if variant == HASH_MODEL
-            else load_variant(variant, config.model, cache=config.cache)
-        )
-        rate = _throughput(encoder, sample, 1 if config.smoke else 3)
-        latencies = _query_latency(encoder, asked)
-        vectors = encoder.encode_passages(sample)
-        if reference is None:
-            reference = vectors
-        cosines = np.sum(vectors * reference, axis=1)
+    for variant, encoder in encoders.items():
+        cosines = np.sum(encoder.encode_passages(sample) * reference, axis=1)
         index = config.cache / f"encoder-{config.level}-{len(docs)}-{variant}"
         shutil.rmtree(index, ignore_errors=True)  # time a build from nothing
+        # QA.open set FAISS's OpenMP threads to 1, which torch shares: give the build all cores again
+        if "torch" in sys.modules:
+            sys.modules["torch"].set_num_threads(len(os.sched_getaffinity(0)))
         start = time.perf_counter()
-        engine = QA.build_from_documents(docs, index, encoder=encoder)
+        QA.build_from_documents(docs, index, encoder=encoder)
         build_s = time.perf_counter() - start
         # dense and hybrid embed the same question: encode it once (same vectors, half the time)
         engine = QA.open(index, encoder=CachingEncoder(encoder))
         scores = {s.mode: s for s in evaluate_retrieval(engine, questions, modes=("dense", "hybrid"))}
+        sp = speeds[variant]
         results.append(
             EncoderResult(
                 variant,
-                rate,
-                median(latencies),
-                percentile(latencies, 95),
+                sp.passages_per_s,
+                sp.query_ms_p50,
+                sp.query_ms_p95,
+                sp.cpu_ms_per_passage,
+                sp.query_cpu_ms_p50,
                 float(cosines.mean()),
                 float(cosines.min()),
                 scores["dense"].hit1,
@@ -137,18 +162,19 @@ def run_section(config: BenchConfig) -> dict[str, Any]:
             )
         )
         print(
-            f"encoder: {variant}: {rate:.1f} passages/s, query p50 {median(latencies):.1f} ms, dense hit@1 "
-            f"{scores['dense'].hit1:.3f}, hybrid hit@1 {scores['hybrid'].hit1:.3f}",
+            f"encoder: {variant}: {sp.passages_per_s:.1f} passages/s, query p50 {sp.query_ms_p50:.1f} ms, "
+            f"dense hit@1 {scores['dense'].hit1:.3f}, hybrid hit@1 {scores['hybrid'].hit1:.3f}",
             flush=True,
         )
-        del engine, encoder
+        del engine
         gc.collect()
     return {
         "data": "smoke set (made up)"
         if config.smoke
         else f"CMRC2018 dev, {len(docs)} articles sampled (seed 0), {len(chunks)} chunks, "
         f"{results[0].questions} questions",
-        "speed_sample": f"{len(sample)} chunks at batch 16 (median of runs); {len(asked)} single queries",
+        "speed_sample": f"{len(sample)} chunks at batch 16 and {len(asked)} single queries, all variants "
+        "timed round-robin (medians of 3 rounds)",
         "results": [r.to_dict() for r in results],
         "rule": f"fastest variant with dense and hybrid hit@1 >= float32 - {MAX_HIT1_LOSS}",
         "adopted": choose(results),

@@ -7,6 +7,7 @@ Build and cold-start figures come from child processes (peak memory is their ``r
 from __future__ import annotations
 
 import json
+import os
 import random
 import shutil
 import sys
@@ -93,9 +94,7 @@ def _latency(what: str, fn: Any, questions: list[str]) -> Latency:
         fn(q)
         times.append((time.perf_counter() - start) * 1000.0)
         cpu.append((time.process_time() - cpu_start) * 1000.0)
-    return Latency(
-        what, len(times), median(times), percentile(times, 95), sum(times) / len(times), median(cpu)
-    )
+    return Latency(what, len(times), median(times), percentile(times, 95), sum(times) / len(times), median(cpu))
 
 
 def _torch_threads(n: int | None) -> int | None:
@@ -138,16 +137,19 @@ def run_section(config: BenchConfig) -> dict[str, Any]:
     latencies.append(_latency("encode one query", lambda q: engine.encoder.encode_queries([q]), questions))
     latencies.append(_latency("ask (hybrid)", lambda q: engine.ask(q, k=5), questions))
     print(f"speed: ask p50 {latencies[-1].p50_ms:.0f} ms p95 {latencies[-1].p95_ms:.0f} ms", flush=True)
-    default_threads = _torch_threads(None)
-    if default_threads is not None and default_threads > 1:  # the alternative: one torch thread per query
-        _torch_threads(1)
+    # The alternative: the other torch thread count. QA.open's FAISS thread setting also sets
+    # torch's (one OpenMP runtime), so queries normally run on faiss_threads torch threads.
+    current = _torch_threads(None)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    other = 1 if current is not None and current > 1 else cores
+    if current is not None and other != current:
+        _torch_threads(other)
+        label = f"{other} torch thread{'s' if other > 1 else ''} (engine default: {current})"
         latencies.append(
-            _latency(
-                "encode one query, 1 torch thread", lambda q: engine.encoder.encode_queries([q]), questions
-            )
+            _latency(f"encode one query, {label}", lambda q: engine.encoder.encode_queries([q]), questions)
         )
-        latencies.append(_latency("ask (hybrid), 1 torch thread", lambda q: engine.ask(q, k=5), questions))
-        _torch_threads(default_threads)
+        latencies.append(_latency(f"ask (hybrid), {label}", lambda q: engine.ask(q, k=5), questions))
+        _torch_threads(current)
     engine = None  # free the model before the cold-start children run
     result = {
         "index": "smoke set (made up)" if config.smoke else f"CMRC2018 dev, {articles or 848} articles",

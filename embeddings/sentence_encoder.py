@@ -6,6 +6,7 @@ importing :mod:`embeddings` stays cheap for commands that never embed anything.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 from collections.abc import Sequence
@@ -41,10 +42,15 @@ class SentenceTransformerEncoder:
         ((1, 384), dtype('float32'), 0.9...)
     """
 
-    def __init__(self, model: Any, resolved: ResolvedModel) -> None:
-        """Wrap an already loaded ``SentenceTransformer``; prefer :meth:`load`."""
+    def __init__(self, model: Any, resolved: ResolvedModel, session: Any = None) -> None:
+        """Wrap an already loaded ``SentenceTransformer``; prefer :meth:`load`.
+
+        ``session``: an ONNX Runtime session that replaces the model's forward pass
+        (see :mod:`embeddings.onnx_int8`); the tokenizer still comes from ``model``.
+        """
         self._model = model
         self._resolved = resolved
+        self._session = session
         dim = model.get_embedding_dimension()
         if not isinstance(dim, int) or dim < 1:
             raise ModelLoadError(f"model {resolved.model_id!r} does not report an embedding dimension")
@@ -59,6 +65,7 @@ class SentenceTransformerEncoder:
         cache_dir: Path | None = None,
         device: str = "cpu",
         threads: int | None = None,
+        backend: str = "torch",
     ) -> SentenceTransformerEncoder:
         """Resolve ``name`` (see :func:`embeddings.models.resolve_model`) and load it.
 
@@ -68,6 +75,9 @@ class SentenceTransformerEncoder:
             device: Torch device, ``cpu`` unless you know better.
             threads: Torch intra-op threads; default all CPUs available to this process,
                 unless ``OMP_NUM_THREADS`` already says otherwise.
+            backend: ``torch`` (float32) or ``onnx-int8`` (ONNX Runtime, int8 weights; faster
+                on CPU, needs ``onnxruntime`` and ``onnx``; its vectors differ slightly, so it
+                has its own fingerprint and indexes built with one do not open with the other).
 
         Raises:
             ModelLoadError: The model cannot be found or loaded.
@@ -96,7 +106,19 @@ class SentenceTransformerEncoder:
         model.eval()
         log.info("loaded %s from %s (%s, %d threads)", resolved.model_id, resolved.location, device,
                  torch.get_num_threads())
-        return cls(model, resolved)
+        if backend == "torch":
+            return cls(model, resolved)
+        if backend != "onnx-int8":
+            raise ModelLoadError(f"backend {backend!r} is not allowed; use 'torch' or 'onnx-int8'")
+        from dataclasses import replace
+
+        from embeddings import onnx_int8
+        from embeddings.models import cache_root
+
+        tag = f"{onnx_int8.BACKEND}-v{onnx_int8.EXPORT_VERSION}"
+        folder = cache_root(cache_dir) / "onnx" / hashlib.sha256(resolved.fingerprint.encode()).hexdigest()[:16]
+        session = onnx_int8.load_session(model, folder, threads=torch.get_num_threads())
+        return cls(model, replace(resolved, fingerprint=f"{resolved.fingerprint}+{tag}"), session)
 
     @staticmethod
     def _make_counter(model: Any) -> Any:
@@ -140,6 +162,11 @@ class SentenceTransformerEncoder:
             raise ValueError(f"batch_size={batch_size!r} is not allowed; use a whole number >= 1")
         if len(texts) == 0:
             return np.zeros((0, self._dim), dtype=np.float32)
+        if self._session is not None:
+            from embeddings.onnx_int8 import encode
+
+            return encode(self._session, self._model.tokenizer, [prefix + t for t in texts],
+                          max_length=self.max_seq_length, batch_size=batch_size, dim=self._dim)
         vectors = self._model.encode(
             [prefix + t for t in texts], batch_size=batch_size, show_progress_bar=show_progress_bar,
             normalize_embeddings=True, convert_to_numpy=True,

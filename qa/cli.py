@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from qa.errors import QAError
-from qa.settings import DEFAULT_MODEL, SEARCH_MODES
+from qa.settings import DEFAULT_MODEL, ENCODER_BACKENDS, SEARCH_MODES
 
 logger = logging.getLogger("qa")
 
@@ -44,6 +44,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--index", default="index", help="index folder (default: index)")
     build.add_argument("--model", default=None,
                        help=f"sentence-transformers model name or local folder (default: {DEFAULT_MODEL})")
+    build.add_argument("--backend", choices=ENCODER_BACKENDS, default=None,
+                       help="how the model runs: onnx-int8 (default, faster) or torch (float32)")
     build.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
 
     for name, helptext in (("search", "rank the passages that match a query"),
@@ -70,7 +72,11 @@ def _inspect(args: argparse.Namespace) -> int:
 def _build(args: argparse.Namespace) -> int:
     from qa.engine import QA
 
-    _, report = QA.build_with_report(args.corpus, args.index, model=args.model, show_progress=True)
+    from qa.settings import Settings
+
+    settings = Settings(encoder_backend=args.backend) if args.backend else None
+    _, report = QA.build_with_report(args.corpus, args.index, model=args.model, settings=settings,
+                                     show_progress=True)
     print(report.summary())
     return 0
 

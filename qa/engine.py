@@ -30,11 +30,11 @@ QUERY_SETTINGS = ("mode", "rrf_k", "dense_weight", "bm25_weight", "candidates", 
                   "crosslingual_floor", "crosslingual_ceiling")
 
 
-def load_encoder(model: str) -> Encoder:
+def load_encoder(model: str, *, backend: str = "onnx-int8") -> Encoder:
     """The sentence-transformers encoder for ``model`` (a known name or a local folder)."""
     from embeddings.sentence_encoder import SentenceTransformerEncoder
 
-    return SentenceTransformerEncoder.load(model)
+    return SentenceTransformerEncoder.load(model, backend=backend)
 
 
 class QA:
@@ -118,7 +118,7 @@ class QA:
         settings = settings or Settings()
         if model is not None:
             settings = settings.with_(model=model)
-        encoder = encoder or load_encoder(settings.model)
+        encoder = encoder or load_encoder(settings.model, backend=settings.encoder_backend)
         report = build_index(corpus, index, encoder=encoder, settings=settings, show_progress=show_progress)
         return cls(Path(index), encoder, settings), report
 
@@ -130,7 +130,7 @@ class QA:
         settings = settings or Settings()
         if model is not None:
             settings = settings.with_(model=model)
-        encoder = encoder or load_encoder(settings.model)
+        encoder = encoder or load_encoder(settings.model, backend=settings.encoder_backend)
         files = {d.id: hashlib.sha256(d.text.encode("utf-8", "surrogatepass")).hexdigest() for d in documents}
         build_index_from(lambda: documents, index, source="<documents>", files=lambda: files, encoder=encoder,
                          settings=settings, show_progress=show_progress)
@@ -155,7 +155,7 @@ class QA:
                 f"Index '{index}' was built with model {recorded!r}, not {model!r}; "
                 f"{rebuild_hint(index)} --model {model}"
             )
-        encoder = encoder or load_encoder(recorded)
+        encoder = encoder or load_encoder(recorded, backend=stored.encoder_backend)
         return cls(index, encoder, stored)
 
     def reload_if_changed(self) -> bool:

@@ -106,7 +106,7 @@ def test_chat_user_message_is_sendable() -> None:
 
 @pytest.fixture
 def index_dir(engine: QA, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setattr("qa.engine.load_encoder", lambda model: FakeEncoder())
+    monkeypatch.setattr("qa.engine.load_encoder", lambda model, **_: FakeEncoder())
     return str(engine.index_dir)
 
 
@@ -151,7 +151,7 @@ def test_cli_long_question_from_stdin(index_dir: str, capsys: pytest.CaptureFixt
 # one-line launcher) to stay fast; one runs the shipped small model end to end.
 
 _FAKE_LAUNCHER = ("import sys, qa.engine; from tests.conftest import FakeEncoder; "
-                  "qa.engine.load_encoder = lambda model: FakeEncoder(); "
+                  "qa.engine.load_encoder = lambda model, **_: FakeEncoder(); "
                   "from qa.cli import main; sys.exit(main())")
 
 

@@ -14,7 +14,7 @@ from tests.conftest import REPO, FakeEncoder
 
 @pytest.fixture
 def fake_model(monkeypatch) -> None:
-    monkeypatch.setattr("qa.engine.load_encoder", lambda model: FakeEncoder())
+    monkeypatch.setattr("qa.engine.load_encoder", lambda model, **_: FakeEncoder())
 
 
 def test_help_is_instant_and_imports_no_heavy_library() -> None:

@@ -20,7 +20,7 @@ TIBET = "西藏阿里地區教育發展\n\n阿里地區新建了十二所學校�
 
 @pytest.fixture
 def fake_model(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("qa.engine.load_encoder", lambda model: FakeEncoder())
+    monkeypatch.setattr("qa.engine.load_encoder", lambda model, **_: FakeEncoder())
 
 
 def _warnings(caplog: pytest.LogCaptureFixture) -> list[str]:

@@ -127,7 +127,7 @@ def test_manifest_with_wrong_types_is_rejected(index: Path, key: str, value: obj
 
 def test_cli_reports_each_problem_in_one_line(index: Path, monkeypatch: pytest.MonkeyPatch,
                                               capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr("qa.engine.load_encoder", lambda model: FakeEncoder())
+    monkeypatch.setattr("qa.engine.load_encoder", lambda model, **_: FakeEncoder())
     (current_version(index) / "bm25" / "vocab.index.json").write_text("{", encoding="utf-8")
     assert main(["ask", "援藏資金", "--index", str(index)]) == 2
     err = capsys.readouterr().err
@@ -140,7 +140,7 @@ def test_cli_reports_each_problem_in_one_line(index: Path, monkeypatch: pytest.M
 
 def test_cli_reports_another_model_in_one_line(index: Path, monkeypatch: pytest.MonkeyPatch,
                                                capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr("qa.engine.load_encoder", lambda model: FakeEncoder(dim=32, model_id=model))
+    monkeypatch.setattr("qa.engine.load_encoder", lambda model, **_: FakeEncoder(dim=32, model_id=model))
     assert main(["ask", "援藏資金", "--index", str(index)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "built with model" in err and REBUILD in err
@@ -150,7 +150,7 @@ def test_cli_reports_another_model_in_one_line(index: Path, monkeypatch: pytest.
 
 def test_index_folder_that_is_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                      capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr("qa.engine.load_encoder", lambda model: FakeEncoder())
+    monkeypatch.setattr("qa.engine.load_encoder", lambda model, **_: FakeEncoder())
     (tmp_path / "file").write_text("x", encoding="utf-8")
     assert main(["build", "--corpus", str(CORPUS), "--index", str(tmp_path / "file")]) == 2
     assert capsys.readouterr().err.startswith("error: ")
