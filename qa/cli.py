@@ -71,7 +71,6 @@ def _inspect(args: argparse.Namespace) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     from qa.engine import QA
-
     from qa.settings import Settings
 
     settings = Settings(encoder_backend=args.backend) if args.backend else None

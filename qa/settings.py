@@ -43,9 +43,12 @@ class Settings:
     bm25_weight: float = 1.0
     candidates: int = 50
     index_kind: str = "auto"
-    hnsw_threshold: int = 200_000
+    # Exact search up to this many chunks: on 2 cores one exact query over 300k vectors
+    # takes ~30 ms (1M: ~170 ms), while HNSW's recall@10 fell to 0.25-0.46 at 100k in our
+    # measurements (docs/benchmarks.md), so exactness is kept as long as latency allows.
+    hnsw_threshold: int = 300_000
     hnsw_m: int = 32
-    hnsw_ef_search: int = 128
+    hnsw_ef_search: int = 256
     faiss_threads: int = 1
     # answering
     answer_threshold: float = 0.6

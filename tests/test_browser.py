@@ -114,23 +114,27 @@ def test_example_question_fills_the_box(browser, corpus_app) -> None:  # type: i
 
 def test_document_markup_renders_inert(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from qa.engine import QA
+    from qa.settings import Settings
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "evil.txt").write_text(f"惡意測試頁面[t](javascript:alert(2))\n\n{EVIL}\n", encoding="utf-8")
     (corpus / "plain.txt").write_text("普通頁面\n\n今天天氣很好，適合出門散步。\n", encoding="utf-8")
-    engine = QA.build(corpus, tmp_path / "index", encoder=FakeEncoder())
+    # The fake encoder's cosines mean nothing, so a low threshold lets the quote path render.
+    engine = QA.build(corpus, tmp_path / "index", encoder=FakeEncoder(), settings=Settings(answer_threshold=0.2))
     server = _served(engine)
     page = browser.new_page()
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     try:
         reply = _ask(page, server.local_url, "援藏資金的用途是什麼？")
-        for summary in reply.locator("summary").all():
-            summary.click()  # open every collapsed passage so nothing stays unrendered
-        page.wait_for_timeout(500)
+        reply.locator("blockquote").first.wait_for(timeout=TIMEOUT_MS)
+        reply.locator("summary").first.wait_for(timeout=TIMEOUT_MS)
+        # Open every collapsed passage so nothing stays unrendered.
+        reply.evaluate("node => node.querySelectorAll('details').forEach(d => { d.open = true; })")
+        page.wait_for_timeout(300)
         text = reply.inner_text(timeout=TIMEOUT_MS)
-        assert "援藏資金" in text
+        assert "援藏資金" in text and "[1]" in text
         # The markup shows as the characters the document holds.
         for literal in ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>",
                         "[x](javascript:alert(1))"):

@@ -31,16 +31,27 @@ SLOW_FSYNC = ("import os, sys, time; real = os.fsync\n"
               "os.fsync = slow\nfrom qa.cli import main\nsys.exit(main())")
 
 
+# Launcher whose first fsync (inside the build, under its lock) waits until the test creates
+# the gate file named in QA_TEST_GATE, so a second build is sure to meet a running one.
+GATED_FSYNC = ("import os, sys, time; from pathlib import Path; real = os.fsync\n"
+               "gate = Path(os.environ['QA_TEST_GATE'])\n"
+               "def gated(fd):\n"
+               "    Path(str(gate) + '.waiting').touch()\n"
+               "    while not gate.exists(): time.sleep(0.02)\n"
+               "    real(fd)\n"
+               "os.fsync = gated\nfrom qa.cli import main\nsys.exit(main())")
+
+
 def _add_report(corpus: Path, name: str, count: int) -> None:
     paragraphs = [PARA.format(n=n, m=n * 7 + 100, k=n % 50 + 3) for n in range(count)]
     lines = ["援藏報告彙編 " + name, "", *paragraphs]
     (corpus / f"{name}.txt").write_text("\n\n".join(lines), encoding="utf-8")
 
 
-def _build_cmd(corpus: Path, index: Path, *, slow_fsync: bool = False) -> list[str]:
+def _build_cmd(corpus: Path, index: Path, *, slow_fsync: bool = False, gated: bool = False) -> list[str]:
     from embeddings.models import shipped_minilm_path
 
-    launcher = ["-c", SLOW_FSYNC] if slow_fsync else ["-m", "qa"]
+    launcher = ["-c", SLOW_FSYNC] if slow_fsync else ["-c", GATED_FSYNC] if gated else ["-m", "qa"]
     return [sys.executable, *launcher, "-v", "build", "--corpus", str(corpus), "--index", str(index),
             "--model", str(shipped_minilm_path())]
 
@@ -85,7 +96,7 @@ def test_killed_builds_leave_the_previous_index(tmp_path: Path) -> None:
     encoder = load_encoder(str(shipped_minilm_path()))
     before = _answers(QA.open(index, encoder=encoder))
     version = current_version(index).name
-    _add_report(corpus, "new-report", 120)
+    _add_report(corpus, "new-report", 4000)  # ~10 s of embedding even with the fast backend
 
     def tmp_dirs() -> list[str]:
         return [p.name for p in index.iterdir() if p.name.startswith(".tmp-")]
@@ -147,14 +158,17 @@ def _lock_held(path: Path) -> bool:
 
 
 @pytest.mark.slow
-def test_two_builds_at_once_one_is_refused_clearly(tmp_path: Path) -> None:
+def test_two_builds_at_once_one_is_refused_clearly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     corpus, index = tmp_path / "corpus", tmp_path / "index"
     shutil.copytree(CORPUS, corpus)
-    _add_report(corpus, "report", 300)
-    first = _start(_build_cmd(corpus, index), tmp_path / "first.log")
+    _add_report(corpus, "report", 30)
+    gate = tmp_path / "gate"
+    waiting = Path(f"{gate}.waiting")
+    monkeypatch.setenv("QA_TEST_GATE", str(gate))
+    first = _start(_build_cmd(corpus, index, gated=True), tmp_path / "first.log")
     try:
-        assert _wait_for(lambda: _lock_held(index / LOCK), first, 300, poll=0.05), \
-            (tmp_path / "first.log").read_text()
+        held = _wait_for(lambda: waiting.exists() and _lock_held(index / LOCK), first, 300, poll=0.05)
+        assert held, (tmp_path / "first.log").read_text()
         second = subprocess.run(_build_cmd(corpus, index), cwd=REPO, capture_output=True, timeout=300)
         assert first.poll() is None, "the first build ended before the second one asked for the lock"
         last_line = second.stderr.decode().rstrip("\n").rsplit("\n", 1)[-1]
@@ -162,8 +176,10 @@ def test_two_builds_at_once_one_is_refused_clearly(tmp_path: Path) -> None:
         assert last_line == (f"error: Another build of '{index}' is running; "
                              "wait for it to finish and try again")
         assert b"Traceback" not in second.stderr
+        gate.touch()
         assert first.wait(timeout=300) == 0, (tmp_path / "first.log").read_text()
     finally:
+        gate.touch()
         _stop(first)
     assert QA.open(index, encoder=_minilm()).document("report")
 
