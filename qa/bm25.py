@@ -5,12 +5,25 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from qa.lexical_tokens import tokenize
 
 logger = logging.getLogger(__name__)
+
+
+def _bm25s() -> Any:
+    """Import bm25s, undoing the DEBUG level it pins on its logger at import.
+
+    Left pinned, its "Building index from tokens" lines print under any application's
+    logging setup; NOTSET defers to whatever the application configured.
+    """
+    import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.NOTSET)
+    return bm25s
 
 
 class BM25Index:
@@ -29,8 +42,7 @@ class BM25Index:
     @classmethod
     def build(cls, texts: Sequence[str]) -> BM25Index:
         """Index ``texts``; position ``i`` in the result is text ``i``."""
-        import bm25s
-
+        bm25s = _bm25s()
         retriever = bm25s.BM25()
         corpus_tokens = [tokenize(text) for text in texts]
         if texts:
@@ -76,8 +88,7 @@ class BM25Index:
     @classmethod
     def load(cls, folder: Path, *, size: int) -> BM25Index:
         """Read an index written by :meth:`save`; ``size`` is the number of texts."""
-        import bm25s
-
+        bm25s = _bm25s()
         if size == 0:
             return cls(bm25s.BM25(), 0)
         retriever = bm25s.BM25.load(str(folder), allow_pickle=False, mmap=False)

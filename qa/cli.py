@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from qa.errors import QAError
 from qa.settings import DEFAULT_MODEL, ENCODER_BACKENDS, SEARCH_MODES
+from qa.types import Answer
 
 logger = logging.getLogger("qa")
 
@@ -118,17 +119,26 @@ def _query(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(answer_to_dict(answer))
         return 0
-    if answer.notice:
-        print(f"Note: {answer.notice}")
-    if answer.answer is not None:
-        print(f"「{answer.answer.text}」\n    — {cite(answer.answer.chunk)}  "
-              f"(confidence {answer.answer.score:.2f})\n")
-        print("Other passages:")
-    else:
-        print("The documents do not seem to answer this. Possibly related passages (low confidence):")
-    for hit in answer.passages:
-        print(f"[{hit.rank}] {cite(hit.chunk)}\n    {hit.chunk.text[:200]}")
+    print(_answer_text(answer))
     return 0
+
+
+def _answer_text(answer: Answer) -> str:
+    """The plain-text reply: the quote and its citation, then every other passage once."""
+    from qa.citation import cite
+
+    lines = [f"Note: {answer.notice}"] if answer.notice else []
+    if answer.answer is not None:
+        lines.append(f"「{answer.answer.text}」\n    — {cite(answer.answer.chunk)}  "
+                     f"(confidence {answer.answer.score:.2f})\n")
+    else:
+        lines.append("The documents do not seem to answer this. Possibly related passages (low confidence):")
+    quoted = answer.answer.chunk.id if answer.answer is not None else None
+    others = [hit for hit in answer.passages if hit.chunk.id != quoted]
+    if quoted is not None and others:
+        lines.append("Other passages:")
+    lines += [f"[{hit.rank}] {cite(hit.chunk)}\n    {hit.chunk.text[:200]}" for hit in others]
+    return "\n".join(lines)
 
 
 def _tolerant_output() -> None:

@@ -74,3 +74,20 @@ def test_bad_k_is_rejected_by_the_parser(capsys) -> None:
     with pytest.raises(SystemExit):
         main(["search", "x", "--k", "0"])
     assert "whole number" in capsys.readouterr().err
+
+
+def test_plain_answer_lists_each_passage_once() -> None:
+    from qa.cli import _answer_text
+    from qa.types import Answer, Chunk, Hit, Quote
+
+    chunks = [Chunk(id=f"d#{i}", doc_id="d", ordinal=i, text=f"第{i}段。", title="標題", start=0, end=3)
+              for i in range(3)]
+    hits = [Hit(chunk=c, score=1.0 - c.ordinal / 10, rank=c.ordinal + 1) for c in chunks]
+    found = Answer(question="?", found=True, passages=hits,
+                   answer=Quote(text="第1段。", chunk=chunks[1], score=0.9, start=0, end=4))
+    text = _answer_text(found)
+    assert text.count("¶2") == 1 and text.startswith("「第1段。」")
+    assert "Other passages:" in text and "[1]" in text and "[3]" in text and "[2]" not in text
+    refused = _answer_text(Answer(question="?", found=False, answer=None, passages=hits))
+    assert "do not seem to answer" in refused and all(f"[{i}]" in refused for i in (1, 2, 3))
+    assert "Other passages" not in refused

@@ -1,0 +1,75 @@
+"""A model-free encoder: hashed character n-grams, for tests and benchmark smoke runs.
+
+Similar texts (in either Chinese script) get similar vectors, deterministically, with no
+model, torch or network; its scores say nothing about a real sentence model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+
+import numpy as np
+
+
+class HashingEncoder:
+    """Each character and character bigram of the search form hashed into ``dim`` buckets, L2-normalised.
+
+    Folding to the search form (Traditional to Simplified, lower case) first makes scripts match.
+
+    Example:
+        >>> enc = HashingEncoder(dim=32)
+        >>> enc.encode_queries(["援藏資金"]).shape
+        (1, 32)
+    """
+
+    def __init__(self, dim: int = 64, model_id: str = "hashing") -> None:
+        if dim < 1:
+            raise ValueError(f"dim must be a positive integer, got {dim!r}")
+        self._dim = dim
+        self._model_id = model_id
+
+    @property
+    def model_id(self) -> str:
+        return self._model_id
+
+    @property
+    def fingerprint(self) -> str:
+        return f"{self._model_id}:{self._dim}"
+
+    @property
+    def dim(self) -> int:
+        return self._dim
+
+    def token_count(self, text: str) -> int:
+        return len(text) + 2
+
+    def _vector(self, text: str) -> np.ndarray:
+        from qa.textnorm import search_form
+
+        form = search_form(text)
+        vec = np.zeros(self._dim, dtype=np.float32)
+        for gram in list(form) + [form[i : i + 2] for i in range(len(form) - 1)]:
+            if not gram.isspace():
+                bucket = int.from_bytes(hashlib.blake2b(gram.encode(), digest_size=4).digest(), "little")
+                vec[bucket % self._dim] += 1.0
+        norm = float(np.linalg.norm(vec))
+        if norm == 0.0:
+            vec[0] = 1.0  # a text with no characters still needs a unit vector
+            return vec
+        return vec / norm
+
+    def _encode(self, texts: Sequence[str]) -> np.ndarray:
+        if len(texts) == 0:
+            return np.zeros((0, self._dim), dtype=np.float32)
+        return np.stack([self._vector(t) for t in texts]).astype(np.float32)
+
+    def encode_queries(
+        self, texts: Sequence[str], *, batch_size: int = 16, show_progress_bar: bool = False
+    ) -> np.ndarray:
+        return self._encode(texts)
+
+    def encode_passages(
+        self, texts: Sequence[str], *, batch_size: int = 16, show_progress_bar: bool = False
+    ) -> np.ndarray:
+        return self._encode(texts)
