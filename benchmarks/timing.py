@@ -60,7 +60,10 @@ def memory_total_gb() -> float:
 
 
 def git_commit() -> str:
-    """Short commit of the repository, with ``+dirty`` when the tree has changes."""
+    """Short commit of the repository, with ``+dirty`` when the code differs from it.
+
+    The report's own files under ``docs/`` do not count: a run rewrites them after each section.
+    """
     try:
         sha = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"],
@@ -71,7 +74,7 @@ def git_commit() -> str:
             timeout=10,
         ).stdout.strip()
         dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
+            ["git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)docs/benchmarks.*"],
             cwd=REPO,
             capture_output=True,
             text=True,

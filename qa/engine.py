@@ -199,8 +199,13 @@ class QA:
             raise KeyError(f"no document {doc_id!r} in index '{self.index_dir}'") from None
 
     # querying ---------------------------------------------------------------------------
-    def retrieve(self, question: str, *, k: int = 5, mode: str | None = None) -> Retrieval:
-        """Rank chunks for ``question``; also returns its vector for answer scoring."""
+    def retrieve(self, question: str, *, k: int = 5, mode: str | None = None,
+                 embed_question: bool = True) -> Retrieval:
+        """Rank chunks for ``question``; also returns its vector for answer scoring.
+
+        In ``bm25`` mode the question is still embedded (one model call) unless
+        ``embed_question`` is False, so answers keep their cosine evidence.
+        """
         if not isinstance(k, int) or k < 1:
             raise ValueError(f"k={k!r} is not allowed; use a whole number >= 1")
         mode = mode or self.settings.mode
@@ -215,8 +220,9 @@ class QA:
         dense_ids: list[int] = []
         bm25_ids: list[int] = []
         bm25_all = None
-        if mode in ("hybrid", "dense"):
+        if mode in ("hybrid", "dense") or embed_question:
             qvec = self.encoder.encode_queries([prepared.text])[0]
+        if qvec is not None and mode in ("hybrid", "dense"):
             found = vector_index.search(qvec[None, :], k=depth)
             dense_ids = [int(i) for i in found.ids[0] if i >= 0]
         if mode in ("hybrid", "bm25"):
@@ -246,7 +252,7 @@ class QA:
         Raises:
             QuestionError: If the query has no word to search for.
         """
-        return self.retrieve(query, k=k, mode=mode).hits
+        return self.retrieve(query, k=k, mode=mode, embed_question=False).hits
 
     def ask(self, question: str, *, k: int = 5) -> Answer:
         """Answer ``question`` with a verbatim quote from the documents, or say they don't.

@@ -1,0 +1,53 @@
+"""Answers from the real default model (converted e5-small, ONNX int8) on ``corpus/``.
+
+Marked slow: it converts the shipped model on first use and embeds the five documents.
+The questions are written for this test, apart from the issue's own example.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from qa import QA
+from qa.settings import Settings
+from tests.conftest import CORPUS
+
+pytestmark = pytest.mark.slow
+
+FUNDS = "河北省投入了多少援藏資金？"
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    folder = tmp_path_factory.mktemp("real") / "index"
+    QA.build(CORPUS, folder, show_progress=False)
+    yield folder
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "dense", "bm25"])
+def test_every_mode_quotes_the_answer(index: Path, mode: str) -> None:
+    answer = QA.open(index, settings=Settings(mode=mode)).ask(FUNDS)
+    assert answer.found, answer.passages[:1]
+    assert "1950" in answer.answer.text and answer.answer.chunk.doc_id.startswith("004_")
+    assert answer.answer.chunk.text[answer.answer.start:answer.answer.end] == answer.answer.text
+
+
+@pytest.mark.parametrize("question", ["河北投入了多少援藏资金？", "How much aid money has Hebei put into Ngari?"])
+def test_simplified_and_english_questions_find_the_document(index: Path, question: str) -> None:
+    hits = QA.open(index).search(question, k=5)
+    assert any(hit.chunk.doc_id.startswith("004_") and "1950" in hit.chunk.text for hit in hits)
+
+
+@pytest.mark.parametrize("question", [
+    "今天上海的天氣怎麼樣？",
+    "What is the capital of France?",
+    "一本久道综合久久精品,青青青青手机在线观看",  # a spam header that ingestion removed
+    "客服热线是多少？",
+])
+def test_unrelated_questions_get_no_quote(index: Path, question: str) -> None:
+    answer = QA.open(index).ask(question)
+    assert not answer.found and answer.answer is None, answer.answer
+    assert answer.passages  # still offered, as possibly related
