@@ -192,8 +192,9 @@ def scale(sec: dict[str, Any]) -> str:
     if ex.get("hnsw_build_s"):
         out.append(
             f"\nHNSW at {ex['n']:,} vectors was **not built** (too slow for this run); extrapolated from the "
-            f"power law: build ≈ {ex['hnsw_build_s'] / 60:.0f} min, p50 ≈ {ex['hnsw_p50_ms_1t']:.1f} ms, "
-            f"memory ≈ {ex['hnsw_memory_mb']:,.0f} MiB.\n"
+            f"fitted power laws: build ≈ {ex['hnsw_build_s'] / 60:.0f} min, p50 ≈ {ex['hnsw_p50_ms_1t']:.1f} ms; "
+            f"memory ≈ {ex['hnsw_memory_mb']:,.0f} MiB (scaled linearly from the largest build: vectors "
+            "plus M links each; RSS growth at the small sizes is within noise, so their exponent is not used).\n"
         )
     out.append(
         f"\nExact search passes a {sec['search_budget_ms']:.0f} ms single-query budget up to about "

@@ -199,9 +199,13 @@ def fit_growth(points: Sequence[ScalePoint], kind: str, field: str) -> float | N
     return float(np.polyfit(x, y, 1)[0])
 
 
-def extrapolate(points: Sequence[ScalePoint], kind: str, field: str, n: int) -> float | None:
-    """``field`` at ``n`` from the power law through the largest measured point of ``kind``."""
-    exponent = fit_growth(points, kind, field)
+def extrapolate(points: Sequence[ScalePoint], kind: str, field: str, n: int,
+                exponent: float | None = None) -> float | None:
+    """``field`` at ``n`` from the power law through the largest measured point of ``kind``.
+
+    ``exponent`` fixes the law's exponent instead of fitting it (memory is linear in n).
+    """
+    exponent = exponent if exponent is not None else fit_growth(points, kind, field)
     rows = sorted((p.n, getattr(p, field)) for p in points if p.kind == kind)
     if exponent is None or not rows:
         return None
