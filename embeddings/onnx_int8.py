@@ -11,6 +11,7 @@ needs ``optimum-onnx``, which does not work with the installed transformers 5.
 
 from __future__ import annotations
 
+import logging
 import os
 import warnings
 from pathlib import Path
@@ -19,6 +20,8 @@ from typing import Any
 import numpy as np
 
 from qa.errors import ModelLoadError
+
+logger = logging.getLogger(__name__)
 
 BACKEND = "onnx-int8"
 EXPORT_VERSION = 1  # bump when the export or quantisation changes: it is part of the fingerprint
@@ -54,7 +57,14 @@ def _export(model: Any, target: Path) -> None:
                 dynamic_axes={"input_ids": axes, "attention_mask": axes, "hidden": axes},
                 opset_version=17, dynamo=False,
             )
-        quantize_dynamic(str(fp32), str(tmp), weight_type=QuantType.QInt8)
+        # onnxruntime.quantization reports each tensor it skips on the root logger (dozens of
+        # INFO lines per model); they are not actionable, so they are held back while it runs.
+        previous = logging.root.manager.disable
+        logging.disable(logging.WARNING)
+        try:
+            quantize_dynamic(str(fp32), str(tmp), weight_type=QuantType.QInt8)
+        finally:
+            logging.disable(previous)
         os.replace(tmp, target)
     finally:
         for path in (fp32, tmp):
@@ -84,6 +94,7 @@ def load_session(model: Any, folder: Path, *, threads: int) -> Any:
         folder.mkdir(parents=True, exist_ok=True)
         with FileLock(str(folder / ".export.lock"), timeout=600):
             if not target.is_file():
+                logger.info("first use of the %s backend: exporting the model to %s (once)", BACKEND, target)
                 try:
                     _export(model, target)
                 except Exception as exc:  # export/quantisation raise many types; all mean "unusable"
