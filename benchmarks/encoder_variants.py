@@ -107,40 +107,17 @@ class VariantEncoder:
 
 
 def _export_onnx(base: SentenceTransformerEncoder, folder: Path, int8: bool) -> Path:
-    import torch
+    from embeddings.onnx_int8 import export_fp32, quantize_int8
 
     folder.mkdir(parents=True, exist_ok=True)
     fp32 = folder / "model.onnx"
     if not fp32.is_file():
-        transformer = base._model[0].auto_model.eval()  # noqa: SLF001
-        dummy = base._model.tokenizer(["passage: 测试 text"], return_tensors="pt")  # noqa: SLF001
-
-        class Wrapped(torch.nn.Module):
-            def __init__(self, inner: torch.nn.Module) -> None:
-                super().__init__()
-                self.inner = inner
-
-            def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
-                return self.inner(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-
-        axes = {0: "batch", 1: "tokens"}
-        torch.onnx.export(
-            Wrapped(transformer),
-            (dummy["input_ids"], dummy["attention_mask"]),
-            str(fp32),
-            input_names=["input_ids", "attention_mask"],
-            output_names=["hidden"],
-            dynamic_axes={"input_ids": axes, "attention_mask": axes, "hidden": axes},
-            opset_version=17,
-            dynamo=False,
-        )
+        export_fp32(base._model, fp32)  # noqa: SLF001
     if not int8:
         return fp32
     q8 = folder / "model-int8.onnx"
     if not q8.is_file():
-        from onnxruntime.quantization import QuantType, quantize_dynamic
-
-        quantize_dynamic(str(fp32), str(q8), weight_type=QuantType.QInt8)
+        quantize_int8(fp32, q8)
     return q8
 
 

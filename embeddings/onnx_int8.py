@@ -27,10 +27,9 @@ BACKEND = "onnx-int8"
 EXPORT_VERSION = 1  # bump when the export or quantisation changes: it is part of the fingerprint
 
 
-def _export(model: Any, target: Path) -> None:
-    """Write ``model``'s transformer as int8 ONNX to ``target`` (atomically)."""
+def export_fp32(model: Any, path: Path) -> None:
+    """Write ``model``'s transformer (token ids and mask in, last hidden state out) as float32 ONNX."""
     import torch
-    from onnxruntime.quantization import QuantType, quantize_dynamic
 
     transformer = model[0].auto_model.eval()
 
@@ -43,28 +42,40 @@ def _export(model: Any, target: Path) -> None:
             return self.inner(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
 
     dummy = model.tokenizer(["passage: 测试 text"], return_tensors="pt")
+    axes = {0: "batch", 1: "tokens"}
+    # The legacy exporter's tracer/deprecation warnings describe code paths this fixed-shape
+    # mean-pooled encoder never takes; the parity test guards the result instead.
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            LastHidden(transformer), (dummy["input_ids"], dummy["attention_mask"]), str(path),
+            input_names=["input_ids", "attention_mask"], output_names=["hidden"],
+            dynamic_axes={"input_ids": axes, "attention_mask": axes, "hidden": axes},
+            opset_version=17, dynamo=False,
+        )
+
+
+def quantize_int8(source: Path, target: Path) -> None:
+    """Write ``source`` ONNX with int8 weights (dynamic quantisation) to ``target``."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    # onnxruntime.quantization reports each tensor it skips on the root logger (dozens of
+    # INFO lines per model); they are not actionable, so they are held back while it runs.
+    previous = logging.root.manager.disable
+    logging.disable(logging.WARNING)
+    try:
+        quantize_dynamic(str(source), str(target), weight_type=QuantType.QInt8)
+    finally:
+        logging.disable(previous)
+
+
+def _export(model: Any, target: Path) -> None:
+    """Write ``model``'s transformer as int8 ONNX to ``target`` (atomically)."""
     fp32 = target.with_name(f".{target.stem}.{os.getpid()}.fp32.onnx")
     tmp = target.with_name(f".{target.stem}.{os.getpid()}.tmp.onnx")
-    axes = {0: "batch", 1: "tokens"}
     try:
-        # The legacy exporter's tracer/deprecation warnings describe code paths this fixed-shape
-        # mean-pooled encoder never takes; the parity test guards the result instead.
-        with torch.no_grad(), warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            torch.onnx.export(
-                LastHidden(transformer), (dummy["input_ids"], dummy["attention_mask"]), str(fp32),
-                input_names=["input_ids", "attention_mask"], output_names=["hidden"],
-                dynamic_axes={"input_ids": axes, "attention_mask": axes, "hidden": axes},
-                opset_version=17, dynamo=False,
-            )
-        # onnxruntime.quantization reports each tensor it skips on the root logger (dozens of
-        # INFO lines per model); they are not actionable, so they are held back while it runs.
-        previous = logging.root.manager.disable
-        logging.disable(logging.WARNING)
-        try:
-            quantize_dynamic(str(fp32), str(tmp), weight_type=QuantType.QInt8)
-        finally:
-            logging.disable(previous)
+        export_fp32(model, fp32)
+        quantize_int8(fp32, tmp)
         os.replace(tmp, target)
     finally:
         for path in (fp32, tmp):
