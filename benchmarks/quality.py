@@ -7,7 +7,7 @@ in search form, so scripts do not matter).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from benchmarks.datasets import EvalQuestion
 from qa.engine import QA
@@ -27,9 +27,6 @@ class RetrievalScores:
     hit5: float
     mrr: float
 
-    def to_dict(self) -> dict[str, float | int | str]:
-        return asdict(self)
-
 
 @dataclass(frozen=True)
 class AnswerScores:
@@ -40,9 +37,6 @@ class AnswerScores:
     answerable_not_found: int
     unanswerable: int
     unanswerable_not_found: int
-
-    def to_dict(self) -> dict[str, float | int]:
-        return asdict(self)
 
 
 def is_hit(chunk: Chunk, question: EvalQuestion) -> bool:

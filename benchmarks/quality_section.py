@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from benchmarks.caching import CachingEncoder
@@ -17,11 +18,11 @@ from qa.settings import Settings
 
 def evaluate(engine: QA, questions: list, encoder: Any) -> dict[str, Any]:
     """Retrieval scores per mode, and answer scores with the engine opened in each mode."""
-    retrieval = {s.mode: s.to_dict() for s in evaluate_retrieval(engine, questions)}
+    retrieval = {s.mode: asdict(s) for s in evaluate_retrieval(engine, questions)}
     answers = {}
     for mode in MODES:
         moded = QA.open(engine.index_dir, encoder=encoder, settings=Settings(mode=mode))
-        answers[mode] = evaluate_answers(moded, questions).to_dict()
+        answers[mode] = asdict(evaluate_answers(moded, questions))
     return {"questions": len(questions), "retrieval": retrieval, "answers": answers}
 
 

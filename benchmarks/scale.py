@@ -12,7 +12,7 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -40,9 +40,6 @@ class ScalePoint:
     recall_at_10: float
     recall_at_10_near: float
 
-    def to_dict(self) -> dict[str, object]:
-        return asdict(self)
-
 
 @dataclass(frozen=True)
 class EfPoint:
@@ -53,9 +50,6 @@ class EfPoint:
     recall_at_10: float
     recall_at_10_near: float
     p50_ms: float
-
-    def to_dict(self) -> dict[str, object]:
-        return asdict(self)
 
 
 def random_unit(n: int, dim: int, rng: np.random.Generator) -> np.ndarray:

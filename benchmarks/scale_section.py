@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from benchmarks.config import BenchConfig
@@ -50,8 +51,8 @@ def run_section(config: BenchConfig) -> dict[str, Any]:
             "build_threads": 1,
             "k": 10,
         },
-        "points": [p.to_dict() for p in points],
-        "ef_sweep": [e.to_dict() for e in sweep],
+        "points": [asdict(p) for p in points],
+        "ef_sweep": [asdict(e) for e in sweep],
         "growth_exponents": growth,
         "extrapolated": extrapolated,
         "search_budget_ms": SEARCH_BUDGET_MS,

@@ -37,9 +37,6 @@ class Latency:
     mean_ms: float
     cpu_p50_ms: float  # process CPU time per call: robust to other load, summed over threads
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
 
 @dataclass(frozen=True)
 class Build:
@@ -53,9 +50,6 @@ class Build:
     model_load_s: float
     process_s: float
     peak_mb: float
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def _job_args(config: BenchConfig, index: str, articles: int | None) -> list[str]:
@@ -154,8 +148,8 @@ def run_section(config: BenchConfig) -> dict[str, Any]:
     result = {
         "index": "smoke set (made up)" if config.smoke else f"CMRC2018 dev, {articles or 848} articles",
         "chunks": chunks,
-        "builds": [b.to_dict() for b in builds],
-        "latency": [lat.to_dict() for lat in latencies],
+        "builds": [asdict(b) for b in builds],
+        "latency": [asdict(lat) for lat in latencies],
         "latency_questions": len(questions),
         "disk": {
             "bytes_total": sum(files.values()),

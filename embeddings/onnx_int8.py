@@ -82,11 +82,27 @@ def _export(model: Any, target: Path) -> None:
             path.unlink(missing_ok=True)
 
 
+def unsupported(model: Any) -> str | None:
+    """Why ``model`` cannot run here, or None.
+
+    :func:`encode` reproduces exactly Transformer -> mean Pooling (-> Normalize); any other
+    pipeline (CLS pooling, a Dense layer) would give different vectors without an error.
+    """
+    names = [type(module).__name__ for module in model]
+    if names not in (["Transformer", "Pooling"], ["Transformer", "Pooling", "Normalize"]):
+        return f"its modules are {' -> '.join(names)}, not Transformer -> Pooling (-> Normalize)"
+    pooling = model[1]
+    mode = getattr(pooling, "pooling_mode", None)
+    if mode not in ("mean", ("mean",)) and not getattr(pooling, "pooling_mode_mean_tokens", False):
+        return f"it pools with {mode or 'a mode other than mean'}, not mean pooling"
+    return None
+
+
 def load_session(model: Any, folder: Path, *, threads: int) -> Any:
     """ONNX Runtime session of ``model`` in int8, exporting it into ``folder`` on first use.
 
     Raises:
-        ModelLoadError: onnxruntime/onnx are missing, the model does not mean-pool, or export fails.
+        ModelLoadError: onnxruntime/onnx are missing or the export fails.
     """
     try:
         import onnxruntime as ort
@@ -94,10 +110,6 @@ def load_session(model: Any, folder: Path, *, threads: int) -> Any:
         raise ModelLoadError(
             f"the {BACKEND} backend needs onnxruntime and onnx: `pip install onnxruntime onnx`"
         ) from exc
-    pooling = model[1] if len(model) > 1 else None
-    mode = getattr(pooling, "pooling_mode", None)
-    if mode not in ("mean", ("mean",)) and not getattr(pooling, "pooling_mode_mean_tokens", False):
-        raise ModelLoadError(f"the {BACKEND} backend supports mean-pooling models only")
     target = folder / "model-int8.onnx"
     if not target.is_file():
         from filelock import FileLock

@@ -17,7 +17,7 @@ import numpy as np
 
 from embeddings.models import ResolvedModel, resolve_model
 from qa.errors import ModelLoadError
-from qa.settings import DEFAULT_MODEL
+from qa.settings import DEFAULT_MODEL, ENCODER_BACKENDS
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +82,8 @@ class SentenceTransformerEncoder:
         Raises:
             ModelLoadError: The model cannot be found or loaded.
         """
+        if backend not in ENCODER_BACKENDS:
+            raise ModelLoadError(f"backend {backend!r} is not allowed; use one of {ENCODER_BACKENDS}")
         resolved = resolve_model(name, cache_dir=cache_dir)
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the hub is unreachable: fail fast, never hang
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")  # avoid fork warnings in servers
@@ -108,13 +110,16 @@ class SentenceTransformerEncoder:
                  torch.get_num_threads())
         if backend == "torch":
             return cls(model, resolved)
-        if backend != "onnx-int8":
-            raise ModelLoadError(f"backend {backend!r} is not allowed; use 'torch' or 'onnx-int8'")
         from dataclasses import replace
 
         from embeddings import onnx_int8
         from embeddings.models import cache_root
 
+        reason = onnx_int8.unsupported(model)
+        if reason:
+            log.warning("%s cannot run on the %s backend (%s); running it with PyTorch instead",
+                        resolved.model_id, backend, reason)
+            return cls(model, resolved)
         tag = f"{onnx_int8.BACKEND}-v{onnx_int8.EXPORT_VERSION}"
         folder = cache_root(cache_dir) / "onnx" / hashlib.sha256(resolved.fingerprint.encode()).hexdigest()[:16]
         session = onnx_int8.load_session(model, folder, threads=torch.get_num_threads())

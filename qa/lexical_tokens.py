@@ -23,10 +23,9 @@ _lock = threading.Lock()
 # Very common function words carry no evidence of relevance; dropping them keeps
 # a question's particles (的, 是, 什么...) from matching every paragraph.
 STOPWORDS = frozenset(
-    "的 了 是 在 和 与 及 或 等 也 都 而 对 为 把 被 从 以 于 之 其 这 那 这个 那个 这些 什么 哪些 "
-    "哪个 哪 谁 多少 几 怎么 怎样 如何 吗 呢 吧 啊 么 有 要 个 将 就 又 还 the a an of to "
-    "in on for and or is are was were be by with what which who "
-    "how does do did "
+    "的 了 是 在 和 与 及 或 等 也 都 而 对 为 把 被 从 以 于 之 其 这 那 这个 那个 这些 "
+    "什么 哪些 哪个 哪 谁 多少 几 怎么 怎样 如何 吗 呢 吧 啊 么 有 要 个 将 就 又 还 "
+    "the a an of to in on for and or is are was were be by with what which who how does do did"
     .split()
 )
 

@@ -28,8 +28,8 @@ class Settings:
 
     # embedding
     model: str = DEFAULT_MODEL
-    # How the model runs on the CPU: ONNX Runtime with int8 weights is 1.7x faster to index
-    # and 4x faster per query than PyTorch float32 at the same hit@1 (docs/benchmarks.md).
+    # How the model runs on the CPU: ONNX Runtime with int8 weights is ~1.8x faster to index
+    # and ~5x faster per query than PyTorch float32 at the same hit@1 (docs/benchmarks.md).
     encoder_backend: str = "onnx-int8"
     batch_size: int = 16
     # chunking: a paragraph longer than this (in characters) is split at sentence ends;
@@ -44,7 +44,7 @@ class Settings:
     candidates: int = 50
     index_kind: str = "auto"
     # Exact search up to this many chunks: on 2 cores one exact query over 300k vectors
-    # takes ~30 ms (1M: ~170 ms), while HNSW's recall@10 fell to 0.25-0.46 at 100k in our
+    # takes ~20 ms (1M: ~60 ms), while HNSW's recall@10 fell to 0.42-0.58 at 100k in our
     # measurements (docs/benchmarks.md), so exactness is kept as long as latency allows.
     hnsw_threshold: int = 300_000
     hnsw_m: int = 32
@@ -88,8 +88,9 @@ class Settings:
         for low, high in (("dense_floor", "dense_ceiling"), ("crosslingual_floor", "crosslingual_ceiling")):
             if not getattr(self, low) < getattr(self, high):
                 raise SettingsError(f"{low}={getattr(self, low)!r} must be below {high}={getattr(self, high)!r}")
-        if not 0.0 <= self.answer_threshold <= 1.0:
-            raise SettingsError(f"answer_threshold={self.answer_threshold!r} is not allowed; use 0..1")
+        for name in ("answer_threshold", "lexical_sure"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise SettingsError(f"{name}={getattr(self, name)!r} is not allowed; use 0..1")
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-JSON form, as written in the manifest."""

@@ -165,14 +165,9 @@ def current_version(index_dir: Path) -> Path:
     try:
         name = pointer.read_bytes().decode("utf-8").strip()
     except (OSError, UnicodeDecodeError) as exc:
-        raise IndexCorruptError(
-            f"Index '{index_dir}': {CURRENT} cannot be read ({exc}); {rebuild_hint(index_dir)}"
-        ) from exc
+        raise bad(index_dir, f"{CURRENT} cannot be read ({exc})") from exc
     if not _VERSION_NAME.fullmatch(name):
-        raise IndexCorruptError(
-            f"Index '{index_dir}': {CURRENT} holds {name[:80]!r}, not a version name like 'v-20240101-...'; "
-            f"{rebuild_hint(index_dir)}"
-        )
+        raise bad(index_dir, f"{CURRENT} holds {name[:80]!r}, not a version name like 'v-20240101-...'")
     folder = index_dir / name
     if not folder.is_dir():
         raise IndexCorruptError(
@@ -218,10 +213,7 @@ def read_version(index_dir: Path) -> IndexData:
         if not path.is_file():
             raise IndexCorruptError(f"Index '{index_dir}' is missing {name}; {rebuild_hint(index_dir)}")
         if checksums.get(name) != file_sha256(path):
-            raise IndexCorruptError(
-                f"Index '{index_dir}': {name} is truncated or corrupted (checksum differs); "
-                f"{rebuild_hint(index_dir)}"
-            )
+            raise bad(index_dir, f"{name} is truncated or corrupted (checksum differs)")
     try:
         doc_rows = typed_rows(index_dir, "documents.jsonl", _read_jsonl(folder / "documents.jsonl"), Document)
         documents = [Document(**{**row, "duplicates": tuple(row.get("duplicates", ()))}) for row in doc_rows]
@@ -231,16 +223,14 @@ def read_version(index_dir: Path) -> IndexData:
             embed_hash = row.pop("embed_hash")
             chunks.append(StoredChunk(Chunk(**row), embed_hash))
         vectors = np.load(folder / "vectors.npy", allow_pickle=False)
+    except IndexCorruptError:
+        raise
     except (ValueError, TypeError, KeyError, UnicodeDecodeError) as exc:
-        if isinstance(exc, IndexCorruptError):
-            raise
         raise bad(index_dir, f"invalid data ({exc})") from exc
     count = manifest["chunk_count"]
     if len(chunks) != count or vectors.shape != (count, manifest["dim"]) or vectors.dtype != np.float32:
-        raise IndexCorruptError(
-            f"Index '{index_dir}': {len(chunks)} chunks and vectors of shape {vectors.shape} do not match "
-            f"the manifest ({count} chunks of dim {manifest['dim']}); {rebuild_hint(index_dir)}"
-        )
+        raise bad(index_dir, f"{len(chunks)} chunks and vectors of shape {vectors.shape} do not match "
+                             f"the manifest ({count} chunks of dim {manifest['dim']})")
     return IndexData(folder=folder, manifest=manifest, documents=documents, chunks=chunks, vectors=vectors)
 
 

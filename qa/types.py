@@ -150,7 +150,8 @@ class Retrieval:
     Attributes:
         question: The prepared question text that was searched.
         hits: Ranked hits.
-        query_vector: The question's embedding (``numpy`` float32), or ``None`` in bm25 mode.
+        query_vector: The question's embedding (``numpy`` float32), or ``None`` when it was not
+            embedded (a bm25-mode ``search``).
         notice: Message about changes made to the question (truncation), or ``None``.
         term_weights: The question's words (search form) with their IDF in the corpus.
     """

@@ -170,9 +170,9 @@ def build_ui(engine: QA, *, title: str = DEFAULT_TITLE, default_k: int = 5, conc
         default_k: Initial number of passages.
         concurrency_limit: Questions answered at the same time; more wait in the queue.
             Measured with 32 simultaneous API clients on 2 cores (``python -m tests.test_load``):
-            answering is CPU-bound, so 1..8 give nearly the same throughput (3.4-3.9 req/s with
-            the default model); 8 was best in each run and keeps Gradio's own work flowing.
-        max_queue: Questions that may wait (at ~3.5 answers/s, a full queue of 64 waits ~20 s);
+            answering is CPU-bound, so 1..8 give similar throughput (12.4-14.6 answers/s with
+            the default model); 4 and 8 were fastest, and 8 keeps Gradio's own work flowing.
+        max_queue: Questions that may wait (at ~14 answers/s, a full queue of 64 waits ~5 s);
             beyond that Gradio refuses new ones at once rather than letting them time out.
     """
     import gradio as gr

@@ -64,8 +64,11 @@ def _served(engine, **kwargs):  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="module")
 def corpus_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
     from qa.engine import QA
+    from qa.settings import Settings
 
-    engine = QA.build(CORPUS, tmp_path_factory.mktemp("browser") / "index", encoder=FakeEncoder())
+    # The fake encoder's cosines mean nothing, so a low threshold lets replies carry a quote.
+    engine = QA.build(CORPUS, tmp_path_factory.mktemp("browser") / "index", encoder=FakeEncoder(),
+                      settings=Settings(answer_threshold=0.2))
     server = _served(engine)
     try:
         yield server
@@ -93,8 +96,8 @@ def test_question_shows_quote_and_citation(browser, corpus_app) -> None:  # type
         text = reply.inner_text(timeout=TIMEOUT_MS)
         assert "1950" in text
         assert "[1]" in text and "援藏工作隊工作紀實" in text and "¶" in text
-        if reply.locator("mark").count():
-            assert reply.locator("blockquote mark").first.is_visible()
+        assert reply.locator("blockquote mark").first.is_visible()
+        assert "1950" in reply.locator("blockquote mark").first.inner_text()
         assert page.locator("#qa-chat [data-testid='user']").last.inner_text() == QUESTION
     finally:
         page.close()

@@ -47,8 +47,19 @@ def test_build_search_ask_json(fake_model, tmp_path: Path, corpus_dir: Path, cap
     data = json.loads(capsys.readouterr().out)
     assert set(data) >= {"question", "found", "answer", "passages"}
     assert data["passages"] and {"rank", "text", "doc_id", "chunk_id", "title", "score"} <= set(data["passages"][0])
-    if data["found"]:
-        assert {"text", "doc_id", "chunk_id", "title", "date", "score"} <= set(data["answer"])
+    assert (data["answer"] is None) == (not data["found"])
+
+    # An index whose threshold lets the fake encoder answer: the found form of the JSON.
+    from qa.engine import QA
+    from qa.settings import Settings
+
+    found_index = tmp_path / "found-index"
+    QA.build(corpus_dir, found_index, encoder=FakeEncoder(), settings=Settings(answer_threshold=0.0))
+    assert main(["ask", "河北省先后投入了多少援藏资金？", "--index", str(found_index), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["found"] is True
+    assert {"text", "doc_id", "chunk_id", "title", "date", "score"} <= set(data["answer"])
+    assert data["answer"]["chunk_id"] in {p["chunk_id"] for p in data["passages"]}
 
     assert main(["ask", "河北省先后投入了多少援藏资金？", "--index", index]) == 0
     assert "¶" in capsys.readouterr().out
