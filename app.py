@@ -1,7 +1,7 @@
 """Chat with the documents in a browser: ``python app.py [--corpus corpus] [--share] ...``.
 
 Builds (or updates) the index of the corpus first, then serves the Gradio chat from
-:mod:`qa.ui`. The answer logic lives in ``qa``; this file parses options and launches.
+:mod:`qa.interface.ui`. The answer logic lives in ``qa``; this file parses options and launches.
 """
 
 from __future__ import annotations
@@ -130,7 +130,7 @@ def serve(demo: Any, *, host: str = "127.0.0.1", port: int = 7860, share: bool =
     """Launch ``demo``; with ``share``, print the public link or one line saying there is none.
 
     Args:
-        demo: The app from :func:`qa.ui.build_ui`.
+        demo: The app from :func:`qa.interface.ui.build_ui`.
         host: Address to listen on.
         port: Port to listen on.
         share: Ask Gradio for a temporary public link.
@@ -182,7 +182,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except QAError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    from qa.ui import build_ui
+    from qa.interface.ui import build_ui
 
     demo = build_ui(engine, title=args.title, default_k=args.k)
     serve(demo, host=args.host, port=args.port, share=args.share, auth=args.auth)

@@ -45,7 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--change-one", action="store_true")
     args = parser.parse_args(argv)
     from benchmarks.hash_encoder import get_encoder
-    from qa.indexer import build_index_from
+    from qa.index.indexer import build_index_from
     from qa.settings import Settings
 
     started = time.perf_counter()

@@ -24,9 +24,9 @@ from benchmarks.hash_encoder import HASH_MODEL, get_encoder
 from benchmarks.quality import evaluate_retrieval
 from benchmarks.smoke_data import smoke_set
 from benchmarks.timing import median, percentile
-from qa.chunking import chunk_documents
 from qa.engine import QA
-from qa.indexer import embed_text
+from qa.index.indexer import embed_text
+from qa.ingest.chunking import chunk_documents
 from qa.types import Document
 
 MAX_HIT1_LOSS = 0.005

@@ -22,8 +22,8 @@ from benchmarks.smoke_data import smoke_set
 from benchmarks.subprocs import dir_bytes, free_port, run_child, serve_until_ready
 from benchmarks.timing import median, percentile
 from qa.engine import QA
+from qa.index.store import current_version
 from qa.settings import SEARCH_MODES
-from qa.store import current_version
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from qa.chunking import chunk_documents
 from qa.errors import QAError
-from qa.loaders import load_documents
+from qa.ingest.chunking import chunk_documents
+from qa.ingest.loaders import load_documents
 from qa.settings import Settings
 from qa.types import Answer, Chunk, Document, Hit, Quote
 

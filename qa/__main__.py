@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from qa.cli import main
+from qa.interface.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -11,14 +11,14 @@ import numpy as np
 
 from embeddings.base import Encoder
 from embeddings.faiss_index import FaissIndex, set_threads
-from qa.bm25 import BM25Index
+from qa.answer.questions import prepare_question
 from qa.errors import IndexCorruptError, ModelMismatchError
-from qa.fusion import reciprocal_rank_fusion
-from qa.indexer import BuildReport, build_index, build_index_from
-from qa.lexical_tokens import question_terms
-from qa.questions import prepare_question
+from qa.index.bm25 import BM25Index
+from qa.index.fusion import reciprocal_rank_fusion
+from qa.index.indexer import BuildReport, build_index, build_index_from
+from qa.index.lexical_tokens import question_terms
+from qa.index.store import current_version, read_manifest, read_version, rebuild_hint
 from qa.settings import SEARCH_MODES, Settings
-from qa.store import current_version, read_manifest, read_version, rebuild_hint
 from qa.types import Answer, Chunk, Document, Hit, Retrieval
 
 logger = logging.getLogger(__name__)
@@ -260,7 +260,7 @@ class QA:
         Raises:
             QuestionError: If the question has no word to search for.
         """
-        from qa.answering import answer_from
+        from qa.answer.answering import answer_from
 
         retrieval = self.retrieve(question, k=k)
         return answer_from(retrieval, encoder=self.encoder, settings=self.settings)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from qa.answering import answer_from, confidence, score_sentences, term_overlap
-from qa.lexical_tokens import question_terms
+from qa.answer.answering import answer_from, confidence, score_sentences, term_overlap
+from qa.index.lexical_tokens import question_terms
 from qa.settings import Settings
 from qa.types import Chunk, Hit, Retrieval
 

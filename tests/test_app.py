@@ -42,7 +42,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped
 
 def _serve(engine, auth: tuple[str, str] | None = None):  # type: ignore[no-untyped-def]
     import app
-    from qa.ui import build_ui
+    from qa.interface.ui import build_ui
 
     return app.serve(build_ui(engine), host="127.0.0.1", port=free_port(), auth=auth, block=False)
 

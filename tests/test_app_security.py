@@ -55,7 +55,7 @@ def test_traversal_is_refused(served, path: str) -> None:  # type: ignore[no-unt
 
 
 def test_corpus_and_index_files_are_not_served_either(served) -> None:  # type: ignore[no-untyped-def]
-    from qa.store import current_version
+    from qa.index.store import current_version
 
     targets = [next(CORPUS.glob("*.txt")), current_version(served.index) / "manifest.json",
                current_version(served.index) / "chunks.jsonl"]

@@ -1,4 +1,4 @@
-"""Bad questions get a clear answer in the API, the chat (``qa.ui``) and the CLI, never a traceback.
+"""Bad questions get a clear answer in the API, the chat (``qa.interface.ui``) and the CLI, never a traceback.
 
 The API raises :class:`~qa.errors.QuestionError` when nothing is searchable; the chat
 asks to rephrase; the CLI prints one ``error:`` line and exits with status 2. The
@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 
 from qa import QA
-from qa.chat_render import NOT_FOUND, REPHRASE
-from qa.cli import main
 from qa.errors import QuestionError
-from qa.ui import ask_json, respond
+from qa.interface.chat_render import NOT_FOUND, REPHRASE
+from qa.interface.cli import main
+from qa.interface.ui import ask_json, respond
 from tests.conftest import REPO, FakeEncoder
 
 QUESTION = "河北省先后投入了多少援藏资金？"
@@ -95,7 +95,7 @@ def test_chat_shows_truncation_notice(engine: QA) -> None:
 
 
 def test_chat_user_message_is_sendable() -> None:
-    from qa.chat_render import render_user_message
+    from qa.interface.chat_render import render_user_message
 
     shown = render_user_message(DIRTY + "x" * 100_000)
     shown.encode("utf-8")
@@ -152,7 +152,7 @@ def test_cli_long_question_from_stdin(index_dir: str, capsys: pytest.CaptureFixt
 
 _FAKE_LAUNCHER = ("import sys, qa.engine; from tests.conftest import FakeEncoder; "
                   "qa.engine.load_encoder = lambda model, **_: FakeEncoder(); "
-                  "from qa.cli import main; sys.exit(main())")
+                  "from qa.interface.cli import main; sys.exit(main())")
 
 
 def _run(args: list[str | bytes], env: dict[str, str] | None = None, stdin: bytes | None = None,

@@ -9,7 +9,8 @@ import sys
 
 import pytest
 
-from qa.chat_render import (
+from qa.errors import QuestionError
+from qa.interface.chat_render import (
     NOT_FOUND,
     escape_text,
     highlight_in_context,
@@ -18,9 +19,8 @@ from qa.chat_render import (
     render_passages,
     render_user_message,
 )
-from qa.errors import QuestionError
+from qa.interface.ui import example_questions, respond
 from qa.types import Answer, Chunk, Hit, Quote
-from qa.ui import example_questions, respond
 
 EVIL = "正文<script>alert(1)</script><img src=x onerror=alert(1)>[x](javascript:alert(1)) **粗** `code` $$x$$"
 OUR_TAGS = {"mark", "b", "small", "i", "p", "br", "details", "summary"}
@@ -194,5 +194,5 @@ def test_example_questions_come_from_the_corpus() -> None:
 
 
 def test_importing_the_ui_module_does_not_import_gradio() -> None:
-    code = "import sys, qa, qa.ui, qa.chat_render; sys.exit('gradio' in sys.modules)"
+    code = "import sys, qa, qa.interface.ui, qa.interface.chat_render; sys.exit('gradio' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], timeout=60).returncode == 0

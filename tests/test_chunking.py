@@ -6,8 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qa import Document, chunk_documents
-from qa.chunking import is_heading
-from qa.cleaning import clean_text
+from qa.ingest.chunking import is_heading
+from qa.ingest.cleaning import clean_text
 from qa.textnorm import split_sentences
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import json
 
-from qa.citation import answer_to_dict, cite
+from qa.interface.citation import answer_to_dict, cite
 from qa.types import Answer, Chunk, Hit, Quote
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from qa.cleaning import clean_text, normalize_text
-from qa.metadata import parse_date, parse_source, read_meta_line
+from qa.ingest.cleaning import clean_text, normalize_text
+from qa.ingest.metadata import parse_date, parse_source, read_meta_line
 
 BODY = "會議強調,要持續提升受援學校教育質量。"
 BODY2 = "近年來,工作隊投入援藏資金1950萬元,用於醫院建設。"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.cli import main
+from qa.interface.cli import main
 from tests.conftest import REPO, FakeEncoder
 
 
@@ -19,7 +19,7 @@ def fake_model(monkeypatch) -> None:
 
 def test_help_is_instant_and_imports_no_heavy_library() -> None:
     code = (
-        "import sys, time; t=time.perf_counter(); from qa.cli import main\n"
+        "import sys, time; t=time.perf_counter(); from qa.interface.cli import main\n"
         "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
         "heavy=[m for m in ('torch','gradio','sentence_transformers','faiss','jieba') if m in sys.modules]\n"
         "print(heavy, time.perf_counter()-t, file=sys.stderr)\n"
@@ -88,7 +88,7 @@ def test_bad_k_is_rejected_by_the_parser(capsys) -> None:
 
 
 def test_plain_answer_lists_each_passage_once() -> None:
-    from qa.cli import _answer_text
+    from qa.interface.cli import _answer_text
     from qa.types import Answer, Chunk, Hit, Quote
 
     chunks = [Chunk(id=f"d#{i}", doc_id="d", ordinal=i, text=f"第{i}段。", title="標題", start=0, end=3)

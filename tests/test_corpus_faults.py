@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from qa import QA
-from qa.cli import main
 from qa.errors import CorpusError
+from qa.interface.cli import main
 from tests.conftest import FakeEncoder
 
 HEBEI = "河北省援藏工作隊工作紀實\n\n近年來，河北省已先後投入援藏資金1950萬元，用於醫療設備。\n"
@@ -86,16 +86,16 @@ def test_file_deleted_during_build_is_skipped(tmp_path: Path, monkeypatch: pytes
     corpus.mkdir()
     (corpus / "a.txt").write_text(HEBEI, encoding="utf-8")
     (corpus / "gone.txt").write_text(TIBET, encoding="utf-8")
-    import qa.indexer
+    import qa.index.indexer
 
-    real_hash = qa.indexer.file_sha256
+    real_hash = qa.index.indexer.file_sha256
 
     def vanishing(path: Path) -> str:
         if path.name == "gone.txt":
             path.unlink()  # deleted after the folder was listed
         return real_hash(path)
 
-    monkeypatch.setattr(qa.indexer, "file_sha256", vanishing)
+    monkeypatch.setattr(qa.index.indexer, "file_sha256", vanishing)
     with caplog.at_level(logging.WARNING):
         engine = QA.build(corpus, tmp_path / "index", encoder=FakeEncoder())
     assert [d.id for d in engine.documents] == ["a"]
@@ -125,8 +125,8 @@ def test_only_unreadable_files_is_a_corpus_error(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_50mb_text_file_loads_and_chunks_in_bounded_time(tmp_path: Path) -> None:
-    from qa.chunking import chunk_documents
-    from qa.loaders import load_documents
+    from qa.ingest.chunking import chunk_documents
+    from qa.ingest.loaders import load_documents
 
     para = "在阿里地區婦幼保健院住院樓寬敞整潔的新建手術室裡，不光有無影燈、手術床、監護儀等各種醫療設備。"
     path = tmp_path / "big.txt"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from qa.decoding import DecodingError, decode_bytes, is_rare, rare_share
-from qa.mojibake import repair_mojibake
+from qa.ingest.decoding import DecodingError, decode_bytes, is_rare, rare_share
+from qa.ingest.mojibake import repair_mojibake
 
 SIMPLIFIED = (
     "日喀则市医疗人才和教育人才组团式援藏工作领导小组会议召开。会议强调,要认真贯彻落实党中央关于援藏工作"

@@ -17,8 +17,8 @@ from qa.errors import (
     ModelMismatchError,
     QuestionError,
 )
+from qa.index.store import build_lock, current_version
 from qa.settings import Settings
-from qa.store import build_lock, current_version
 from tests.conftest import FakeEncoder
 
 QUESTION = "河北省先后投入了多少援藏资金？"
@@ -65,7 +65,7 @@ def test_dense_mode_matches_bruteforce(built: QA) -> None:
     encoder = FakeEncoder()
     hits = built.search(QUESTION, k=5, mode="dense")
     texts = [c for c in built.chunks]
-    from qa.indexer import embed_text
+    from qa.index.indexer import embed_text
 
     vectors = encoder.encode_passages([embed_text(c) for c in texts])
     scores = vectors @ encoder.encode_queries([QUESTION])[0]
@@ -139,7 +139,7 @@ def test_failed_build_leaves_previous_index(built: QA, corpus_copy: Path, tmp_pa
     def boom(*args, **kwargs):
         raise RuntimeError("killed")
 
-    monkeypatch.setattr("qa.indexer.BM25Index.build", boom)
+    monkeypatch.setattr("qa.index.indexer.BM25Index.build", boom)
     with pytest.raises(RuntimeError):
         QA.build(corpus_copy, tmp_path / "index", encoder=FakeEncoder())
     monkeypatch.undo()

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from qa import QA
-from qa.store import CURRENT, LOCK, current_version
+from qa.index.store import CURRENT, LOCK, current_version
 from tests.conftest import CORPUS, REPO, FakeEncoder
 
 QUERIES = ["河北省先后投入了多少援藏资金？", "阿里地區學校的學生人數", "援藏醫療設備"]
@@ -28,7 +28,7 @@ PARA = "第{n}號報告：阿里地區第{n}所學校的學生人數為{m}人，
 # to be caught; everything else is the real command line.
 SLOW_FSYNC = ("import os, sys, time; real = os.fsync\n"
               "def slow(fd):\n    time.sleep(0.02); real(fd)\n"
-              "os.fsync = slow\nfrom qa.cli import main\nsys.exit(main())")
+              "os.fsync = slow\nfrom qa.interface.cli import main\nsys.exit(main())")
 
 
 # Launcher whose first fsync (inside the build, under its lock) waits until the test creates
@@ -39,7 +39,7 @@ GATED_FSYNC = ("import os, sys, time; from pathlib import Path; real = os.fsync\
                "    Path(str(gate) + '.waiting').touch()\n"
                "    while not gate.exists(): time.sleep(0.02)\n"
                "    real(fd)\n"
-               "os.fsync = gated\nfrom qa.cli import main\nsys.exit(main())")
+               "os.fsync = gated\nfrom qa.interface.cli import main\nsys.exit(main())")
 
 
 def _add_report(corpus: Path, name: str, count: int) -> None:
@@ -209,7 +209,7 @@ def test_app_serves_old_index_during_rebuild_and_new_after(tmp_path: Path) -> No
     from gradio_client import Client
 
     import app
-    from qa.ui import build_ui
+    from qa.interface.ui import build_ui
     from tests.test_app import free_port
 
     corpus, index = tmp_path / "corpus", tmp_path / "index"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.fusion import reciprocal_rank_fusion
+from qa.index.fusion import reciprocal_rank_fusion
 
 
 def test_rrf_matches_hand_computed_scores() -> None:

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from qa import QA
-from qa.cli import main
 from qa.errors import IndexCorruptError, ModelMismatchError
-from qa.store import CURRENT, current_version, file_sha256
+from qa.index.store import CURRENT, current_version, file_sha256
+from qa.interface.cli import main
 from tests.conftest import CORPUS, REPO, FakeEncoder
 
 REBUILD = "python -m qa build --index"

@@ -11,7 +11,7 @@ import pytest
 
 from qa import load_documents
 from qa.errors import CorpusError
-from qa.loaders import load_file
+from qa.ingest.loaders import load_file
 
 SIMPLIFIED = (
     "山东援疆创新智力支持和人才保障模式\n\n新疆喀什地区疏勒县塔孜洪乡中心卫生院的中医科很热闹。整洁的诊室里,"
@@ -87,7 +87,7 @@ def test_jsonl_records_and_bad_lines(tmp_path: Path, caplog: pytest.LogCaptureFi
         json.dumps({"id": "r3", "text": "第三條記錄,沒有標題。"}, ensure_ascii=False),
     ]
     write(tmp_path, "records.jsonl", "\n".join(lines))
-    with caplog.at_level(logging.WARNING, logger="qa.loaders"):
+    with caplog.at_level(logging.WARNING, logger="qa.ingest.loaders"):
         docs = load_documents(tmp_path)
     assert [d.id for d in docs] == ["r1", "r3"]
     assert (docs[0].title, docs[0].date, docs[0].source, docs[0].url) == (
@@ -99,7 +99,7 @@ def test_jsonl_records_and_bad_lines(tmp_path: Path, caplog: pytest.LogCaptureFi
 def test_binary_file_is_skipped_with_a_warning(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     write(tmp_path, "a.txt", SIMPLIFIED)
     write(tmp_path, "broken.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
-    with caplog.at_level(logging.WARNING, logger="qa.loaders"):
+    with caplog.at_level(logging.WARNING, logger="qa.ingest.loaders"):
         docs = load_documents(tmp_path)
     assert [d.id for d in docs] == ["a"]
     assert "broken.txt" in caplog.text
@@ -111,7 +111,7 @@ def test_unsupported_files_are_listed_in_one_warning(
     write(tmp_path, "a.txt", SIMPLIFIED)
     for name in ("image.png", "data.csv", "report.pdf"):
         write(tmp_path, name, b"x")
-    with caplog.at_level(logging.WARNING, logger="qa.loaders"):
+    with caplog.at_level(logging.WARNING, logger="qa.ingest.loaders"):
         load_documents(tmp_path)
     unsupported = [r for r in caplog.records if "unsupported" in r.getMessage()]
     assert len(unsupported) == 1
@@ -138,7 +138,7 @@ def test_nested_ids_odd_names_and_sorting(tmp_path: Path) -> None:
 def test_duplicate_texts_are_indexed_once(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     write(tmp_path, "a.txt", SIMPLIFIED)
     write(tmp_path, "copy.txt", SIMPLIFIED, "gb18030")
-    with caplog.at_level(logging.WARNING, logger="qa.loaders"):
+    with caplog.at_level(logging.WARNING, logger="qa.ingest.loaders"):
         [doc] = load_documents(tmp_path)
     assert doc.id == "a"
     assert doc.duplicates == (str(tmp_path / "copy.txt"),)

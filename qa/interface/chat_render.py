@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from qa.citation import cite
+from qa.interface.citation import cite
 from qa.textnorm import to_simplified
 from qa.types import Answer, Hit
 

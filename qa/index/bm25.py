@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from qa.lexical_tokens import tokenize
+from qa.index.lexical_tokens import tokenize
 
 logger = logging.getLogger(__name__)
 

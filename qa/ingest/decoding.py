@@ -8,7 +8,7 @@ bytes produces rare characters, so the share of rare characters separates right 
 wrong far better than byte statistics on short files.
 
 The same statistic finds *mojibake* left in text by an earlier wrong decoding (see
-:mod:`qa.mojibake`).
+:mod:`qa.ingest.mojibake`).
 """
 
 from __future__ import annotations

@@ -18,12 +18,12 @@ import numpy as np
 
 from embeddings.base import Encoder
 from embeddings.faiss_index import FaissIndex, choose_kind
-from qa.bm25 import BM25Index
-from qa.chunking import chunk_documents
 from qa.errors import QAError
-from qa.loaders import load_documents
+from qa.index.bm25 import BM25Index
+from qa.index.store import StoredChunk, build_lock, file_sha256, read_version, write_version
+from qa.ingest.chunking import chunk_documents
+from qa.ingest.loaders import load_documents
 from qa.settings import Settings
-from qa.store import StoredChunk, build_lock, file_sha256, read_version, write_version
 from qa.types import Chunk, Document
 
 logger = logging.getLogger(__name__)

@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from qa.errors import BuildLockedError, IndexCorruptError, IndexNotFoundError
-from qa.index_schema import MANIFEST, bad, rebuild_hint, typed_rows, validate_manifest
+from qa.index.index_schema import MANIFEST, bad, rebuild_hint, typed_rows, validate_manifest
 from qa.types import Chunk, Document
 
 logger = logging.getLogger(__name__)

@@ -3,7 +3,7 @@
 The cleaner works line by line (one line = one paragraph) in three passes:
 
 1. *Normalise*: line breaks, odd spaces, zero-width characters, pinyin ruby left inline
-   (``本網(wǎng)`` -> ``本網``), mojibake (:func:`qa.decoding.repair_mojibake`).
+   (``本網(wǎng)`` -> ``本網``), mojibake (:func:`qa.ingest.decoding.repair_mojibake`).
 2. *Head*: metadata lines give the date and source; the first heading-like line before
    the body is the title, and its repeats are dropped.
 3. *Body end*: the article ends at its footer (source/editor/copyright/disclaimer line)
@@ -11,7 +11,7 @@ The cleaner works line by line (one line = one paragraph) in three passes:
    related-stories header nothing does. A trailing run of headline-like lines or
    numbered items (a list of links) is dropped even without a footer.
 
-Every rule is about a kind of line (see :mod:`qa.noise`), never about one site.
+Every rule is about a kind of line (see :mod:`qa.ingest.noise`), never about one site.
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa import noise
-from qa.metadata import read_meta_line
-from qa.mojibake import repair_mojibake
-from qa.noise import LineKind
+from qa.ingest import noise
+from qa.ingest.metadata import read_meta_line
+from qa.ingest.mojibake import repair_mojibake
+from qa.ingest.noise import LineKind
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 _RUBY = re.compile(rf"(?<=[\u3400-\u9fff\uf900-\ufaff])[(（]([a-z{_TONED}üê]{{1,12}}[1-5]?)[)）]")

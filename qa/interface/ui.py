@@ -1,6 +1,6 @@
 """The Gradio chat over an engine: example questions, settings, chat and API endpoints.
 
-Gradio is imported inside :func:`build_ui` only, so ``import qa.ui`` (and the CLI)
+Gradio is imported inside :func:`build_ui` only, so ``import qa.interface.ui`` (and the CLI)
 stays light; :func:`respond` and :func:`example_questions` need no Gradio at all.
 """
 
@@ -12,9 +12,9 @@ import threading
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from qa.chat_render import ERROR, REPHRASE, escape_text, render_answer, render_user_message
-from qa.citation import answer_to_dict
 from qa.errors import QuestionError
+from qa.interface.chat_render import ERROR, REPHRASE, escape_text, render_answer, render_user_message
+from qa.interface.citation import answer_to_dict
 from qa.textnorm import to_simplified
 from qa.types import Chunk
 
@@ -146,7 +146,7 @@ def respond(engine: QA, message: str, history: list[dict[str, Any]] | None = Non
 
 
 def ask_json(engine: QA, question: str, k: int = 5) -> dict[str, Any]:
-    """Plain-data answer for the JSON API: :func:`~qa.citation.answer_to_dict`, or an error."""
+    """Plain-data answer for the JSON API: :func:`~qa.interface.citation.answer_to_dict`, or an error."""
     refresh(engine)
     try:
         return answer_to_dict(engine.ask(question, k=_clamp_k(k)))

@@ -3,7 +3,7 @@
 Two kinds are common on Chinese pages: GBK text read one byte out of step after a lost
 byte (shown as ``?``), e.g. ``品質?!苯邮苡浾卟稍L時`` for ``品質。”接受記者採訪時``; and UTF-8
 bytes read as GBK/Big5 (``銆傗€濇帴鍙楄``). Both are found by character statistics
-(:func:`qa.decoding.is_rare`) and by whether realigned text reads as dictionary words;
+(:func:`qa.ingest.decoding.is_rare`) and by whether realigned text reads as dictionary words;
 what cannot be repaired is dropped so it is never indexed.
 """
 
@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from qa.decoding import common_chars, is_rare, rare_share
+from qa.ingest.decoding import common_chars, is_rare, rare_share
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 

@@ -61,9 +61,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _inspect(args: argparse.Namespace) -> int:
-    from qa.chunking import chunk_documents
-    from qa.inspection import format_inspection
-    from qa.loaders import load_documents
+    from qa.ingest.chunking import chunk_documents
+    from qa.ingest.loaders import load_documents
+    from qa.interface.inspection import format_inspection
 
     docs = load_documents(args.corpus)
     print(format_inspection(docs, chunk_documents(docs), show_chunks=args.chunks))
@@ -102,8 +102,8 @@ def _print_json(data: object) -> None:
 
 
 def _query(args: argparse.Namespace) -> int:
-    from qa.citation import answer_to_dict, cite, hit_to_dict
     from qa.engine import QA
+    from qa.interface.citation import answer_to_dict, cite, hit_to_dict
     from qa.settings import Settings
 
     question = _question_text(args.question)
@@ -125,7 +125,7 @@ def _query(args: argparse.Namespace) -> int:
 
 def _answer_text(answer: Answer) -> str:
     """The plain-text reply: the quote and its citation, then every other passage once."""
-    from qa.citation import cite
+    from qa.interface.citation import cite
 
     lines = [f"Note: {answer.notice}"] if answer.notice else []
     if answer.answer is not None:

@@ -1,7 +1,7 @@
 """Read a corpus folder into cleaned :class:`~qa.types.Document` objects.
 
-Supported: ``.txt``/``.md`` (encoding detected, see :mod:`qa.decoding`), ``.html``/
-``.htm`` (main text, see :mod:`qa.html_text`) and ``.jsonl`` (one document per line).
+Supported: ``.txt``/``.md`` (encoding detected, see :mod:`qa.ingest.decoding`), ``.html``/
+``.htm`` (main text, see :mod:`qa.ingest.html_text`) and ``.jsonl`` (one document per line).
 Files are visited in sorted order so ids and duplicates are deterministic; hidden files
 and folders are skipped; unreadable files are skipped with a warning naming them.
 """
@@ -14,10 +14,10 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
-from qa.cleaning import clean_text
-from qa.decoding import DecodingError, decode_bytes
 from qa.errors import CorpusError
-from qa.html_text import declared_charset, extract_html
+from qa.ingest.cleaning import clean_text
+from qa.ingest.decoding import DecodingError, decode_bytes
+from qa.ingest.html_text import declared_charset, extract_html
 from qa.types import Document
 
 logger = logging.getLogger(__name__)

@@ -1,0 +1,1 @@
+"""Answering: question preparation and quote choice."""

@@ -1,0 +1,1 @@
+"""The index: folder store, manifest schema, build, BM25, rank fusion."""

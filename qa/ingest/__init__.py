@@ -1,0 +1,1 @@
+"""Reading documents: files, encodings, HTML, cleaning rules, metadata, chunks."""

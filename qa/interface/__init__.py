@@ -1,0 +1,1 @@
+"""Interfaces: command line, Gradio chat, chat rendering, citations, inspection."""
