@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from qa.errors import QAError
+from qa.errors import USER_ERRORS
 from qa.settings import DEFAULT_MODEL
 
 logger = logging.getLogger("app")
@@ -179,7 +179,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         engine = open_engine(args)
-    except QAError as exc:
+    except USER_ERRORS as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     from qa.interface.ui import build_ui

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from embeddings.hashing import HashingEncoder
+from tests.fakes import HashingEncoder
 
 HASH_MODEL = "hash"
 

@@ -8,12 +8,17 @@ Example:
 
 from __future__ import annotations
 
-from embeddings.base import Encoder, Neighbors, VectorIndex
+from embeddings.base import DEFAULT_MODEL, Backend, Encoder, Neighbors, VectorIndex
+from embeddings.errors import EmbeddingsError, ModelLoadError
 from embeddings.models import ResolvedModel, resolve_model
 from embeddings.sentence_encoder import SentenceTransformerEncoder
 
 __all__ = [
+    "DEFAULT_MODEL",
+    "Backend",
+    "EmbeddingsError",
     "Encoder",
+    "ModelLoadError",
     "Neighbors",
     "ResolvedModel",
     "SentenceTransformerEncoder",

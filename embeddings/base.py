@@ -8,10 +8,35 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 import numpy as np
+
+from embeddings.errors import ModelLoadError
+
+DEFAULT_MODEL = "intfloat/multilingual-e5-small"
+
+
+class Backend(StrEnum):
+    """How an encoder runs on the CPU: ONNX Runtime with int8 weights, or PyTorch float32."""
+
+    ONNX_INT8 = "onnx-int8"
+    TORCH = "torch"
+
+    @classmethod
+    def from_str(cls, value: str) -> Backend:
+        """The backend named ``value``.
+
+        Raises:
+            ModelLoadError: ``value`` names no backend (the message lists the allowed ones).
+        """
+        try:
+            return cls(value)
+        except ValueError:
+            allowed = ", ".join(repr(b.value) for b in cls)
+            raise ModelLoadError(f"backend {value!r} is not allowed; use one of {allowed}") from None
 
 
 @runtime_checkable

