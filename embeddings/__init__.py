@@ -1,15 +1,17 @@
-"""Sentence embeddings: the encoder/index protocols, the sentence-transformers encoder and
-model resolution. Importing this package does not import torch (that happens on load).
+"""Sentence embeddings: the encoder/index protocols, model resolution, the ONNX Runtime and
+sentence-transformers encoders. Importing this package imports neither torch nor onnxruntime
+(that happens on load; the default backend never imports torch once the model is exported).
 
 Example:
-    >>> from embeddings import SentenceTransformerEncoder
-    >>> enc = SentenceTransformerEncoder.load()   # doctest: +SKIP
+    >>> from embeddings import load_encoder
+    >>> enc = load_encoder()   # doctest: +SKIP
 """
 
 from __future__ import annotations
 
 from embeddings.base import DEFAULT_MODEL, Backend, Encoder, Neighbors, VectorIndex
 from embeddings.errors import EmbeddingsError, ModelLoadError
+from embeddings.loading import load_encoder
 from embeddings.models import ResolvedModel, resolve_model
 from embeddings.sentence_encoder import SentenceTransformerEncoder
 
@@ -23,5 +25,6 @@ __all__ = [
     "ResolvedModel",
     "SentenceTransformerEncoder",
     "VectorIndex",
+    "load_encoder",
     "resolve_model",
 ]

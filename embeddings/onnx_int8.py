@@ -1,30 +1,28 @@
-"""Run a loaded sentence-transformers model's transformer through ONNX Runtime with int8 weights.
+"""Export a loaded sentence-transformers model once for the ``onnx-int8`` backend (needs PyTorch).
 
-Chosen in ``docs/benchmarks.md`` (encoder section): on CMRC2018 it kept dense and hybrid hit@1
-of the float32 model while embedding passages and queries several times faster on 2 cores.
-The transformer is exported once with ``torch.onnx.export`` and quantised with
-``onnxruntime.quantization.quantize_dynamic`` (int8 weights), cached beside the converted
-model; mean pooling and L2 normalisation are done here. Needs ``onnxruntime`` and ``onnx``
-(imported only when this backend is chosen). sentence-transformers' own ``backend="onnx"``
-needs ``optimum-onnx``, which does not work with the installed transformers 5.
+Chosen in ``docs/benchmarks.md`` (encoder section): on CMRC2018 int8 kept dense and hybrid
+hit@1 of the float32 model while embedding passages and queries several times faster on 2
+cores. The transformer is exported with ``torch.onnx.export`` and quantised with
+``onnxruntime.quantization.quantize_dynamic`` (int8 weights) into the model's cache folder,
+next to its tokenizer (with the model's truncation and padding) and ``encoder.json``; from
+then on :class:`~embeddings.onnx_encoder.OnnxEncoder` runs it without PyTorch. Needs
+``onnxruntime`` and ``onnx``. sentence-transformers' own ``backend="onnx"`` needs
+``optimum-onnx``, which does not work with the installed transformers 5.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import warnings
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from embeddings.errors import ModelLoadError
+from embeddings.onnx_encoder import BACKEND, CONFIG_FILE, MODEL_FILE, TOKENIZER_FILE
 
 logger = logging.getLogger(__name__)
-
-BACKEND = "onnx-int8"
-EXPORT_VERSION = 1  # bump when the export or quantisation changes: it is part of the fingerprint
 
 
 def export_fp32(model: Any, path: Path) -> None:
@@ -82,11 +80,40 @@ def _export(model: Any, target: Path) -> None:
             path.unlink(missing_ok=True)
 
 
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def runtime_tokenizer(model: Any) -> Any:
+    """``model``'s fast tokenizer as a ``tokenizers.Tokenizer`` that truncates and pads as
+    ``model.tokenizer(texts, padding=True, truncation=True, max_length=model.max_seq_length)``."""
+    from tokenizers import Tokenizer
+
+    hf = model.tokenizer
+    tokenizer = Tokenizer.from_str(hf.backend_tokenizer.to_str())
+    tokenizer.enable_truncation(max_length=int(model.max_seq_length), strategy="longest_first",
+                                direction=hf.truncation_side)
+    tokenizer.enable_padding(direction=hf.padding_side, pad_id=hf.pad_token_id,
+                             pad_type_id=hf.pad_token_type_id, pad_token=hf.pad_token)
+    return tokenizer
+
+
+def _write_runtime_files(model: Any, folder: Path) -> None:
+    """The tokenizer and ``encoder.json`` that let the backend run without PyTorch."""
+    _write_atomic(folder / TOKENIZER_FILE, runtime_tokenizer(model).to_str())
+    config = {"dim": int(model.get_embedding_dimension()), "max_seq_length": int(model.max_seq_length),
+              "do_lower_case": bool(getattr(model[0], "do_lower_case", False))}
+    _write_atomic(folder / CONFIG_FILE, json.dumps(config, indent=2) + "\n")
+
+
 def unsupported(model: Any) -> str | None:
     """Why ``model`` cannot run here, or None.
 
-    :func:`encode` reproduces exactly Transformer -> mean Pooling (-> Normalize); any other
-    pipeline (CLS pooling, a Dense layer) would give different vectors without an error.
+    :class:`~embeddings.onnx_encoder.OnnxEncoder` reproduces exactly Transformer -> mean Pooling
+    (-> Normalize); any other pipeline (CLS pooling, a Dense layer) would give different vectors
+    without an error.
     """
     names = [type(module).__name__ for module in model]
     if names not in (["Transformer", "Pooling"], ["Transformer", "Pooling", "Normalize"]):
@@ -95,51 +122,35 @@ def unsupported(model: Any) -> str | None:
     mode = getattr(pooling, "pooling_mode", None)
     if mode not in ("mean", ("mean",)) and not getattr(pooling, "pooling_mode_mean_tokens", False):
         return f"it pools with {mode or 'a mode other than mean'}, not mean pooling"
+    if getattr(pooling, "include_prompt", True) is False:
+        return "its pooling leaves the prompt out"
+    if getattr(model.tokenizer, "backend_tokenizer", None) is None:
+        return "it has no fast tokenizer"
     return None
 
 
-def load_session(model: Any, folder: Path, *, threads: int) -> Any:
-    """ONNX Runtime session of ``model`` in int8, exporting it into ``folder`` on first use.
+def export(model: Any, folder: Path) -> None:
+    """Export ``model`` into ``folder`` for the backend, unless a complete export is there.
 
     Raises:
         ModelLoadError: onnxruntime/onnx are missing or the export fails.
     """
     try:
-        import onnxruntime as ort
+        import onnxruntime  # noqa: F401
     except ImportError as exc:
         raise ModelLoadError(
             f"the {BACKEND} backend needs onnxruntime and onnx: `pip install onnxruntime onnx`"
         ) from exc
-    target = folder / "model-int8.onnx"
-    if not target.is_file():
-        from filelock import FileLock
+    from filelock import FileLock
 
-        folder.mkdir(parents=True, exist_ok=True)
-        with FileLock(str(folder / ".export.lock"), timeout=600):
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / MODEL_FILE
+    with FileLock(str(folder / ".export.lock"), timeout=600):
+        try:
             if not target.is_file():
                 logger.info("first use of the %s backend: exporting the model to %s (once)", BACKEND, target)
-                try:
-                    _export(model, target)
-                except Exception as exc:  # export/quantisation raise many types; all mean "unusable"
-                    raise ModelLoadError(f"could not export the model to ONNX int8 in {folder}: {exc}") from exc
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = max(1, threads)
-    return ort.InferenceSession(str(target), options, providers=["CPUExecutionProvider"])
-
-
-def encode(session: Any, tokenizer: Any, texts: list[str], *, max_length: int, batch_size: int,
-           dim: int) -> np.ndarray:
-    """Mean-pooled, L2-normalised float32 vectors of ``texts`` (prefixes already added)."""
-    out = np.zeros((len(texts), dim), dtype=np.float32)
-    order = np.argsort([-len(t) for t in texts], kind="stable")  # similar lengths batch together
-    for start in range(0, len(texts), batch_size):
-        idx = order[start:start + batch_size]
-        enc = tokenizer([texts[i] for i in idx], padding=True, truncation=True, max_length=max_length,
-                        return_tensors="np")
-        feeds = {"input_ids": enc["input_ids"].astype(np.int64),
-                 "attention_mask": enc["attention_mask"].astype(np.int64)}
-        hidden = session.run(None, feeds)[0]
-        mask = feeds["attention_mask"][..., None].astype(np.float32)
-        pooled = (hidden * mask).sum(axis=1) / np.maximum(mask.sum(axis=1), 1e-9)
-        out[idx] = pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
-    return out
+                _export(model, target)
+            if not (folder / CONFIG_FILE).is_file():
+                _write_runtime_files(model, folder)
+        except Exception as exc:  # export/quantisation raise many types; all mean "unusable"
+            raise ModelLoadError(f"could not export the model to ONNX int8 in {folder}: {exc}") from exc

@@ -1,12 +1,12 @@
 """The :class:`~embeddings.base.Encoder` backed by sentence-transformers (PyTorch, CPU).
 
 ``torch`` and ``sentence_transformers`` are imported only when a model is loaded, so
-importing :mod:`embeddings` stays cheap for commands that never embed anything.
+importing :mod:`embeddings` stays cheap for commands that never embed anything. The
+default backend does not use this class to answer queries: see :mod:`embeddings.loading`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 from collections.abc import Sequence
@@ -15,23 +15,17 @@ from typing import Any
 
 import numpy as np
 
-from embeddings.base import DEFAULT_MODEL, Backend
+from embeddings.base import DEFAULT_MODEL, check_texts
 from embeddings.errors import ModelLoadError
 from embeddings.models import ResolvedModel, resolve_model
+from embeddings.threads import cpu_threads
 
 log = logging.getLogger(__name__)
 
 
-def _cpu_threads() -> int:
-    """CPUs this process may use (respects affinity / container limits)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
-
-
 class SentenceTransformerEncoder:
-    """Embeds queries and passages with a sentence-transformers model, adding the family prefixes.
+    """Embeds queries and passages with a sentence-transformers model (``encode_query`` /
+    ``encode_document``, with the prefixes from the model's prompts).
 
     Example:
         >>> from embeddings import SentenceTransformerEncoder
@@ -42,15 +36,10 @@ class SentenceTransformerEncoder:
         ((1, 384), dtype('float32'), 0.9...)
     """
 
-    def __init__(self, model: Any, resolved: ResolvedModel, session: Any = None) -> None:
-        """Wrap an already loaded ``SentenceTransformer``; prefer :meth:`load`.
-
-        ``session``: an ONNX Runtime session that replaces the model's forward pass
-        (see :mod:`embeddings.onnx_int8`); the tokenizer still comes from ``model``.
-        """
+    def __init__(self, model: Any, resolved: ResolvedModel) -> None:
+        """Wrap an already loaded ``SentenceTransformer``; prefer :meth:`load`."""
         self._model = model
         self._resolved = resolved
-        self._session = session
         dim = model.get_embedding_dimension()
         if not isinstance(dim, int) or dim < 1:
             raise ModelLoadError(f"model {resolved.model_id!r} does not report an embedding dimension")
@@ -65,25 +54,25 @@ class SentenceTransformerEncoder:
         cache_dir: Path | None = None,
         device: str = "cpu",
         threads: int | None = None,
-        backend: str = "torch",
     ) -> SentenceTransformerEncoder:
-        """Resolve ``name`` (see :func:`embeddings.models.resolve_model`) and load it.
+        """Resolve ``name`` (see :func:`embeddings.models.resolve_model`) and load it with PyTorch.
 
         Args:
             name: Default model id, a local folder, or a hub id present in the HF cache.
             cache_dir: Cache for the converted default model.
             device: Torch device, ``cpu`` unless you know better.
-            threads: Torch intra-op threads; default all CPUs available to this process,
-                unless ``OMP_NUM_THREADS`` already says otherwise.
-            backend: ``torch`` (float32) or ``onnx-int8`` (ONNX Runtime, int8 weights; faster
-                on CPU, needs ``onnxruntime`` and ``onnx``; its vectors differ slightly, so it
-                has its own fingerprint and indexes built with one do not open with the other).
+            threads: Torch intra-op threads; default ``$OMP_NUM_THREADS``, else all CPUs
+                available to this process.
 
         Raises:
             ModelLoadError: The model cannot be found or loaded.
         """
-        backend = Backend.from_str(backend)
-        resolved = resolve_model(name, cache_dir=cache_dir)
+        return cls.from_resolved(resolve_model(name, cache_dir=cache_dir), device=device, threads=threads)
+
+    @classmethod
+    def from_resolved(cls, resolved: ResolvedModel, *, device: str = "cpu",
+                      threads: int | None = None) -> SentenceTransformerEncoder:
+        """Load an already resolved model with PyTorch (see :meth:`load`)."""
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the hub is unreachable: fail fast, never hang
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")  # avoid fork warnings in servers
         import torch
@@ -93,10 +82,7 @@ class SentenceTransformerEncoder:
         # transformers draws a "Loading weights" bar on every load; in a CLI answer or a
         # server log it is noise (embedding progress bars are shown when asked for).
         transformers.logging.disable_progress_bar()
-        if threads is not None:
-            torch.set_num_threads(max(1, int(threads)))
-        elif "OMP_NUM_THREADS" not in os.environ:
-            torch.set_num_threads(_cpu_threads())
+        torch.set_num_threads(cpu_threads(threads))
         try:
             model = SentenceTransformer(resolved.location, device=device, local_files_only=True)
         except Exception as exc:  # torch/transformers raise many types; all mean "unusable"
@@ -107,22 +93,12 @@ class SentenceTransformerEncoder:
         model.eval()
         log.info("loaded %s from %s (%s, %d threads)", resolved.model_id, resolved.location, device,
                  torch.get_num_threads())
-        if backend == "torch":
-            return cls(model, resolved)
-        from dataclasses import replace
+        return cls(model, resolved)
 
-        from embeddings import onnx_int8
-        from embeddings.models import cache_root
-
-        reason = onnx_int8.unsupported(model)
-        if reason:
-            log.warning("%s cannot run on the %s backend (%s); running it with PyTorch instead",
-                        resolved.model_id, backend, reason)
-            return cls(model, resolved)
-        tag = f"{onnx_int8.BACKEND}-v{onnx_int8.EXPORT_VERSION}"
-        folder = cache_root(cache_dir) / "onnx" / hashlib.sha256(resolved.fingerprint.encode()).hexdigest()[:16]
-        session = onnx_int8.load_session(model, folder, threads=torch.get_num_threads())
-        return cls(model, replace(resolved, fingerprint=f"{resolved.fingerprint}+{tag}"), session)
+    @property
+    def model(self) -> Any:
+        """The wrapped ``SentenceTransformer``."""
+        return self._model
 
     @staticmethod
     def _make_counter(model: Any) -> Any:
@@ -157,37 +133,28 @@ class SentenceTransformerEncoder:
         """Where the model came from and which prefixes it uses."""
         return self._resolved
 
-    def _encode(
-        self, texts: Sequence[str], prefix: str, batch_size: int, show_progress_bar: bool
-    ) -> np.ndarray:
-        if isinstance(texts, str):
-            raise TypeError("pass a list of texts, not a single string (it would be split into characters)")
-        if batch_size < 1:
-            raise ValueError(f"batch_size={batch_size!r} is not allowed; use a whole number >= 1")
+    def _encode(self, method: Any, texts: Sequence[str], prefix: str, batch_size: int,
+                show_progress_bar: bool) -> np.ndarray:
+        check_texts(texts, batch_size)
         if len(texts) == 0:
             return np.zeros((0, self._dim), dtype=np.float32)
-        if self._session is not None:
-            from embeddings.onnx_int8 import encode
-
-            return encode(self._session, self._model.tokenizer, [prefix + t for t in texts],
-                          max_length=self.max_seq_length, batch_size=batch_size, dim=self._dim)
-        vectors = self._model.encode(
-            [prefix + t for t in texts], batch_size=batch_size, show_progress_bar=show_progress_bar,
-            normalize_embeddings=True, convert_to_numpy=True,
-        )
+        vectors = method(list(texts), prompt=prefix, batch_size=batch_size, show_progress_bar=show_progress_bar,
+                         normalize_embeddings=True, convert_to_numpy=True)
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
     def encode_queries(
         self, texts: Sequence[str], *, batch_size: int = 16, show_progress_bar: bool = False
     ) -> np.ndarray:
-        """Embed questions (query prefix added): float32 ``[n, dim]``, unit rows."""
-        return self._encode(texts, self._resolved.query_prefix, batch_size, show_progress_bar)
+        """Embed questions (query prompt added): float32 ``[n, dim]``, unit rows."""
+        return self._encode(self._model.encode_query, texts, self._resolved.query_prefix, batch_size,
+                            show_progress_bar)
 
     def encode_passages(
         self, texts: Sequence[str], *, batch_size: int = 16, show_progress_bar: bool = False
     ) -> np.ndarray:
-        """Embed passages (passage prefix added): float32 ``[n, dim]``, unit rows."""
-        return self._encode(texts, self._resolved.passage_prefix, batch_size, show_progress_bar)
+        """Embed passages (document prompt added): float32 ``[n, dim]``, unit rows."""
+        return self._encode(self._model.encode_document, texts, self._resolved.passage_prefix, batch_size,
+                            show_progress_bar)
 
     def token_count(self, text: str) -> int:
         """Tokens the model sees for ``text`` as a passage: prefix and special tokens included,

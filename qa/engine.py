@@ -31,10 +31,10 @@ QUERY_SETTINGS = ("mode", "rrf_k", "dense_weight", "bm25_weight", "candidates", 
 
 
 def load_encoder(model: str, *, backend: str = "onnx-int8") -> Encoder:
-    """The sentence-transformers encoder for ``model`` (a known name or a local folder)."""
-    from embeddings.sentence_encoder import SentenceTransformerEncoder
+    """The encoder for ``model`` (a known name or a local folder) on ``backend``."""
+    from embeddings.loading import load_encoder as load
 
-    return SentenceTransformerEncoder.load(model, backend=backend)
+    return load(model, backend=backend)
 
 
 class QA:

@@ -41,7 +41,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped
 
 
 def _serve(engine, auth: tuple[str, str] | None = None):  # type: ignore[no-untyped-def]
-    import app
+    from qa.interface import serving as app
     from qa.interface.ui import build_ui
 
     return app.serve(build_ui(engine), host="127.0.0.1", port=free_port(), auth=auth, block=False)
@@ -112,7 +112,8 @@ def _read_lines(stream, out: queue.Queue) -> None:  # type: ignore[no-untyped-de
     out.put(None)
 
 
-def test_share_without_internet_says_so_and_serves_locally(tmp_path: Path) -> None:
+@pytest.mark.parametrize("launcher", [["app.py"], ["-m", "qa", "serve"]], ids=["app.py", "qa-serve"])
+def test_share_without_internet_says_so_and_serves_locally(tmp_path: Path, launcher: list[str]) -> None:
     from tests.fakes import shipped_minilm_path
 
     corpus = tmp_path / "corpus"
@@ -122,9 +123,10 @@ def test_share_without_internet_says_so_and_serves_locally(tmp_path: Path) -> No
     dead = "http://127.0.0.1:9"  # nothing listens there: every outside request fails at once
     env = {**os.environ, "HTTPS_PROXY": dead, "HTTP_PROXY": dead, "ALL_PROXY": dead,
            "NO_PROXY": "127.0.0.1,localhost", "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False",
-           "PYTHONUNBUFFERED": "1"}
+           "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(REPO)}
     env.pop("QA_AUTH", None)
-    cmd = [sys.executable, str(REPO / "app.py"), "--corpus", str(corpus), "--index", str(tmp_path / "index"),
+    launch = [str(REPO / "app.py")] if launcher == ["app.py"] else launcher
+    cmd = [sys.executable, *launch, "--corpus", str(corpus), "--index", str(tmp_path / "index"),
            "--model", str(shipped_minilm_path()), "--port", str(port), "--share"]
     proc = subprocess.Popen(cmd, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True, stdin=subprocess.DEVNULL)

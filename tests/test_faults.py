@@ -208,7 +208,7 @@ class _GatedEncoder(FakeEncoder):
 def test_app_serves_old_index_during_rebuild_and_new_after(tmp_path: Path) -> None:
     from gradio_client import Client
 
-    import app
+    from qa.interface import serving as app
     from qa.interface.ui import build_ui
     from tests.test_app import free_port
 

