@@ -23,7 +23,7 @@ from benchmarks.subprocs import dir_bytes, free_port, run_child, serve_until_rea
 from benchmarks.timing import median, percentile
 from qa.engine import QA
 from qa.index.store import current_version
-from qa.settings import SEARCH_MODES
+from qa.settings import SearchMode
 
 
 @dataclass(frozen=True)
@@ -126,7 +126,7 @@ def run_section(config: BenchConfig) -> dict[str, Any]:
     engine = QA.open(index, encoder=get_encoder(config.model))
     latencies = [
         _latency(f"search ({mode})", lambda q, m=mode: engine.search(q, k=5, mode=m), questions)
-        for mode in SEARCH_MODES
+        for mode in SearchMode
     ]
     latencies.append(_latency("encode one query", lambda q: engine.encoder.encode_queries([q]), questions))
     latencies.append(_latency("ask (hybrid)", lambda q: engine.ask(q, k=5), questions))

@@ -10,33 +10,39 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Protocol, Self, runtime_checkable
 
 import numpy as np
-
-from embeddings.errors import ModelLoadError
 
 DEFAULT_MODEL = "intfloat/multilingual-e5-small"
 
 
-class Backend(StrEnum):
-    """How an encoder runs on the CPU: ONNX Runtime with int8 weights, or PyTorch float32."""
-
-    ONNX_INT8 = "onnx-int8"
-    TORCH = "torch"
+class Choice(StrEnum):
+    """A closed set of names (modes, backends, index kinds); members compare equal to their strings."""
 
     @classmethod
-    def from_str(cls, value: str) -> Backend:
-        """The backend named ``value``.
+    def from_str(cls, value: object, *, name: str = "value") -> Self:
+        """The member named ``value``.
 
         Raises:
-            ModelLoadError: ``value`` names no backend (the message lists the allowed ones).
+            ValueError: ``value`` names no member; the message shows it and lists the allowed ones.
+
+        Example:
+            >>> Backend.from_str("torch") is Backend.TORCH
+            True
         """
         try:
             return cls(value)
         except ValueError:
-            allowed = ", ".join(repr(b.value) for b in cls)
-            raise ModelLoadError(f"backend {value!r} is not allowed; use one of {allowed}") from None
+            allowed = ", ".join(repr(c.value) for c in cls)
+            raise ValueError(f"{name}={value!r} is not allowed; use one of {allowed}") from None
+
+
+class Backend(Choice):
+    """How an encoder runs on the CPU: ONNX Runtime with int8 weights, or PyTorch float32."""
+
+    ONNX_INT8 = "onnx-int8"
+    TORCH = "torch"
 
 
 def check_texts(texts: Sequence[str], batch_size: int) -> None:

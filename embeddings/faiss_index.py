@@ -7,20 +7,29 @@ from pathlib import Path
 
 import numpy as np
 
-from embeddings.base import Neighbors
+from embeddings.base import Choice, Neighbors
 
 logger = logging.getLogger(__name__)
 
-KINDS = ("auto", "flat", "hnsw")
+
+class IndexKind(Choice):
+    """FAISS index structure: exact ``flat``, approximate ``hnsw``, or ``auto`` (chosen by size)."""
+
+    AUTO = "auto"
+    FLAT = "flat"
+    HNSW = "hnsw"
 
 
-def choose_kind(n_vectors: int, *, kind: str = "auto", hnsw_threshold: int = 200_000) -> str:
-    """Resolve ``auto`` to ``flat`` below ``hnsw_threshold`` vectors, else ``hnsw``."""
-    if kind not in KINDS:
-        raise ValueError(f"index kind {kind!r} is not allowed; use one of {KINDS}")
-    if kind != "auto":
+def choose_kind(n_vectors: int, *, kind: str = IndexKind.AUTO, hnsw_threshold: int) -> IndexKind:
+    """Resolve ``auto`` to ``flat`` below ``hnsw_threshold`` vectors, else ``hnsw``.
+
+    Raises:
+        ValueError: ``kind`` is not an :class:`IndexKind`.
+    """
+    kind = IndexKind.from_str(kind, name="index_kind")
+    if kind is not IndexKind.AUTO:
         return kind
-    return "hnsw" if n_vectors >= hnsw_threshold else "flat"
+    return IndexKind.HNSW if n_vectors >= hnsw_threshold else IndexKind.FLAT
 
 
 def set_threads(n: int) -> None:

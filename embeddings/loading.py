@@ -14,6 +14,7 @@ import logging
 from pathlib import Path
 
 from embeddings.base import DEFAULT_MODEL, Backend, Encoder
+from embeddings.errors import ModelLoadError
 from embeddings.models import ResolvedModel, cache_root, resolve_model
 from embeddings.onnx_encoder import OnnxEncoder
 
@@ -40,7 +41,10 @@ def load_encoder(name: str = DEFAULT_MODEL, *, backend: str = Backend.ONNX_INT8,
         ModelLoadError: Unknown backend (checked before anything loads), or the model cannot be
             found, loaded or exported.
     """
-    backend = Backend.from_str(backend)
+    try:
+        backend = Backend.from_str(backend, name="backend")
+    except ValueError as exc:
+        raise ModelLoadError(str(exc)) from None
     resolved = resolve_model(name, cache_dir=cache_dir)
     folder = onnx_folder(resolved, cache_dir)
     if backend is Backend.ONNX_INT8:

@@ -18,16 +18,11 @@ from qa.index.fusion import reciprocal_rank_fusion
 from qa.index.indexer import BuildReport, build_index, build_index_from
 from qa.index.lexical_tokens import question_terms
 from qa.index.store import current_version, read_manifest, read_version, rebuild_hint
-from qa.settings import SEARCH_MODES, Settings
+from qa.settings import QUERY_SETTINGS, SearchMode, Settings
 from qa.types import Answer, Chunk, Document, Hit, Retrieval
 
 logger = logging.getLogger(__name__)
 
-# Settings that only steer ranking and answering: a caller may change them on open.
-QUERY_SETTINGS = ("mode", "rrf_k", "dense_weight", "bm25_weight", "candidates", "hnsw_ef_search",
-                  "faiss_threads", "answer_threshold", "answer_passages", "max_question_chars",
-                  "dense_floor", "dense_ceiling", "lexical_sure", "max_encoded_sentences",
-                  "crosslingual_floor", "crosslingual_ceiling")
 
 
 def load_encoder(model: str, *, backend: str = "onnx-int8") -> Encoder:
@@ -208,9 +203,7 @@ class QA:
         """
         if not isinstance(k, int) or k < 1:
             raise ValueError(f"k={k!r} is not allowed; use a whole number >= 1")
-        mode = mode or self.settings.mode
-        if mode not in SEARCH_MODES:
-            raise ValueError(f"mode={mode!r} is not allowed; use one of {SEARCH_MODES}")
+        mode = SearchMode.from_str(mode or self.settings.mode, name="mode")
         prepared = prepare_question(question, max_chars=self.settings.max_question_chars)
         with self._lock:
             chunks, vectors, vector_index, lexical = self._chunks, self._vectors, self._vector_index, self._lexical
@@ -220,18 +213,19 @@ class QA:
         dense_ids: list[int] = []
         bm25_ids: list[int] = []
         bm25_all = None
-        if mode in ("hybrid", "dense") or embed_question:
+        dense_mode, bm25_mode = mode is not SearchMode.BM25, mode is not SearchMode.DENSE
+        if dense_mode or embed_question:
             qvec = self.encoder.encode_queries([prepared.text])[0]
-        if qvec is not None and mode in ("hybrid", "dense"):
+        if qvec is not None and dense_mode:
             found = vector_index.search(qvec[None, :], k=depth)
             dense_ids = [int(i) for i in found.ids[0] if i >= 0]
-        if mode in ("hybrid", "bm25"):
+        if bm25_mode:
             bm25_all = lexical.scores(prepared.text)
             top = np.argsort(-bm25_all, kind="stable")[:depth]
             bm25_ids = [int(i) for i in top if bm25_all[i] > 0]
-        if mode == "dense":
+        if mode is SearchMode.DENSE:
             ranked = [(i, None) for i in dense_ids]
-        elif mode == "bm25":
+        elif mode is SearchMode.BM25:
             ranked = [(i, None) for i in bm25_ids]
         else:
             fused = reciprocal_rank_fusion([dense_ids, bm25_ids], k=self.settings.rrf_k,
@@ -241,7 +235,7 @@ class QA:
         for rank, (i, fused_score) in enumerate(ranked[:k], start=1):
             dense = float(vectors[i] @ qvec) if qvec is not None else None
             lex = float(bm25_all[i]) if bm25_all is not None else None
-            score = fused_score if fused_score is not None else (dense if mode == "dense" else lex)
+            score = fused_score if fused_score is not None else (dense if mode is SearchMode.DENSE else lex)
             hits.append(Hit(chunks[i], float(score or 0.0), rank, dense, lex))
         terms = question_terms(prepared.text)
         return Retrieval(prepared.text, hits, qvec, prepared.notice, lexical.idf(terms))

@@ -1,20 +1,56 @@
-"""The one settings dataclass: every tunable of ingestion, retrieval and answering."""
+"""The one settings dataclass: every tunable of ingestion, retrieval and answering.
+
+Each field says in its metadata what it affects (``scope``):
+
+* ``chunking``: how documents become chunks; a change rebuilds the chunks (and re-embeds
+  only the chunks whose text changed).
+* ``index``: how the index is built (model, backend, FAISS structure); fixed for an index,
+  and a change rebuilds it (model and backend through the encoder fingerprint).
+* ``query``: ranking and answering; a caller may change these when opening an index.
+
+:data:`CHUNK_SETTINGS`, :data:`INDEX_SETTINGS` and :data:`QUERY_SETTINGS` are derived from
+that metadata, so a new field cannot be forgotten by index reuse: it must name its scope.
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
-from embeddings.base import DEFAULT_MODEL, Backend
+from embeddings.base import DEFAULT_MODEL, Backend, Choice
+from embeddings.faiss_index import IndexKind
 from qa.errors import QAError
 
-SEARCH_MODES = ("hybrid", "dense", "bm25")
-INDEX_KINDS = ("auto", "flat", "hnsw")
-ENCODER_BACKENDS = tuple(b.value for b in Backend)
+__all__ = [
+    "CHUNK_SETTINGS", "DEFAULT_MODEL", "INDEX_SETTINGS", "QUERY_SETTINGS", "SCOPES", "Backend", "IndexKind",
+    "SearchMode", "Settings", "SettingsError",
+]
+
+SCOPES = ("chunking", "index", "query")
+
+
+class SearchMode(Choice):
+    """How chunks are ranked: fused dense + BM25 ranks, or one of the two alone."""
+
+    HYBRID = "hybrid"
+    DENSE = "dense"
+    BM25 = "bm25"
 
 
 class SettingsError(QAError, ValueError):
     """A setting has a value outside what is allowed."""
+
+
+def _chunking(default: Any) -> Any:
+    return field(default=default, metadata={"scope": "chunking"})
+
+
+def _index(default: Any) -> Any:
+    return field(default=default, metadata={"scope": "index"})
+
+
+def _query(default: Any) -> Any:
+    return field(default=default, metadata={"scope": "query"})
 
 
 @dataclass(frozen=True)
@@ -22,60 +58,57 @@ class Settings:
     """Tunables, validated on construction and stored in each index manifest.
 
     Example:
-        >>> Settings(mode="bm25").mode
-        'bm25'
+        >>> Settings(mode="bm25").mode == "bm25"
+        True
     """
 
     # embedding
-    model: str = DEFAULT_MODEL
+    model: str = _index(DEFAULT_MODEL)
     # How the model runs on the CPU: ONNX Runtime with int8 weights is ~1.8x faster to index
     # and ~5x faster per query than PyTorch float32 at the same hit@1 (docs/benchmarks.md).
-    encoder_backend: str = "onnx-int8"
-    batch_size: int = 16
+    encoder_backend: str = _index(Backend.ONNX_INT8.value)
+    batch_size: int = _index(16)
     # chunking: a paragraph longer than this (in characters) is split at sentence ends;
     # ~1 XLM-R token per CJK character keeps chunks inside a 512-token window.
-    max_chunk_chars: int = 400
-    heading_max_chars: int = 24
+    max_chunk_chars: int = _chunking(400)
+    heading_max_chars: int = _chunking(24)
     # retrieval
-    mode: str = "hybrid"
-    rrf_k: int = 5
-    dense_weight: float = 0.3
-    bm25_weight: float = 1.0
-    candidates: int = 50
-    index_kind: str = "auto"
+    mode: str = _query(SearchMode.HYBRID.value)
+    rrf_k: int = _query(5)
+    dense_weight: float = _query(0.3)
+    bm25_weight: float = _query(1.0)
+    candidates: int = _query(50)
+    index_kind: str = _index(IndexKind.AUTO.value)
     # Exact search up to this many chunks: on 2 cores one exact query over 300k vectors
     # takes ~20 ms (1M: ~60 ms), while HNSW's recall@10 fell to 0.42-0.58 at 100k in our
     # measurements (docs/benchmarks.md), so exactness is kept as long as latency allows.
-    hnsw_threshold: int = 300_000
-    hnsw_m: int = 32
-    hnsw_ef_search: int = 256
-    faiss_threads: int = 1
+    hnsw_threshold: int = _index(300_000)
+    hnsw_m: int = _index(32)
+    hnsw_ef_search: int = _query(256)
+    faiss_threads: int = _query(1)
     # answering
-    answer_threshold: float = 0.6
+    answer_threshold: float = _query(0.6)
     # When some sentence covers this share of the question's (IDF-weighted) words, the
     # words choose the quote and sentences are not embedded one by one (saves a model call).
-    lexical_sure: float = 0.5
-    max_encoded_sentences: int = 8
+    lexical_sure: float = _query(0.5)
+    max_encoded_sentences: int = _query(8)
     # Cosine band of the encoder mapped to 0..1 in the answer confidence; retrieval models
     # put almost everything between these two values (e5-small: 0.75..0.90).
-    dense_floor: float = 0.75
-    dense_ceiling: float = 0.90
+    dense_floor: float = _query(0.75)
+    dense_ceiling: float = _query(0.90)
     # Questions with no Chinese characters (English asked of Chinese text) have no
     # lexical evidence and lower cosines; they get their own band.
-    crosslingual_floor: float = 0.70
-    crosslingual_ceiling: float = 0.85
-    answer_passages: int = 3
-    max_question_chars: int = 2000
+    crosslingual_floor: float = _query(0.70)
+    crosslingual_ceiling: float = _query(0.85)
+    answer_passages: int = _query(3)
+    max_question_chars: int = _query(2000)
 
     def __post_init__(self) -> None:
-        if self.mode not in SEARCH_MODES:
-            raise SettingsError(f"mode={self.mode!r} is not allowed; use one of {SEARCH_MODES}")
-        if self.encoder_backend not in ENCODER_BACKENDS:
-            raise SettingsError(
-                f"encoder_backend={self.encoder_backend!r} is not allowed; use one of {ENCODER_BACKENDS}"
-            )
-        if self.index_kind not in INDEX_KINDS:
-            raise SettingsError(f"index_kind={self.index_kind!r} is not allowed; use one of {INDEX_KINDS}")
+        for name, choice in (("mode", SearchMode), ("encoder_backend", Backend), ("index_kind", IndexKind)):
+            try:
+                choice.from_str(getattr(self, name), name=name)
+            except ValueError as exc:
+                raise SettingsError(str(exc)) from None
         for name in ("batch_size", "max_chunk_chars", "rrf_k", "candidates", "hnsw_m",
                      "hnsw_ef_search", "faiss_threads", "answer_passages", "max_question_chars",
                      "max_encoded_sentences"):
@@ -105,3 +138,15 @@ class Settings:
     def with_(self, **changes: Any) -> Settings:
         """Copy with some fields changed (validated again)."""
         return replace(self, **changes)
+
+
+def _scoped(scope: str) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(Settings) if f.metadata.get("scope") == scope)
+
+
+# Settings that decide the chunks: an index built with other values is rebuilt.
+CHUNK_SETTINGS = _scoped("chunking")
+# Settings fixed when the index is built: an index built with other values is rebuilt.
+INDEX_SETTINGS = _scoped("index")
+# Settings that only steer ranking and answering: a caller may change them on open.
+QUERY_SETTINGS = _scoped("query")

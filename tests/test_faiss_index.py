@@ -54,6 +54,6 @@ def test_k_larger_than_index_and_bad_input() -> None:
 def test_choose_kind() -> None:
     assert choose_kind(10, hnsw_threshold=100) == "flat"
     assert choose_kind(100, hnsw_threshold=100) == "hnsw"
-    assert choose_kind(10**7, kind="flat") == "flat"
+    assert choose_kind(10**7, kind="flat", hnsw_threshold=100) == "flat"
     with pytest.raises(ValueError, match="allowed"):
-        choose_kind(1, kind="ivf")
+        choose_kind(1, kind="ivf", hnsw_threshold=100)

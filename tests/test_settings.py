@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 import pytest
 
-from qa.settings import Settings, SettingsError
+from qa.settings import (
+    CHUNK_SETTINGS,
+    INDEX_SETTINGS,
+    QUERY_SETTINGS,
+    SCOPES,
+    Backend,
+    IndexKind,
+    SearchMode,
+    Settings,
+    SettingsError,
+)
 
 
 @pytest.mark.parametrize(("changes", "message"), [
@@ -28,3 +40,28 @@ def test_bad_values_are_refused_with_what_is_allowed(changes: dict[str, object],
 def test_round_trip_through_the_manifest_form_ignores_unknown_keys() -> None:
     settings = Settings(mode="bm25", answer_threshold=0.4)
     assert Settings.from_dict({**settings.to_dict(), "from_a_newer_version": 1}) == settings
+
+
+def test_every_setting_names_its_scope() -> None:
+    scopes = {f.name: f.metadata.get("scope") for f in fields(Settings)}
+    assert {name for name, scope in scopes.items() if scope not in SCOPES} == set()
+    assert set(CHUNK_SETTINGS) | set(INDEX_SETTINGS) | set(QUERY_SETTINGS) == set(scopes)
+    assert CHUNK_SETTINGS == ("max_chunk_chars", "heading_max_chars")
+    # What a caller may change when opening an index (as before the scopes were metadata).
+    assert set(QUERY_SETTINGS) == {
+        "mode", "rrf_k", "dense_weight", "bm25_weight", "candidates", "hnsw_ef_search", "faiss_threads",
+        "answer_threshold", "answer_passages", "max_question_chars", "dense_floor", "dense_ceiling",
+        "lexical_sure", "max_encoded_sentences", "crosslingual_floor", "crosslingual_ceiling",
+    }
+
+
+@pytest.mark.parametrize(("choice", "bad", "allowed"), [
+    (SearchMode, "fuzzy", "'hybrid', 'dense', 'bm25'"),
+    (Backend, "gpu", "'onnx-int8', 'torch'"),
+    (IndexKind, "ivf", "'auto', 'flat', 'hnsw'"),
+])
+def test_choices_list_what_is_allowed(choice: type, bad: str, allowed: str) -> None:
+    with pytest.raises(ValueError, match=f"x={bad!r} is not allowed; use one of {allowed}"):
+        choice.from_str(bad, name="x")
+    first = next(iter(choice))
+    assert choice.from_str(first.value) is first and first == first.value

@@ -23,13 +23,12 @@ from qa.index.bm25 import BM25Index
 from qa.index.store import StoredChunk, build_lock, file_sha256, read_version, write_version
 from qa.ingest.chunking import chunk_documents
 from qa.ingest.loaders import load_documents
-from qa.settings import Settings
+from qa.settings import CHUNK_SETTINGS, INDEX_SETTINGS, Settings
 from qa.types import Chunk, Document
 
 logger = logging.getLogger(__name__)
 
 # Settings that change what is chunked or embedded; a change to any forces re-chunking.
-CHUNK_SETTINGS = ("max_chunk_chars", "heading_max_chars")
 
 
 @dataclass(frozen=True)
@@ -96,12 +95,14 @@ def corpus_fingerprint(corpus_dir: Path) -> dict[str, str]:
 
 def _manifest_matches(manifest: dict[str, Any], *, files: dict[str, str], encoder: Encoder,
                       settings: Settings) -> bool:
-    same_settings = all(manifest["settings"].get(k) == getattr(settings, k) for k in CHUNK_SETTINGS)
+    # The model and backend are compared through the encoder's fingerprint (a model named by
+    # another path, or the same weights copied elsewhere, is still the same model).
+    compared = [k for k in CHUNK_SETTINGS + INDEX_SETTINGS if k not in ("model", "encoder_backend")]
+    same_settings = all(manifest["settings"].get(k) == getattr(settings, k) for k in compared)
     return (
         manifest.get("corpus", {}).get("files") == files
         and manifest["model"].get("fingerprint") == encoder.fingerprint
         and same_settings
-        and manifest["settings"].get("index_kind") == settings.index_kind
     )
 
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from qa.errors import USER_ERRORS
 from qa.interface.serving import add_options
-from qa.settings import DEFAULT_MODEL, ENCODER_BACKENDS, SEARCH_MODES
+from qa.settings import DEFAULT_MODEL, Backend, SearchMode
 from qa.types import Answer
 
 logger = logging.getLogger("qa")
@@ -46,7 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--index", default="index", help="index folder (default: index)")
     build.add_argument("--model", default=None,
                        help=f"sentence-transformers model name or local folder (default: {DEFAULT_MODEL})")
-    build.add_argument("--backend", choices=ENCODER_BACKENDS, default=None,
+    build.add_argument("--backend", choices=[b.value for b in Backend], default=None,
                        help="how the model runs: onnx-int8 (default, faster) or torch (float32)")
     build.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
 
@@ -56,7 +56,8 @@ def _parser() -> argparse.ArgumentParser:
         cmd.add_argument("question", help="question or query text ('-' reads it from standard input)")
         cmd.add_argument("--index", default="index", help="index folder (default: index)")
         cmd.add_argument("--k", type=_positive_int, default=5, help="number of passages (default: 5)")
-        cmd.add_argument("--mode", choices=SEARCH_MODES, default=None, help="ranking (default: hybrid)")
+        cmd.add_argument("--mode", choices=[m.value for m in SearchMode], default=None,
+                         help="ranking (default: hybrid)")
         cmd.add_argument("--json", action="store_true", help="print JSON")
 
     serve = sub.add_parser("serve", help="serve the chat in a browser (what app.py does)",
