@@ -7,7 +7,6 @@ Run in its own process so its peak memory (``ru_maxrss``) is the build's alone.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 import time
@@ -45,7 +44,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--change-one", action="store_true")
     args = parser.parse_args(argv)
     from benchmarks.hash_encoder import get_encoder
-    from qa.index.indexer import build_index_from
+    from qa.index.indexer import build_index_from, documents_fingerprint
     from qa.settings import Settings
 
     started = time.perf_counter()
@@ -53,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     loaded = time.perf_counter()
     docs = documents(args.articles, args.smoke, args.change_one)
     # what QA.build_from_documents does, keeping the BuildReport (chunks embedded vs reused)
-    files = {d.id: hashlib.sha256(d.text.encode("utf-8", "surrogatepass")).hexdigest() for d in docs}
+    files = documents_fingerprint(docs)
     report = build_index_from(
         lambda: docs,
         args.index,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 from pathlib import Path
@@ -15,7 +14,7 @@ from qa.answer.questions import prepare_question
 from qa.errors import IndexCorruptError, ModelMismatchError
 from qa.index.bm25 import BM25Index
 from qa.index.fusion import reciprocal_rank_fusion
-from qa.index.indexer import BuildReport, build_index, build_index_from
+from qa.index.indexer import BuildReport, build_index, build_index_from, documents_fingerprint
 from qa.index.lexical_tokens import question_terms
 from qa.index.store import current_version, read_manifest, read_version, rebuild_hint
 from qa.settings import QUERY_SETTINGS, SearchMode, Settings
@@ -126,7 +125,7 @@ class QA:
         if model is not None:
             settings = settings.with_(model=model)
         encoder = encoder or load_encoder(settings.model, backend=settings.encoder_backend)
-        files = {d.id: hashlib.sha256(d.text.encode("utf-8", "surrogatepass")).hexdigest() for d in documents}
+        files = documents_fingerprint(documents)
         build_index_from(lambda: documents, index, source="<documents>", files=lambda: files, encoder=encoder,
                          settings=settings, show_progress=show_progress)
         return cls(Path(index), encoder, settings)

@@ -100,6 +100,14 @@ class Settings:
     # lexical evidence and lower cosines; they get their own band.
     crosslingual_floor: float = _query(0.70)
     crosslingual_ceiling: float = _query(0.85)
+    # A quote sentence's score: weights of its share of the question's words, of its cosine
+    # (rescaled from the band above) and of 1/rank of its passage (calibrated on the dev sets).
+    quote_overlap_weight: float = _query(0.55)
+    quote_cosine_weight: float = _query(0.35)
+    quote_rank_weight: float = _query(0.10)
+    # A quote opening with a pronoun or connective keeps the sentence before it when that
+    # sentence is at most this long (in characters).
+    short_sentence_chars: int = _query(80)
     answer_passages: int = _query(3)
     max_question_chars: int = _query(2000)
 
@@ -111,11 +119,12 @@ class Settings:
                 raise SettingsError(str(exc)) from None
         for name in ("batch_size", "max_chunk_chars", "rrf_k", "candidates", "hnsw_m",
                      "hnsw_ef_search", "faiss_threads", "answer_passages", "max_question_chars",
-                     "max_encoded_sentences"):
+                     "max_encoded_sentences", "short_sentence_chars"):
             value = getattr(self, name)
             if not isinstance(value, int) or value < 1:
                 raise SettingsError(f"{name}={value!r} is not allowed; use a whole number >= 1")
-        for name in ("dense_weight", "bm25_weight"):
+        for name in ("dense_weight", "bm25_weight", "quote_overlap_weight", "quote_cosine_weight",
+                     "quote_rank_weight"):
             if getattr(self, name) < 0:
                 raise SettingsError(f"{name}={getattr(self, name)!r} is not allowed; use a number >= 0")
         for low, high in (("dense_floor", "dense_ceiling"), ("crosslingual_floor", "crosslingual_ceiling")):

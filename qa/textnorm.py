@@ -11,13 +11,16 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from qa.charsets import CLOSERS, SENTENCE_ENDS
+
 # Sentence ends: Chinese and ASCII terminal punctuation, with closing quotes/brackets
 # kept on the sentence they close. An ASCII '.' ends a sentence only before whitespace
 # or the end and not after a digit, so ``2.68億`` and ``1. 標題`` stay whole. Each
 # character matches exactly one branch, so matching stays linear on any input.
+_ENDS, _CLOSERS = re.escape(SENTENCE_ENDS), re.escape(CLOSERS)
 _SENTENCE_END = re.compile(
-    r"(?:[^。！？；!?;.]|\.(?:(?<=\d\.)|(?!\s|$)))*"
-    r"(?:(?:[。！？；!?;]|(?<!\d)\.(?=\s|$))+[”’」』）)\"']*|$)"
+    rf"(?:[^{_ENDS}.]|\.(?:(?<=\d\.)|(?!\s|$)))*"
+    rf"(?:(?:[{_ENDS}]|(?<!\d)\.(?=\s|$))+[{_CLOSERS}]*|$)"
 )
 
 
@@ -43,19 +46,26 @@ def search_form(text: str) -> str:
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Spans ``(start, end)`` of the sentences of ``text``, covering all non-space text.
 
-    Splits after ``。！？；`` and their ASCII forms (``.`` only before whitespace); a
-    closing quote stays with its sentence.
+    Splits after :data:`~qa.charsets.SENTENCE_ENDS` and after ``.`` before whitespace (not
+    after a digit); a closing quote or bracket stays with its sentence.
     """
     spans: list[tuple[int, int]] = []
     for match in _SENTENCE_END.finditer(text):
-        start, end = match.span()
-        if start == end:
-            continue
-        while start < end and text[start].isspace():
-            start += 1
-        stripped_end = end
-        while stripped_end > start and text[stripped_end - 1].isspace():
-            stripped_end -= 1
-        if stripped_end > start:
-            spans.append((start, stripped_end))
+        start, end = trim_span(text, *match.span())
+        if end > start:
+            spans.append((start, end))
     return spans
+
+
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """``(start, end)`` moved inwards past white space at either end of ``text[start:end]``.
+
+    Example:
+        >>> trim_span("  ab ", 0, 5)
+        (2, 4)
+    """
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end

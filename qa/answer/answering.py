@@ -8,24 +8,16 @@ passage matches (cosine) with how much of the question the quote covers.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from embeddings.base import Encoder
+from qa.charsets import has_cjk, leans_back
 from qa.settings import Settings
 from qa.textnorm import search_form, split_sentences
 from qa.types import Answer, Chunk, Quote, Retrieval
-
-# A sentence opening with one of these leans on the one before it.
-_LEANING = re.compile(
-    r"^[\s“”\"「『]*(?:他們|他们|她們|她们|它們|它们|他|她|它|這|这|該|该|此|其|上述|以上|同時|同时|此外|另外|"
-    r"但是|但|而且|而|因此|所以|並且|并且|並|并|也|還|还|對此|对此|為此|为此|其中|這些|这些|"
-    r"[Tt]his|[Tt]hese|[Tt]hey|[Ii]t|[Hh]e|[Ss]he|[Bb]ut|[Aa]lso)"
-)
-SHORT_SENTENCE = 80
 
 
 @dataclass(frozen=True)
@@ -52,11 +44,6 @@ def term_overlap(weights: Mapping[str, float], text: str) -> float:
         return 0.0
     form = search_form(text)
     return sum(w for term, w in weights.items() if term in form) / total
-
-
-def has_cjk(text: str) -> bool:
-    """True when ``text`` has a CJK ideograph (so lexical matching against Chinese makes sense)."""
-    return any("\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" for ch in text)
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -107,18 +94,20 @@ def score_sentences(
     scored = []
     for (chunk, start, end, rank), overlap, sim in zip(candidates, overlaps, sims, strict=True):
         dense = _scale(float(sim), low, high)
-        score = 0.55 * overlap + 0.35 * dense + 0.10 / rank
+        score = settings.quote_overlap_weight * overlap + settings.quote_cosine_weight * dense \
+            + settings.quote_rank_weight / rank
         scored.append(ScoredSentence(chunk, start, end, rank, overlap, float(sim), score))
     scored.sort(key=lambda s: (-s.score, s.rank, s.start))
     return scored
 
 
-def _extend_backwards(chunk: Chunk, start: int, end: int) -> int:
-    """Start of the quote: include the previous sentence when this one cannot stand alone."""
-    if not _LEANING.match(chunk.text[start:end]):
+def _extend_backwards(chunk: Chunk, start: int, end: int, *, short: int) -> int:
+    """Start of the quote: include the previous sentence (of at most ``short`` characters)
+    when this one cannot stand alone."""
+    if not leans_back(chunk.text[start:end]):
         return start
     previous = [s for s in sentence_spans(chunk.text) if s[1] <= start]
-    if previous and previous[-1][1] - previous[-1][0] <= SHORT_SENTENCE:
+    if previous and previous[-1][1] - previous[-1][0] <= short:
         return previous[-1][0]
     return start
 
@@ -159,6 +148,6 @@ def answer_from(retrieval: Retrieval, *, encoder: Encoder | None, settings: Sett
     conf = confidence(best, retrieval, settings=settings, scored=scored)
     if conf < settings.answer_threshold:
         return Answer(retrieval.question, False, None, retrieval.hits, retrieval.notice)
-    start = _extend_backwards(best.chunk, best.start, best.end)
+    start = _extend_backwards(best.chunk, best.start, best.end, short=settings.short_sentence_chars)
     quote = Quote(best.chunk.text[start:best.end], best.chunk, round(conf, 4), start, best.end)
     return Answer(retrieval.question, True, quote, retrieval.hits, retrieval.notice)

@@ -6,7 +6,6 @@ else reuses the vectors of the previous version.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
 from collections.abc import Callable
@@ -20,7 +19,7 @@ from embeddings.base import Encoder
 from embeddings.faiss_index import FaissIndex, choose_kind
 from qa.errors import QAError
 from qa.index.bm25 import BM25Index
-from qa.index.store import StoredChunk, build_lock, file_sha256, read_version, write_version
+from qa.index.store import StoredChunk, build_lock, file_sha256, read_version, text_sha256, write_version
 from qa.ingest.chunking import chunk_documents
 from qa.ingest.loaders import load_documents
 from qa.settings import CHUNK_SETTINGS, INDEX_SETTINGS, Settings
@@ -77,7 +76,12 @@ def lexical_text(chunk: Chunk) -> str:
 
 
 def _hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return text_sha256(text)[:32]
+
+
+def documents_fingerprint(documents: list[Document]) -> dict[str, str]:
+    """Content hash of each document made in code, by id (what :func:`corpus_fingerprint` is for files)."""
+    return {d.id: text_sha256(d.text) for d in documents}
 
 
 def corpus_fingerprint(corpus_dir: Path) -> dict[str, str]:

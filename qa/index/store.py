@@ -48,6 +48,11 @@ DATA_FILES = ("documents.jsonl", "chunks.jsonl", "vectors.npy", "vectors.faiss")
 _VERSION_NAME = re.compile(r"v-[0-9A-Za-z-]+")
 
 
+def text_sha256(text: str) -> str:
+    """Hex SHA-256 of a text's UTF-8 bytes (lone surrogates kept, so any ``str`` hashes)."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def file_sha256(path: Path) -> str:
     """Hex SHA-256 of a file's bytes."""
     digest = hashlib.sha256()

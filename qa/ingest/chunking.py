@@ -13,12 +13,14 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from qa.charsets import CLOSERS, SENTENCE_ENDS
 from qa.settings import Settings
-from qa.textnorm import split_sentences
+from qa.textnorm import split_sentences, trim_span
 from qa.types import Chunk, Document
 
 # A heading does not end like a sentence (it may end with a colon).
-_SENTENCE_END = re.compile(r"[。！？；!?;…]+[”’」』）)\"']*\s*$")
+# A heading does not end like a sentence (an ellipsis counts as an end here).
+_SENTENCE_END = re.compile(f"[{re.escape(SENTENCE_ENDS)}…]+[{re.escape(CLOSERS)}]*\\s*$")
 
 
 @dataclass(frozen=True)
@@ -34,12 +36,8 @@ def _paragraphs(text: str) -> list[Span]:
     spans: list[Span] = []
     pos = 0
     for line in text.split("\n"):
-        start, end = pos, pos + len(line)
-        pos = end + 1
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
+        start, end = trim_span(text, pos, pos + len(line))
+        pos += len(line) + 1
         if end > start:
             spans.append(Span(start, end))
     return spans
@@ -108,12 +106,7 @@ def _split(text: str, unit: Span, max_chars: int) -> list[Span]:
 
 
 def _trim(text: str, span: Span) -> Span:
-    start, end = span.start, span.end
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return Span(start, end)
+    return Span(*trim_span(text, span.start, span.end))
 
 
 def chunk_document(

@@ -19,13 +19,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from qa.charsets import CJK_CLASS, SENTENCE_END
 from qa.ingest import noise
 from qa.ingest.metadata import read_meta_line
 from qa.ingest.mojibake import repair_mojibake
 from qa.ingest.noise import LineKind
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
-_RUBY = re.compile(rf"(?<=[\u3400-\u9fff\uf900-\ufaff])[(（]([a-z{_TONED}üê]{{1,12}}[1-5]?)[)）]")
+_RUBY = re.compile(rf"(?<=[{CJK_CLASS}])[(（]([a-z{_TONED}üê]{{1,12}}[1-5]?)[)）]")
 # Ruby whose character was lost to a '?' by a wrong decoding: ``當?shù)刂v`` -> ``當?刂v``.
 _ORPHAN_RUBY = re.compile(rf"(?<=\?)[a-z{_TONED}ü]*[{_TONED}][a-z{_TONED}ü]*\)")
 _SYLLABLE = re.compile(
@@ -37,7 +38,6 @@ _LINE_BREAKS = re.compile(r"\r\n?|[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 _INVISIBLE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\u200b-\u200f\u2060\ufeff\ufffe]")
 _SPACES = re.compile(r"[^\S\n]+")
 _TITLE_MAX_CHARS = 80
-_SENTENCE_PUNCT = re.compile(r"[。！？!?；;]")
 _TRAILING_LIST_RUN = 5
 
 
@@ -91,7 +91,7 @@ def _key(line: str) -> str:
 
 
 def _is_title_candidate(line: str) -> bool:
-    return len(line) <= _TITLE_MAX_CHARS and not _SENTENCE_PUNCT.search(line)
+    return len(line) <= _TITLE_MAX_CHARS and not SENTENCE_END.search(line)
 
 
 @dataclass
@@ -146,7 +146,7 @@ def clean_text(raw: str, *, title: str | None = None, detect_title: bool = True)
         if kind is LineKind.JUNK:
             continue
         # After the footer only prose (a line with sentence punctuation) can be article text.
-        if state.ended and (not _SENTENCE_PUNCT.search(line) or noise.is_numbered_item(line)):
+        if state.ended and (not SENTENCE_END.search(line) or noise.is_numbered_item(line)):
             continue
         kept.append(line)
         state.seen_body = True

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from qa.charsets import CJK
 from qa.errors import QAError
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -30,7 +31,6 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 # Detection looks at a prefix only, so a 50 MB file costs the same as a small one.
 _SAMPLE_BYTES = 256 * 1024
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 class DecodingError(QAError, ValueError):
@@ -72,12 +72,12 @@ def common_chars() -> frozenset[str]:
 
 def is_rare(char: str) -> bool:
     """True for a CJK ideograph outside the common set (a sign of a wrong decoding)."""
-    return bool(_CJK.match(char)) and char not in common_chars()
+    return bool(CJK.match(char)) and char not in common_chars()
 
 
 def rare_share(text: str) -> float:
     """Share of CJK characters in ``text`` that are rare; 0.0 when there is no CJK."""
-    cjk = _CJK.findall(text)
+    cjk = CJK.findall(text)
     if not cjk:
         return 0.0
     common = common_chars()
@@ -98,7 +98,7 @@ def _badness(text: str) -> float:
     if not sample:
         return 1.0
     controls = len(_CONTROL.findall(sample)) + sample.count("\ufffd") * 2
-    cjk = len(_CJK.findall(sample))
+    cjk = len(CJK.findall(sample))
     latin_ext = sum(1 for c in sample if "\u0080" <= c < "\u3000" and not c.isspace())
     return rare_share(sample) + (controls + latin_ext) / len(sample) - 0.05 * (cjk > 0)
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from qa.charsets import SENTENCE_END
+
 # Year, month, day with Chinese units or '-', '/', '.' separators, then an optional time.
 _DATE = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s*(?:年|[-/.])\s*(?P<m>\d{1,2})\s*(?:月|[-/.])\s*(?P<d>\d{1,2})\s*日?"
@@ -20,7 +22,6 @@ _SOURCE = re.compile(r"(?:來源|来源|稿源|出處|出处)\s*[:：]\s*(?P<src
 _SOURCE_LINE_START = re.compile(r"^\s*[(（]?\s*(?:來源|来源|稿源)\s*[:：]")
 # Labels that announce a date: publish / post / update time.
 _DATE_LABEL = re.compile(r"發布|发布|發表|发表|時間|时间|日期|更新|[于於]\s*\d")
-_SENTENCE_PUNCT = re.compile(r"[。！？!?；;]")
 _META_MAX_CHARS = 80
 
 
@@ -72,7 +73,7 @@ def read_meta_line(line: str) -> LineMeta | None:
     Body sentences that merely mention a date are not metadata lines.
     """
     text = line.strip()
-    if not text or len(text) > _META_MAX_CHARS or _SENTENCE_PUNCT.search(text):
+    if not text or len(text) > _META_MAX_CHARS or SENTENCE_END.search(text):
         return None
     date = parse_date(text)
     source = parse_source(text)

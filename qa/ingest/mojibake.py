@@ -13,9 +13,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from qa.charsets import CJK
 from qa.ingest.decoding import common_chars, is_rare, rare_share
-
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 def _strict(data: bytes, encoding: str) -> str | None:
@@ -91,7 +90,7 @@ def _first_char(prev: str, raw: bytes, rest: str) -> str:
     best, best_score = "", 0
     for lead in range(0x81, 0xFF):
         char = _strict(bytes((lead,)) + raw[:1], "gbk")
-        if not char or not _CJK.match(char) or is_rare(char):
+        if not char or not CJK.match(char) or is_rare(char):
             if char and char in _CJK_PUNCT and not best:
                 best = char
             continue
@@ -134,7 +133,7 @@ def _shift_repair(prev: str, after: str, lost: int) -> tuple[str, int] | None:
 def _rare_positions(text: str) -> list[int]:
     common = common_chars()
     # Set difference first: almost every paragraph has no rare character at all.
-    rare = {c for c in set(text).difference(common) if _CJK.match(c)}
+    rare = {c for c in set(text).difference(common) if CJK.match(c)}
     return [i for i, c in enumerate(text) if c in rare] if rare else []
 
 
@@ -143,7 +142,7 @@ def _fix_qmark(text: str, match: re.Match[str]) -> tuple[str, int]:
     start, end = match.span()
     prev = text[start - 1] if start else ""
     after = text[end : end + _WINDOW]
-    if not (_CJK.match(prev or " ") or _CJK.match(after[:1] or " ")):
+    if not (CJK.match(prev or " ") or CJK.match(after[:1] or " ")):
         return match.group(), end
     rare = _rare_positions(after)
     # Realigning is only worth trying where something looks lost: several '?' or rare
@@ -161,7 +160,7 @@ def _fix_qmark(text: str, match: re.Match[str]) -> tuple[str, int]:
         return "", end + last + 1
     # Without garbage after it a single '?' is a question mark; '??' between CJK
     # characters stands for a lost character.
-    inside = len(match.group()) > 1 and _CJK.match(prev or " ") and _CJK.match(after[:1] or " ")
+    inside = len(match.group()) > 1 and CJK.match(prev or " ") and CJK.match(after[:1] or " ")
     return ("" if inside else match.group()), end
 
 

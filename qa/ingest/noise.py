@@ -11,8 +11,7 @@ from __future__ import annotations
 import re
 from enum import Enum
 
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_SENTENCE_END = re.compile(r"[。！？!?；;]")
+from qa.charsets import CJK, CJK_CLASS, SENTENCE_END
 
 
 class LineKind(Enum):
@@ -61,7 +60,7 @@ _RELATED = re.compile(
     r"上一篇|下一篇|精彩推[荐薦]|[热熱][门門][资資][讯訊]|相[关關][链鏈]接)\s*[:：]?\s*$"
 )
 # "Headline - SiteName": a page title with a short site suffix is a link, not prose.
-_TITLE_WITH_SITE = re.compile(r"^[^。]{4,80}?\s+[-–—_|]\s+[\u3400-\u9fffA-Za-z]{2,10}$")
+_TITLE_WITH_SITE = re.compile(rf"^[^。]{{4,80}}?\s+[-–—_|]\s+[{CJK_CLASS}A-Za-z]{{2,10}}$")
 _EMPTY_LABEL = re.compile(
     r"^.{0,20}(?:[时時][间間]|日期|[来來]源|作者|[编編][辑輯]|[阅閱][读讀])\s*[:：]\s*$"
 )
@@ -78,18 +77,18 @@ def _items(line: str, splitter: re.Pattern[str]) -> list[str]:
 def is_link_list(line: str) -> bool:
     """Many short items split by ``|``/``丨`` (place lists, nav bars)."""
     items = _items(line, _SEPARATORS)
-    return len(items) >= 3 and max(len(i) for i in items) <= 20 and not _SENTENCE_END.search(line)
+    return len(items) >= 3 and max(len(i) for i in items) <= 20 and not SENTENCE_END.search(line)
 
 
 def is_breadcrumb(line: str) -> bool:
     """``站名 > 欄目 > 子欄目``: two or more ``>`` separators between short items."""
     items = _items(line, _CRUMB)
-    return len(items) >= 3 and max(len(i) for i in items) <= 16 and not _SENTENCE_END.search(line)
+    return len(items) >= 3 and max(len(i) for i in items) <= 16 and not SENTENCE_END.search(line)
 
 
 def is_keyword_spam(line: str) -> bool:
     """Six or more short comma-separated phrases and no sentence punctuation at all."""
-    if _SENTENCE_END.search(line) or re.search(r"[:：、“”\"]", line):
+    if SENTENCE_END.search(line) or re.search(r"[:：、“”\"]", line):
         return False
     items = [i for i in re.split(r"[,，]", line) if i.strip()]
     if len(items) < 6:
@@ -102,7 +101,7 @@ def is_stray_code(line: str) -> bool:
     """A line without letters of any script (``");``, ``47 4627798``) or code-like markup."""
     if not any(c.isalpha() for c in line):
         return True
-    if _CJK.search(line) or len(line) > 80:
+    if CJK.search(line) or len(line) > 80:
         return False
     return bool(re.search(r"[{}<>;=]|\bfunction\b|\bvar\b", line))
 
@@ -114,7 +113,7 @@ def is_numbered_item(line: str) -> bool:
 
 def is_headline_like(line: str, max_chars: int = 40) -> bool:
     """Short line with no sentence punctuation inside or at the end (a link text)."""
-    return len(line) <= max_chars and not _SENTENCE_END.search(line)
+    return len(line) <= max_chars and not SENTENCE_END.search(line)
 
 
 def has_title_with_site(line: str) -> bool:

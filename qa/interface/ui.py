@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from qa.charsets import SENTENCE_ENDS, leans_back
 from qa.errors import QuestionError
 from qa.interface.chat_render import ERROR, REPHRASE, escape_text, render_answer, render_user_message
 from qa.interface.citation import answer_to_dict
@@ -35,9 +36,7 @@ _RELOAD_LOCK = threading.Lock()
 # A count in a clause: digits followed by a unit, so dates and phone numbers are skipped.
 _UNITS = "元|名|個|个|人|項|项|家|所|次|場|场|%|％|倍|公里|戶|户"
 _COUNT = re.compile(rf"\d+(?:\.\d+)?(?=\s*[萬万億亿千百]?(?:{_UNITS}))")
-_CLAUSE = re.compile(r"[^，,。；;！？!?：:\n]+")
-# Clauses opening like this lean on the sentence before and make poor stand-alone questions.
-_LEANING = re.compile(r"^(?:其中|其|以上|上述|這|这|該|该|此|並|并|也|還|还|同時|同时|另外|此外|但)")
+_CLAUSE = re.compile(f"[^{SENTENCE_ENDS}，,：:\n]+")
 _TITLE_PARTS = re.compile(r"\s*(?:——|—|--|\s-\s|[|｜_：:])\s*")
 _STRIP = " \u3000“”\"'「」『』《》()（）【】[]"
 
@@ -45,9 +44,9 @@ _STRIP = " \u3000“”\"'「」『』《》()（）【】[]"
 def _count_question(text: str) -> str | None:
     """``河北省已投入援藏資金1950萬元`` -> ``河北省已投入援藏資金多少萬元？``."""
     for clause in _CLAUSE.findall(text):
-        clause = clause.strip(_STRIP)
+        clause = clause.strip(_STRIP)  # a clause leaning on the one before makes a poor question
         match = _COUNT.search(clause)
-        if match is None or not 8 <= len(clause) <= 40 or match.start() < 4 or _LEANING.match(clause):
+        if match is None or not 8 <= len(clause) <= 40 or match.start() < 4 or leans_back(clause):
             continue
         return f"{clause[:match.start()]}多少{clause[match.end():]}？"
     return None
