@@ -1,7 +1,7 @@
 """``python -m benchmarks``: run the benchmark sections and write docs/benchmarks.md and .json.
 
 Examples:
-    python -m benchmarks                               # everything, full size (about an hour)
+    python -m benchmarks                               # everything, full size (about 15 minutes on 2 cores)
     python -m benchmarks --sections scale,encoder      # some sections; others kept from the last run
     python -m benchmarks --quick                       # real data, sampled
     python -m benchmarks --smoke --model hash --out /tmp/b   # tiny made-up data, no model: seconds (CI)
@@ -21,6 +21,7 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -87,29 +88,12 @@ def parse_args(argv: Sequence[str] | None = None) -> BenchConfig:
         hnsw_max=args.hnsw_max or None,
     )
     if args.quick:
-        config = BenchConfig(
-            **{
-                **config.__dict__,
-                "scale_sizes": (10_000, 100_000),
-                "hnsw_sizes": (10_000, 30_000),
-                "latency_questions": 100,
-                "cold_runs": 3,
-                "app_runs": 1,
-                "encoder_articles": 100,
-            }
-        )
+        config = replace(config, scale_sizes=(10_000, 100_000), hnsw_sizes=(10_000, 30_000),
+                         latency_questions=100, cold_runs=3, app_runs=1, encoder_articles=100)
     if args.latency_questions:
-        config = BenchConfig(**{**config.__dict__, "latency_questions": args.latency_questions})
+        config = replace(config, latency_questions=args.latency_questions)
     if args.smoke:
-        config = BenchConfig(
-            **{
-                **config.__dict__,
-                "latency_questions": 10,
-                "cold_runs": 1,
-                "app_runs": 1,
-                "encoder_articles": 3,
-            }
-        )
+        config = replace(config, latency_questions=10, cold_runs=1, app_runs=1, encoder_articles=3)
     return config
 
 

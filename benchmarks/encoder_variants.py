@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from embeddings.onnx_encoder import mean_pool
 from embeddings.sentence_encoder import SentenceTransformerEncoder
 
 
@@ -74,10 +75,7 @@ class VariantEncoder:
                 "input_ids": enc["input_ids"].astype(np.int64),
                 "attention_mask": enc["attention_mask"].astype(np.int64),
             }
-            hidden = self._session.run(None, feeds)[0]
-            mask = feeds["attention_mask"][..., None].astype(np.float32)
-            pooled = (hidden * mask).sum(axis=1) / np.maximum(mask.sum(axis=1), 1e-9)
-            out[idx] = pooled / np.linalg.norm(pooled, axis=1, keepdims=True)
+            out[idx] = mean_pool(self._session.run(None, feeds)[0], feeds["attention_mask"])
         return out
 
     def _encode(

@@ -131,8 +131,8 @@ def run_section(config: BenchConfig) -> dict[str, Any]:
     latencies.append(_latency("encode one query", lambda q: engine.encoder.encode_queries([q]), questions))
     latencies.append(_latency("ask (hybrid)", lambda q: engine.ask(q, k=5), questions))
     print(f"speed: ask p50 {latencies[-1].p50_ms:.0f} ms p95 {latencies[-1].p95_ms:.0f} ms", flush=True)
-    # The alternative: the other torch thread count. QA.open's FAISS thread setting also sets
-    # torch's (one OpenMP runtime), so queries normally run on faiss_threads torch threads.
+    # The alternative: the other torch thread count, when the engine runs on PyTorch (the
+    # default ONNX backend never loads torch; its session threads are fixed when it opens).
     current = _torch_threads(None)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     other = 1 if current is not None and current > 1 else cores

@@ -39,13 +39,6 @@ class Document:
     url: str | None = None
     duplicates: tuple[str, ...] = ()
 
-    @property
-    def display_name(self) -> str:
-        """Title, or the file name when the document has no title."""
-        if self.title:
-            return self.title
-        return self.path.replace("\\", "/").rsplit("/", 1)[-1] or self.id
-
 
 @dataclass(frozen=True)
 class Chunk:

@@ -208,13 +208,3 @@ def build_index_from(
                     len(chunks), len(docs), seconds, len(todo), len(chunks) - len(todo))
         return BuildReport(index_dir, len(docs), len(chunks), len(todo), len(chunks) - len(todo),
                            seconds, False)
-
-
-def is_stale(corpus_dir: str | Path, index_dir: str | Path, *, encoder: Encoder, settings: Settings) -> bool:
-    """True when the index is missing or was built from other files, model or settings."""
-    try:
-        manifest = read_version(Path(index_dir)).manifest
-    except QAError:
-        return True
-    return not _manifest_matches(manifest, files=corpus_fingerprint(Path(corpus_dir)), encoder=encoder,
-                                 settings=settings)
