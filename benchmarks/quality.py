@@ -75,8 +75,8 @@ def evaluate_answers(engine: QA, questions: Sequence[EvalQuestion], *, k: int = 
         answer = engine.ask(question.question, k=k)
         if not answer.found:
             missed += 1
-        elif answer.answer is not None and answer.answer.chunk.doc_id == question.doc_id and any(
-            search_form(a) in search_form(answer.answer.text) for a in question.answers
+        elif answer.quote is not None and answer.quote.chunk.doc_id == question.doc_id and any(
+            search_form(a) in search_form(answer.quote.text) for a in question.answers
         ):
             good += 1
     refused = sum(not engine.ask(q.question, k=k).found for q in unanswerable)

@@ -38,7 +38,7 @@ class QA:
         >>> engine = QA.build("corpus/", "index/")           # doctest: +SKIP
         >>> engine.search("河北投入了多少援藏资金？", k=5)[0].chunk.doc_id  # doctest: +SKIP
         '004_83f06d399bb386d8'
-        >>> engine.ask("河北投入了多少援藏资金？").answer.text  # doctest: +SKIP
+        >>> engine.ask("河北投入了多少援藏资金？").quote.text  # doctest: +SKIP
     """
 
     def __init__(self, index_dir: Path, encoder: Encoder, settings: Settings) -> None:

@@ -124,14 +124,14 @@ class Answer:
     Attributes:
         question: The question as asked (after truncation, if any).
         found: ``True`` when a passage is relevant enough to quote.
-        answer: The quote, or ``None`` when the documents do not answer.
+        quote: The quote, or ``None`` when the documents do not answer.
         passages: Retrieved chunks, best first; low confidence when ``found`` is False.
         notice: A note for the user (for example that the question was truncated).
     """
 
     question: str
     found: bool
-    answer: Quote | None
+    quote: Quote | None
     passages: list[Hit] = field(default_factory=list)
     notice: str | None = None
 

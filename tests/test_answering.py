@@ -37,9 +37,9 @@ def test_term_overlap_matches_across_scripts() -> None:
 
 def test_best_sentence_is_the_one_that_answers() -> None:
     answer = answer_from(_retrieval("河北投入多少资金", [PARAGRAPH]), encoder=None, settings=Settings())
-    assert answer.found and answer.answer is not None
-    assert "1950萬元" in answer.answer.text
-    quote = answer.answer
+    assert answer.found and answer.quote is not None
+    assert "1950萬元" in answer.quote.text
+    quote = answer.quote
     assert quote.chunk.text[quote.start:quote.end] == quote.text
     assert quote.text.startswith("近年來")
 
@@ -47,8 +47,8 @@ def test_best_sentence_is_the_one_that_answers() -> None:
 def test_leaning_sentence_keeps_its_short_predecessor() -> None:
     text = "工作隊組建了暢游阿里自駕聯盟平台。這個平台的微博點擊量已達到211萬。"
     answer = answer_from(_retrieval("平台微博点击量达到多少", [text]), encoder=None, settings=Settings())
-    assert answer.answer is not None
-    assert answer.answer.text == text
+    assert answer.quote is not None
+    assert answer.quote.text == text
 
 
 def test_passage_rank_breaks_ties() -> None:
@@ -61,7 +61,7 @@ def test_passage_rank_breaks_ties() -> None:
 def test_unrelated_question_gets_no_quote() -> None:
     retrieval = _retrieval("北京的房价是多少", [PARAGRAPH], dense=0.72)
     answer = answer_from(retrieval, encoder=None, settings=Settings())
-    assert not answer.found and answer.answer is None
+    assert not answer.found and answer.quote is None
     assert answer.passages == retrieval.hits
 
 
@@ -97,7 +97,7 @@ def test_threshold_validated(threshold: float) -> None:
 def test_heading_line_is_not_quoted() -> None:
     text = "項目建設:\n實現效益新躍升\n目前,48個項目已全部啟動,完成投資2.68億元。"
     answer = answer_from(_retrieval("项目完成投资多少", [text]), encoder=None, settings=Settings())
-    assert answer.answer is not None and answer.answer.text.startswith("目前")
+    assert answer.quote is not None and answer.quote.text.startswith("目前")
 
 
 def test_english_question_is_judged_on_similarity_alone() -> None:

@@ -21,9 +21,9 @@ def test_answer_json_shape() -> None:
     hit = Hit(chunk, 0.5, 1, 0.8, 2.0)
     answer = Answer("問題", True, Quote("第二句。", chunk, 0.9, 4, 8), [hit])
     data = json.loads(json.dumps(answer_to_dict(answer), ensure_ascii=False))
-    assert set(data) >= {"question", "found", "answer", "passages"}
-    assert set(data["answer"]) >= {"text", "doc_id", "chunk_id", "title", "date", "score"}
+    assert set(data) >= {"question", "found", "quote", "passages"}
+    assert set(data["quote"]) >= {"text", "doc_id", "chunk_id", "title", "date", "score"}
     assert set(data["passages"][0]) >= {"rank", "text", "doc_id", "chunk_id", "title", "score"}
-    assert data["answer"]["text"] == "第二句。" and data["passages"][0]["rank"] == 1
+    assert data["quote"]["text"] == "第二句。" and data["passages"][0]["rank"] == 1
     empty = answer_to_dict(Answer("問題", False, None, [hit]))
-    assert empty["answer"] is None and empty["found"] is False
+    assert empty["quote"] is None and empty["found"] is False

@@ -45,9 +45,9 @@ def test_build_search_ask_json(fake_model, tmp_path: Path, corpus_dir: Path, cap
 
     assert main(["ask", "河北省先后投入了多少援藏资金？", "--index", index, "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert set(data) >= {"question", "found", "answer", "passages"}
+    assert set(data) >= {"question", "found", "quote", "passages"}
     assert data["passages"] and {"rank", "text", "doc_id", "chunk_id", "title", "score"} <= set(data["passages"][0])
-    assert (data["answer"] is None) == (not data["found"])
+    assert (data["quote"] is None) == (not data["found"])
 
     # An index whose threshold lets the fake encoder answer: the found form of the JSON.
     from qa.engine import QA
@@ -58,8 +58,8 @@ def test_build_search_ask_json(fake_model, tmp_path: Path, corpus_dir: Path, cap
     assert main(["ask", "河北省先后投入了多少援藏资金？", "--index", str(found_index), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["found"] is True
-    assert {"text", "doc_id", "chunk_id", "title", "date", "score"} <= set(data["answer"])
-    assert data["answer"]["chunk_id"] in {p["chunk_id"] for p in data["passages"]}
+    assert {"text", "doc_id", "chunk_id", "title", "date", "score"} <= set(data["quote"])
+    assert data["quote"]["chunk_id"] in {p["chunk_id"] for p in data["passages"]}
 
     assert main(["ask", "河北省先后投入了多少援藏资金？", "--index", index]) == 0
     assert "¶" in capsys.readouterr().out
@@ -95,11 +95,11 @@ def test_plain_answer_lists_each_passage_once() -> None:
               for i in range(3)]
     hits = [Hit(chunk=c, score=1.0 - c.ordinal / 10, rank=c.ordinal + 1) for c in chunks]
     found = Answer(question="?", found=True, passages=hits,
-                   answer=Quote(text="第1段。", chunk=chunks[1], score=0.9, start=0, end=4))
+                   quote=Quote(text="第1段。", chunk=chunks[1], score=0.9, start=0, end=4))
     text = _answer_text(found)
     assert text.count("¶2") == 1 and text.startswith("「第1段。」")
     assert "Other passages:" in text and "[1]" in text and "[3]" in text and "[2]" not in text
-    refused = _answer_text(Answer(question="?", found=False, answer=None, passages=hits))
+    refused = _answer_text(Answer(question="?", found=False, quote=None, passages=hits))
     assert "do not seem to answer" in refused and all(f"[{i}]" in refused for i in (1, 2, 3))
     assert "Other passages" not in refused
 

@@ -31,8 +31,8 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 def test_every_mode_quotes_the_answer(index: Path, mode: str) -> None:
     answer = QA.open(index, settings=Settings(mode=mode)).ask(FUNDS)
     assert answer.found, answer.passages[:1]
-    assert "1950" in answer.answer.text and answer.answer.chunk.doc_id.startswith("004_")
-    assert answer.answer.chunk.text[answer.answer.start:answer.answer.end] == answer.answer.text
+    assert "1950" in answer.quote.text and answer.quote.chunk.doc_id.startswith("004_")
+    assert answer.quote.chunk.text[answer.quote.start:answer.quote.end] == answer.quote.text
 
 
 @pytest.mark.parametrize("question", ["河北投入了多少援藏资金？", "How much aid money has Hebei put into Ngari?"])
@@ -49,5 +49,5 @@ def test_simplified_and_english_questions_find_the_document(index: Path, questio
 ])
 def test_unrelated_questions_get_no_quote(index: Path, question: str) -> None:
     answer = QA.open(index).ask(question)
-    assert not answer.found and answer.answer is None, answer.answer
+    assert not answer.found and answer.quote is None, answer.quote
     assert answer.passages  # still offered, as possibly related

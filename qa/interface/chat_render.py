@@ -117,7 +117,7 @@ def render_answer(answer: Answer, *, show_scores: bool = True, show_simplified: 
     blocks: list[str] = []
     if answer.notice:
         blocks.append(f"<i>Note: {escape_text(answer.notice)}</i>")
-    quote = answer.answer
+    quote = answer.quote
     if not answer.found or quote is None:
         blocks.append(NOT_FOUND)
         blocks.append(render_passages(answer.passages, first_number=1, show_scores=show_scores, open_=True,

@@ -42,12 +42,12 @@ def hit_to_dict(hit: Hit) -> dict[str, Any]:
 
 
 def answer_to_dict(answer: Answer) -> dict[str, Any]:
-    """JSON-ready form of an answer: ``question``, ``found``, ``answer`` (or null), ``passages``."""
-    quote = answer.answer
+    """JSON-ready form of an answer: ``question``, ``found``, ``quote`` (or null), ``passages``."""
+    quote = answer.quote
     return {
         "question": answer.question,
         "found": answer.found,
-        "answer": None if quote is None else {
+        "quote": None if quote is None else {
             "text": quote.text,
             "doc_id": quote.chunk.doc_id,
             "chunk_id": quote.chunk.id,

@@ -141,12 +141,12 @@ def _answer_text(answer: Answer) -> str:
     from qa.interface.citation import cite
 
     lines = [f"Note: {answer.notice}"] if answer.notice else []
-    if answer.answer is not None:
-        lines.append(f"「{answer.answer.text}」\n    — {cite(answer.answer.chunk)}  "
-                     f"(confidence {answer.answer.score:.2f})\n")
+    if answer.quote is not None:
+        lines.append(f"「{answer.quote.text}」\n    — {cite(answer.quote.chunk)}  "
+                     f"(confidence {answer.quote.score:.2f})\n")
     else:
         lines.append("The documents do not seem to answer this. Possibly related passages (low confidence):")
-    quoted = answer.answer.chunk.id if answer.answer is not None else None
+    quoted = answer.quote.chunk.id if answer.quote is not None else None
     others = [hit for hit in answer.passages if hit.chunk.id != quoted]
     if quoted is not None and others:
         lines.append("Other passages:")
