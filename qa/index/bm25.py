@@ -1,4 +1,4 @@
-"""BM25 over jieba tokens, backed by ``bm25s`` and persisted without pickle."""
+"""BM25 over jieba tokens, backed by ``bm25s`` (its public API only) and persisted without pickle."""
 
 from __future__ import annotations
 
@@ -56,9 +56,11 @@ class BM25Index:
         """BM25 score of every indexed text for ``query`` (zeros when nothing matches)."""
         if self._size == 0:
             return np.zeros(0, dtype=np.float32)
-        vocab = self._retriever.vocab_dict  # type: ignore[attr-defined]
-        ids = [vocab[t] for t in tokenize(query) if t in vocab]
-        if not ids:
+        ids = self._retriever.get_tokens_ids(tokenize(query))  # type: ignore[attr-defined]
+        return self._scores_of(ids)
+
+    def _scores_of(self, ids: list[int]) -> np.ndarray:
+        if not ids:  # bm25s needs at least one known token
             return np.zeros(self._size, dtype=np.float32)
         return np.asarray(self._retriever.get_scores(ids), dtype=np.float32)  # type: ignore[attr-defined]
 
@@ -70,12 +72,11 @@ class BM25Index:
         evidence that the corpus does not answer it.
         """
         n = max(self._size, 1)
-        vocab = getattr(self._retriever, "vocab_dict", {}) or {}
-        indptr = self._retriever.scores["indptr"] if self._size else None  # type: ignore[attr-defined]
         out = {}
         for term in terms:
-            tid = vocab.get(term)
-            df = int(indptr[tid + 1] - indptr[tid]) if tid is not None and indptr is not None else 0
+            ids = self._retriever.get_tokens_ids([term]) if self._size else []  # type: ignore[attr-defined]
+            # BM25 gives every text that holds the term a positive score, and no other text any.
+            df = int(np.count_nonzero(self._scores_of(ids))) if ids else 0
             out[term] = float(np.log1p((n - df + 0.5) / (df + 0.5)))
         return out
 
@@ -92,7 +93,7 @@ class BM25Index:
         if size == 0:
             return cls(bm25s.BM25(), 0)
         retriever = bm25s.BM25.load(str(folder), allow_pickle=False, mmap=False)
-        loaded = int(retriever.scores["num_docs"])
+        loaded = len(retriever.get_scores([0])) if retriever.vocab_dict else 0
         if loaded != size:
             raise ValueError(f"BM25 state holds {loaded} texts, the manifest says {size}")
         return cls(retriever, size)

@@ -1,0 +1,54 @@
+"""BM25Index agrees with bm25s's own scoring, works out IDF from it, and round-trips without pickle."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qa.index.bm25 import BM25Index
+from qa.index.lexical_tokens import tokenize
+
+TEXTS = ["河北省投入援藏資金1950萬元", "山东援疆资金用于学校建设", "阿里地区妇幼保健院住院楼", "援藏教师到达拉萨",
+         "河北援藏工作队"]
+
+
+def test_scores_are_bm25s_scores() -> None:
+    import bm25s
+
+    reference = bm25s.BM25()
+    reference.index([tokenize(t) for t in TEXTS], show_progress=False)
+    index = BM25Index.build(TEXTS)
+    for query in ("河北援藏资金", "援藏", "學校建設", "房价"):
+        tokens = [t for t in tokenize(query) if t in reference.vocab_dict]
+        expected = reference.get_scores(tokens) if tokens else np.zeros(len(TEXTS))
+        np.testing.assert_allclose(index.scores(query), expected, rtol=1e-6)
+        if tokens:  # the ranking bm25s itself returns
+            docs, scores = reference.retrieve([tokens], k=len(TEXTS), show_progress=False)
+            np.testing.assert_allclose(index.scores(query)[docs[0]], scores[0], rtol=1e-6)
+
+
+def test_idf_counts_the_texts_that_hold_each_term() -> None:
+    index = BM25Index.build(TEXTS)
+    n = len(TEXTS)
+    for term in ("援藏", "河北", "学校", "房价"):
+        df = sum(term in tokenize(t) for t in TEXTS)
+        assert index.idf([term])[term] == pytest.approx(np.log1p((n - df + 0.5) / (df + 0.5)))
+    assert index.idf(["房价"])["房价"] > index.idf(["援藏"])["援藏"]  # unseen words weigh most
+
+
+def test_round_trip_and_size_check(tmp_path: Path) -> None:
+    index = BM25Index.build(TEXTS)
+    index.save(tmp_path / "bm25")
+    loaded = BM25Index.load(tmp_path / "bm25", size=len(TEXTS))
+    np.testing.assert_allclose(loaded.scores("河北援藏"), index.scores("河北援藏"))
+    assert not list((tmp_path / "bm25").glob("*.pkl"))
+    with pytest.raises(ValueError, match="holds 5 texts, the manifest says 4"):
+        BM25Index.load(tmp_path / "bm25", size=4)
+
+
+def test_empty_index() -> None:
+    empty = BM25Index.build([])
+    assert len(empty) == 0 and empty.scores("河北").shape == (0,)
+    assert empty.idf(["河北"])["河北"] == pytest.approx(np.log1p(1.5 / 0.5))
