@@ -9,6 +9,8 @@
 from __future__ import annotations
 
 import ast
+import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -125,3 +127,37 @@ def test_graph_sees_relative_and_function_level_imports() -> None:
     graph = _graph()
     assert "qa.engine" in graph["qa"]  # lazy import inside __getattr__
     assert "qa.ingest.noise" in graph["qa.ingest.cleaning"]  # ``from qa.ingest import noise``
+
+
+def _third_party_imports(folders: tuple[str, ...]) -> set[str]:
+    names: set[str] = set()
+    paths = [p for folder in folders for p in (REPO / folder).rglob("*.py")]
+    for path in paths + ([REPO / "app.py"] if "qa" in folders else []):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                names.add(node.module.split(".")[0])
+    ours = {"qa", "embeddings", "tests", "benchmarks", "app", "__future__"}
+    return {n for n in names if n not in sys.stdlib_module_names and n not in ours}
+
+
+def _declared(requirements: list[str]) -> set[str]:
+    return {re.split(r"[<>=!~ \[;]", r, maxsplit=1)[0].lower().replace("_", "-") for r in requirements}
+
+
+def test_pyproject_declares_every_package_imported_directly() -> None:
+    import tomllib
+    from importlib.metadata import packages_distributions
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    runtime = _declared(project["dependencies"])
+    dev = runtime | _declared(project["optional-dependencies"]["dev"])
+    dists = packages_distributions()
+
+    def missing(modules: set[str], declared: set[str]) -> list[str]:
+        return sorted(m for m in modules
+                      if not {d.lower().replace("_", "-") for d in dists.get(m, [m])} & declared)
+
+    assert missing(_third_party_imports(PACKAGES), runtime) == []
+    assert missing(_third_party_imports(("tests", "benchmarks")), dev) == []
