@@ -10,7 +10,7 @@ from qa import charsets
 from qa.answer.answering import _extend_backwards, sentence_spans
 from qa.charsets import CJK, CLOSERS, LEANING_OPENERS, SENTENCE_ENDS, has_cjk, is_cjk, leans_back
 from qa.ingest.chunking import is_heading
-from qa.interface.ui import _count_question
+from qa.interface.examples import _count_question
 from qa.textnorm import split_sentences, trim_span
 from qa.types import Chunk
 from tests.conftest import REPO

@@ -19,7 +19,8 @@ from qa.interface.chat_render import (
     render_passages,
     render_user_message,
 )
-from qa.interface.ui import example_questions, respond
+from qa.interface.examples import example_questions
+from qa.interface.ui import respond
 from qa.types import Answer, Chunk, Hit, Quote
 
 EVIL = "正文<script>alert(1)</script><img src=x onerror=alert(1)>[x](javascript:alert(1)) **粗** `code` $$x$$"
