@@ -22,6 +22,7 @@ import numpy as np
 
 from embeddings.base import Backend, check_texts
 from embeddings.errors import ModelLoadError
+from embeddings.model_info import ModelInfo
 from embeddings.models import ResolvedModel
 from embeddings.threads import cpu_threads
 
@@ -46,7 +47,7 @@ def mean_pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
 
 
-class OnnxEncoder:
+class OnnxEncoder(ModelInfo):
     """Embeds with an exported int8 ONNX model through ONNX Runtime; tokenizes with ``tokenizers``.
 
     Example:
@@ -106,26 +107,6 @@ class OnnxEncoder:
                     options.intra_op_num_threads)
         return cls(session, tokenizer, resolved=replace(resolved, fingerprint=backend_fingerprint(resolved)),
                    dim=dim, max_seq_length=max_len, lower_case=bool(config.get("do_lower_case", False)))
-
-    @property
-    def model_id(self) -> str:
-        """Name the model was asked for."""
-        return self._resolved.model_id
-
-    @property
-    def fingerprint(self) -> str:
-        """Identifies the exact weights and this backend."""
-        return self._resolved.fingerprint
-
-    @property
-    def dim(self) -> int:
-        """Embedding dimension."""
-        return self._dim
-
-    @property
-    def resolved(self) -> ResolvedModel:
-        """Where the model came from and which prefixes it uses."""
-        return self._resolved
 
     @property
     def max_seq_length(self) -> int:

@@ -17,13 +17,14 @@ import numpy as np
 
 from embeddings.base import DEFAULT_MODEL, check_texts
 from embeddings.errors import ModelLoadError
+from embeddings.model_info import ModelInfo
 from embeddings.models import ResolvedModel, resolve_model
 from embeddings.threads import cpu_threads
 
 log = logging.getLogger(__name__)
 
 
-class SentenceTransformerEncoder:
+class SentenceTransformerEncoder(ModelInfo):
     """Embeds queries and passages with a sentence-transformers model (``encode_query`` /
     ``encode_document``, with the prefixes from the model's prompts).
 
@@ -112,26 +113,6 @@ class SentenceTransformerEncoder:
         counter.no_truncation()
         counter.no_padding()
         return counter
-
-    @property
-    def model_id(self) -> str:
-        """Name the model was asked for."""
-        return self._resolved.model_id
-
-    @property
-    def fingerprint(self) -> str:
-        """Identifies the exact weights (see :func:`embeddings.models.resolve_model`)."""
-        return self._resolved.fingerprint
-
-    @property
-    def dim(self) -> int:
-        """Embedding dimension."""
-        return self._dim
-
-    @property
-    def resolved(self) -> ResolvedModel:
-        """Where the model came from and which prefixes it uses."""
-        return self._resolved
 
     def _encode(self, method: Any, texts: Sequence[str], prefix: str, batch_size: int,
                 show_progress_bar: bool) -> np.ndarray:
