@@ -7,8 +7,27 @@ from typing import Any
 from qa.types import Answer, Chunk, Hit
 
 
+def place(chunk: Chunk) -> str:
+    """Where a chunk is in its file: ``p. 3`` (``pp. 3–4``), ``sheet 预算, row 5``, or ``¶2``.
+
+    A Word chunk's heading path comes before its paragraph number.
+
+    Example:
+        >>> place(Chunk("a#0", "a", 0, "...", None, 0, 3, page=3, last_page=4))
+        'pp. 3–4'
+    """
+    if chunk.row is not None:
+        return f"sheet {chunk.sheet}, row {chunk.row}" if chunk.sheet else f"row {chunk.row}"
+    if chunk.page is not None:
+        last = chunk.last_page if chunk.last_page is not None else chunk.page
+        return f"p. {chunk.page}" if last == chunk.page else f"pp. {chunk.page}–{last}"
+    if chunk.section:
+        return f"{chunk.section} · ¶{chunk.paragraph}"
+    return f"¶{chunk.paragraph}"
+
+
 def cite(chunk: Chunk) -> str:
-    """Human citation: title (or file name), date, source, paragraph number.
+    """Human citation: title (or file name), date, source, then the place (page, row or paragraph).
 
     Example:
         >>> cite(Chunk("a#2", "a", 2, "...", "標題", 0, 3, date="2023-07-27T09:34:00", source="西藏日報"))
@@ -20,8 +39,13 @@ def cite(chunk: Chunk) -> str:
         parts.append(chunk.date[:10])
     if chunk.source:
         parts.append(chunk.source)
-    parts.append(f"¶{chunk.paragraph}")
+    parts.append(place(chunk))
     return " · ".join(parts)
+
+
+def _place_fields(chunk: Chunk) -> dict[str, Any]:
+    return {"page": chunk.page, "last_page": chunk.last_page, "sheet": chunk.sheet, "row": chunk.row,
+            "section": chunk.section}
 
 
 def hit_to_dict(hit: Hit) -> dict[str, Any]:
@@ -35,6 +59,7 @@ def hit_to_dict(hit: Hit) -> dict[str, Any]:
         "date": hit.chunk.date,
         "paragraph": hit.chunk.paragraph,
         "citation": cite(hit.chunk),
+        **_place_fields(hit.chunk),
         "score": round(hit.score, 6),
         "dense_score": None if hit.dense_score is None else round(hit.dense_score, 6),
         "bm25_score": None if hit.bm25_score is None else round(hit.bm25_score, 6),
@@ -56,6 +81,7 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
             "source": quote.chunk.source,
             "paragraph": quote.chunk.paragraph,
             "citation": cite(quote.chunk),
+            **_place_fields(quote.chunk),
             "start": quote.start,
             "end": quote.end,
             "score": round(quote.score, 6),
