@@ -176,3 +176,21 @@ def test_short_line_ends_a_paragraph_and_indent_after_sentence_end_starts_one() 
     wide = "很" * 30
     placed = paragraphs([[wide, "短行。", wide + "。", "  新段落开始" + "很" * 24, "结束。"]])
     assert [p.text for p in placed] == [wide + "短行。", wide + "。", "新段落开始" + "很" * 24 + "结束。"]
+
+
+def test_inspect_lists_each_file_with_format_pages_sheets_paragraphs_and_chunks(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from qa.interface.cli import main
+
+    make_pdf(tmp_path / "report.pdf")
+    make_xlsx(tmp_path / "book.xlsx")
+    make_image_pdf(tmp_path / "scan.pdf")
+    assert main(["inspect", str(tmp_path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:4] == [
+        "files:",
+        "  book.xlsx  xlsx  sheets 预算, 人员  5 paragraphs  5 chunks",
+        "  report.pdf  pdf  3 pages  7 paragraphs  4 chunks",
+        f"  scan.pdf  pdf  skipped: '{tmp_path / 'scan.pdf'}' has no text layer (a scan or images only, "
+        "2 page(s)): not indexed; run OCR on it to make its text searchable",
+    ]
