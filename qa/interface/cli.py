@@ -17,6 +17,7 @@ from qa.interface.terminal import configure_logging
 from qa.settings import DEFAULT_MODEL, Backend, SearchMode
 from qa.types import Answer
 
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
