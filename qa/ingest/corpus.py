@@ -100,7 +100,8 @@ def load_corpus(folder: str | Path) -> LoadedCorpus:
     Returns:
         The documents in file order (a text seen under several file names once, with the
         other paths in :attr:`~qa.types.Document.duplicates`), a report per supported
-        file, and one warning per file that was skipped.
+        file, and one warning per file that was skipped. The warnings are returned, not
+        logged, so a build can show each once in its summary.
 
     Raises:
         CorpusError: The folder is missing, not a folder, empty, or has no readable document.
@@ -119,7 +120,6 @@ def load_corpus(folder: str | Path) -> LoadedCorpus:
         names = ", ".join(f.relative_to(root).as_posix() for f in unsupported[:_LIST_LIMIT])
         more = f" and {len(unsupported) - _LIST_LIMIT} more" if len(unsupported) > _LIST_LIMIT else ""
         warnings.append(f"Skipped {len(unsupported)} unsupported file(s) (not {SUPPORTED_TEXT}): {names}{more}")
-        logger.warning("%s", warnings[-1])
     docs: list[Document] = []
     reports: list[FileReport] = []
     taken: set[str] = set()
@@ -132,7 +132,6 @@ def load_corpus(folder: str | Path) -> LoadedCorpus:
         except (DecodingError, FileFormatError, OSError) as exc:
             message = str(exc) if isinstance(exc, FileFormatError) else f"Skipped '{path}': {exc}"
             warnings.append(message)
-            logger.warning("%s", message)
             reports.append(FileReport(relative, fmt, warning=message))
             continue
         ids: list[str] = []
@@ -140,7 +139,7 @@ def load_corpus(folder: str | Path) -> LoadedCorpus:
         for doc in loaded:
             if not doc.text:
                 warning = f"Skipped document '{doc.id}' in '{path}': no text left after cleaning"
-                logger.warning("%s", warning)
+                warnings.append(warning)
                 continue
             doc_id = _unique(doc.id, taken, relative if doc.id == stem else f"{stem}/{doc.id}")
             if doc_id != doc.id and path.suffix.lower() in JSONL_SUFFIXES:
@@ -160,12 +159,15 @@ def load_corpus(folder: str | Path) -> LoadedCorpus:
 
 
 def load_documents(folder: str | Path) -> list[Document]:
-    """The documents of :func:`load_corpus` (warnings are logged).
+    """The documents of :func:`load_corpus`; its warnings are logged.
 
     Example:
         >>> docs = load_documents("corpus/")  # doctest: +SKIP
     """
-    return load_corpus(folder).documents
+    loaded = load_corpus(folder)
+    for warning in loaded.warnings:
+        logger.warning("%s", warning)
+    return loaded.documents
 
 
 def _merge_duplicates(docs: list[Document]) -> list[Document]:
