@@ -39,7 +39,16 @@ class BuildLockedError(QAError, RuntimeError):
 
 
 class QuestionError(QAError, ValueError):
-    """The question cannot be searched (empty, or only punctuation)."""
+    """The question cannot be searched (empty, markup, digits or one Latin token only).
+
+    Attributes:
+        reason: Why, as a short code the interface words in the user's language
+            (:class:`qa.answer.content.Refusal` values), or ``None``.
+    """
+
+    def __init__(self, message: str, *, reason: str | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 # What the command line and the app report as one ``error: ...`` line: errors of this

@@ -177,7 +177,8 @@ def build_index_from(
             if h in reusable:
                 vectors[i] = reusable[h]
         if todo:
-            logger.info("Embedding %d of %d chunks with %s", len(todo), len(chunks), encoder.model_id)
+            logger.info("Analysing %d passages with the language model%s…", len(todo),
+                        f" ({len(chunks) - len(todo)} unchanged kept)" if len(todo) < len(chunks) else "")
             vectors[todo] = encoder.encode_passages([texts[i] for i in todo], batch_size=settings.batch_size,
                                                     show_progress_bar=show_progress)
         kind = choose_kind(len(chunks), kind=settings.index_kind, hnsw_threshold=settings.hnsw_threshold)
@@ -204,7 +205,8 @@ def build_index_from(
                       chunks=[StoredChunk(c, h) for c, h in zip(chunks, hashes, strict=True)],
                       vectors=vectors, write_extras=write_extras)
         seconds = time.perf_counter() - started
-        logger.info("Indexed %d chunks of %d documents in %.1fs (%d embedded, %d reused)",
+        # The caller prints BuildReport.summary(); this is the same fact for the debug log only.
+        logger.debug("Indexed %d chunks of %d documents in %.1fs (%d embedded, %d reused)",
                     len(chunks), len(docs), seconds, len(todo), len(chunks) - len(todo))
         return BuildReport(index_dir, len(docs), len(chunks), len(todo), len(chunks) - len(todo),
                            seconds, False)
