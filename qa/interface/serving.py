@@ -195,9 +195,12 @@ def run(args: argparse.Namespace) -> int:
     except USER_ERRORS as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    from qa.interface.documents import manager_for
+    from qa.interface.documents_tab import documents_tab
     from qa.interface.ui import build_ui
 
-    demo = build_ui(engine, title=args.title, default_k=args.k)
+    manager = manager_for(engine, args.corpus, share=args.share, auth=args.auth is not None)
+    demo = build_ui(engine, title=args.title, default_k=args.k, extra_tabs=[documents_tab(manager)])
     serve(demo, host=args.host, port=args.port, share=args.share, auth=args.auth)
     return 0
 
