@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -13,6 +15,7 @@ from embeddings.faiss_index import FaissIndex, set_threads
 from qa.answer.questions import prepare_question
 from qa.errors import IndexCorruptError, ModelMismatchError
 from qa.index.bm25 import BM25Index
+from qa.index.filters import AllowedChunks, Filters, document_folder, parse_filters
 from qa.index.fusion import reciprocal_rank_fusion
 from qa.index.indexer import BuildReport, build_index, build_index_from, documents_fingerprint
 from qa.index.lexical_tokens import question_terms
@@ -47,6 +50,7 @@ class QA:
         self.settings = settings
         self._lock = threading.Lock()
         self._failed_version: str | None = None
+        self._allowed = AllowedChunks()
         self._load()
 
     def _load(self) -> None:
@@ -198,20 +202,39 @@ class QA:
             raise KeyError(f"no document {doc_id!r} in index '{self.index_dir}'") from None
 
     # querying ---------------------------------------------------------------------------
+    def folders(self) -> list[str]:
+        """Folders (relative to the corpus, ``/``-separated) that hold indexed documents, for filters."""
+        corpus = self._manifest.get("corpus", {}).get("dir")
+        return sorted({document_folder(d, corpus) for d in self._documents.values()} - {""})
+
     def retrieve(self, question: str, *, k: int = 5, mode: str | None = None,
-                 embed_question: bool = True) -> Retrieval:
+                 embed_question: bool = True, filters: Mapping[str, Any] | Filters | None = None) -> Retrieval:
         """Rank chunks for ``question``; also returns its vector for answer scoring.
 
         In ``bm25`` mode the question is still embedded (one model call) unless
-        ``embed_question`` is False, so answers keep their cosine evidence.
+        ``embed_question`` is False, so answers keep their cosine evidence. ``filters``
+        (see :mod:`qa.index.filters`) restrict the chunks *before* ranking; when they keep
+        no document, no hits are returned and ``notice`` says so.
+
+        Raises:
+            FilterError: ``filters`` has an unknown key or a bad value.
+            QuestionError: The question has no word to search for.
         """
         if not isinstance(k, int) or k < 1:
             raise ValueError(f"k={k!r} is not allowed; use a whole number >= 1")
         mode = SearchMode.from_str(mode or self.settings.mode, name="mode")
+        checked = parse_filters(filters)
         prepared = prepare_question(question, max_chars=self.settings.max_question_chars)
         with self._lock:
             chunks, vectors, vector_index, lexical = self._chunks, self._vectors, self._vector_index, self._lexical
-        n = len(chunks)
+            version, documents, corpus = self._version, self._documents, self._manifest.get("corpus", {}).get("dir")
+        allowed = None
+        if checked is not None:
+            allowed = self._allowed.get(version, checked, documents.values(), chunks, corpus)
+            if len(allowed) == 0:
+                notice = f"No indexed document matches the filters ({checked.describe()}), so nothing was searched."
+                return Retrieval(prepared.text, [], None, "; ".join(filter(None, [prepared.notice, notice])))
+        n = len(chunks) if allowed is None else len(allowed)
         depth = min(max(k, self.settings.candidates), n)
         qvec = None
         dense_ids: list[int] = []
@@ -221,11 +244,13 @@ class QA:
         if dense_mode or embed_question:
             qvec = self.encoder.encode_queries([prepared.text])[0]
         if qvec is not None and dense_mode:
-            found = vector_index.search(qvec[None, :], k=depth)
+            found = vector_index.search(qvec[None, :], k=depth, ids=allowed)
             dense_ids = [int(i) for i in found.ids[0] if i >= 0]
         if bm25_mode:
             bm25_all = lexical.scores(prepared.text)
-            top = np.argsort(-bm25_all, kind="stable")[:depth]
+            # Only allowed chunks compete: ranked among themselves, not cut from a global top list.
+            pool = np.arange(len(bm25_all)) if allowed is None else allowed
+            top = pool[np.argsort(-bm25_all[pool], kind="stable")[:depth]]
             bm25_ids = [int(i) for i in top if bm25_all[i] > 0]
         if mode is SearchMode.DENSE:
             ranked = [(i, None) for i in dense_ids]
@@ -244,21 +269,30 @@ class QA:
         terms = question_terms(prepared.text)
         return Retrieval(prepared.text, hits, qvec, prepared.notice, lexical.idf(terms))
 
-    def search(self, query: str, *, k: int = 5, mode: str | None = None) -> list[Hit]:
+    def search(self, query: str, *, k: int = 5, mode: str | None = None,
+               filters: Mapping[str, Any] | Filters | None = None) -> list[Hit]:
         """The ``k`` chunks that best match ``query``, best first.
 
+        ``filters`` keeps only some documents, e.g. ``{"folder": "2024", "date": {"gte": "2024-03"}}``
+        (see :mod:`qa.index.filters`); a filter that keeps nothing gives ``[]``.
+
         Raises:
+            FilterError: ``filters`` has an unknown key or a bad value.
             QuestionError: If the query has no word to search for.
         """
-        return self.retrieve(query, k=k, mode=mode, embed_question=False).hits
+        return self.retrieve(query, k=k, mode=mode, embed_question=False, filters=filters).hits
 
-    def ask(self, question: str, *, k: int = 5) -> Answer:
+    def ask(self, question: str, *, k: int = 5, filters: Mapping[str, Any] | Filters | None = None) -> Answer:
         """Answer ``question`` with a verbatim quote from the documents, or say they don't.
 
+        ``filters`` restricts the documents as in :meth:`search`; when it keeps none the
+        answer is not found, has no passages, and its ``notice`` says why.
+
         Raises:
+            FilterError: ``filters`` has an unknown key or a bad value.
             QuestionError: If the question has no word to search for.
         """
         from qa.answer.answering import answer_from
 
-        retrieval = self.retrieve(question, k=k)
+        retrieval = self.retrieve(question, k=k, filters=filters)
         return answer_from(retrieval, encoder=self.encoder, settings=self.settings)
