@@ -113,6 +113,8 @@ class Settings:
     short_sentence_chars: int = _query(80)
     answer_passages: int = _query(3)
     max_question_chars: int = _query(2000)
+    # serving: the largest file the Documents tab and /upload_documents accept (bytes).
+    max_upload_bytes: int = _query(50_000_000)
 
     def __post_init__(self) -> None:
         for name, choice in (("mode", SearchMode), ("encoder_backend", Backend), ("index_kind", IndexKind)):
@@ -122,7 +124,7 @@ class Settings:
                 raise SettingsError(str(exc)) from None
         for name in ("batch_size", "max_chunk_chars", "rrf_k", "candidates", "hnsw_m",
                      "hnsw_ef_search", "faiss_threads", "answer_passages", "max_question_chars",
-                     "max_encoded_sentences", "short_sentence_chars"):
+                     "max_encoded_sentences", "short_sentence_chars", "max_upload_bytes"):
             value = getattr(self, name)
             if not isinstance(value, int) or value < 1:
                 raise SettingsError(f"{name}={value!r} is not allowed; use a whole number >= 1")

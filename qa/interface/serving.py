@@ -187,19 +187,20 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "python app.py") -> i
 
 def run(args: argparse.Namespace) -> int:
     """Build or open the index named by ``args``, then serve the chat until interrupted."""
-    level = logging.DEBUG if args.verbose else logging.INFO
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger().setLevel(level)  # `python -m qa serve` configured logging already, more quietly
-    for noisy in ("httpx", "httpcore", "urllib3", "faiss.loader", "bm25s"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    from qa.interface.terminal import configure_logging
+
+    configure_logging(verbose=args.verbose)
     try:
         engine = open_engine(args)
     except USER_ERRORS as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    from qa.interface.documents import manager_for
+    from qa.interface.documents_tab import documents_tab
     from qa.interface.ui import build_ui
 
-    demo = build_ui(engine, title=args.title, default_k=args.k)
+    manager = manager_for(engine, args.corpus, share=args.share, auth=args.auth is not None)
+    demo = build_ui(engine, title=args.title, default_k=args.k, extra_tabs=[documents_tab(manager)])
     serve(demo, host=args.host, port=args.port, share=args.share, auth=args.auth)
     return 0
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import logging
 import threading
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from qa.errors import QuestionError
@@ -105,7 +106,7 @@ def ask_json(engine: QA, question: str, k: int = 5) -> dict[str, Any]:
 
 
 def build_ui(engine: QA, *, title: str = DEFAULT_TITLE, default_k: int = 5, concurrency_limit: int = 8,
-             max_queue: int = 64) -> gr.Blocks:
+             max_queue: int = 64, extra_tabs: Sequence[Callable[[], None]] = ()) -> gr.Blocks:
     """The chat app for ``engine``, with its queue configured; call ``launch`` on it.
 
     Endpoints: ``/ask`` (question, k -> reply Markdown) and ``/ask_json`` (question, k ->
@@ -121,6 +122,8 @@ def build_ui(engine: QA, *, title: str = DEFAULT_TITLE, default_k: int = 5, conc
             the default model); 4 and 8 were fastest, and 8 keeps Gradio's own work flowing.
         max_queue: Questions that may wait (at ~14 answers/s, a full queue of 64 waits ~5 s);
             beyond that Gradio refuses new ones at once rather than letting them time out.
+        extra_tabs: Functions that each add a ``gr.Tab`` (e.g. :func:`qa.interface.documents_tab.documents_tab`);
+            with any, the chat becomes the first tab.
     """
     import gradio as gr
 
@@ -164,5 +167,19 @@ def build_ui(engine: QA, *, title: str = DEFAULT_TITLE, default_k: int = 5, conc
                    api_visibility="private")
         gr.api(ask, api_name="ask")
         gr.api(ask_as_json, api_name="ask_json")
+    if extra_tabs:
+        demo = with_tabs(demo, title=title, extra_tabs=extra_tabs)
     demo.queue(default_concurrency_limit=concurrency_limit, max_size=max_queue)
+    return demo
+
+
+def with_tabs(chat: gr.Blocks, *, title: str, extra_tabs: Sequence[Callable[[], None]]) -> gr.Blocks:
+    """A page with ``chat`` (its endpoints included) as the first tab, then each extra tab."""
+    import gradio as gr
+
+    with gr.Blocks(title=title) as demo:
+        with gr.Tab("Chat", id="chat", elem_id="qa-chat-tab"):
+            chat.render()
+        for add_tab in extra_tabs:
+            add_tab()
     return demo
