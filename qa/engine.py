@@ -281,12 +281,9 @@ class QA:
     def ask(self, question: str, *, k: int = 5, history: Sequence[str | Answer] | None = None) -> Answer:
         """Answer ``question`` with a verbatim quote from the documents, or say they don't.
 
-        Args:
-            question: The question.
-            k: Passages to retrieve.
-            history: Earlier turns of the conversation, oldest first: each the earlier question
-                or the :class:`Answer` returned for it. A follow-up (它在哪个县？) is completed
-                from the last turn (:mod:`qa.answer.followup`); ``Answer.interpreted`` says how.
+        ``history`` lists earlier turns, oldest first: each the earlier question or the
+        :class:`Answer` returned for it. A follow-up (它在哪个县？) is completed from the last
+        turn (:mod:`qa.answer.followup`); ``Answer.interpreted`` says how it was read.
 
         Raises:
             QuestionError: If the question has no word to search for.
