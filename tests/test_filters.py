@@ -197,3 +197,11 @@ def test_faiss_id_selector_equals_numpy_over_the_subset(kind: str) -> None:
         else:  # approximate: most of the true neighbours, and nothing outside the subset
             assert set(ids) <= set(subset.tolist()) and len(set(ids) & set(brute.tolist())) >= 0.8 * len(brute)
     assert index.search(vectors[0], k=5, ids=np.array([], dtype=np.int64)).ids.shape == (1, 0)
+
+
+def test_follow_up_questions_keep_the_filter(engine: QA) -> None:
+    first = engine.ask(QUESTIONS[0], filters={"folder": "2024/q1"})
+    follow = engine.ask("它投入了多少万元？", history=[first], filters={"folder": "2024/q1"})
+    assert follow.passages and all(h.chunk.doc_id.startswith("2024/q1/") for h in follow.passages)
+    empty = engine.ask("它投入了多少万元？", history=[first], filters={"folder": "2030"})
+    assert empty.passages == [] and "No indexed document matches the filters" in (empty.notice or "")
