@@ -6,6 +6,7 @@ the browser set-up. Every wait is on a DOM condition, so a loaded machine only m
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from collections.abc import Iterator
@@ -14,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, REPO
 from tests.test_browser import BOT, TIMEOUT_MS, _ask, browser  # noqa: F401  (browser is a fixture)
 from tests.test_documents_api import serve_with_documents
 
@@ -110,3 +111,25 @@ def test_share_without_login_shows_read_only(browser, tmp_path: Path) -> None:  
     finally:
         page.close()
         server.demo.close()
+
+
+@pytest.mark.skipif(os.environ.get("MAKE_SCREENSHOT") != "1", reason="set MAKE_SCREENSHOT=1 to refresh it")
+def test_make_documents_screenshot(browser, app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def] # noqa: F811
+    """docs/documents-tab.png: the tab after one upload was indexed."""
+    from playwright.sync_api import expect
+
+    upload = tmp_path / "能源報告.txt"
+    upload.write_text(NEW_TEXT, encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1100, "height": 900})
+    try:
+        _documents_tab(page, app.local_url)
+        page.locator("#qa-doc-upload input[type=file]").set_input_files(str(upload), timeout=TIMEOUT_MS)
+        expect(page.locator("#qa-doc-status")).to_contain_text("now answers from 6", timeout=TIMEOUT_MS)
+        toast = page.locator(".toast-close")
+        if toast.count():
+            toast.first.click()
+        expect(page.locator(".toast-body")).to_have_count(0, timeout=TIMEOUT_MS)
+        target = REPO / "docs" / "documents-tab.png"
+        page.screenshot(path=str(target), full_page=True)
+    finally:
+        page.close()

@@ -85,10 +85,10 @@ def documents_tab(manager: DocumentManager) -> Callable[[], None]:
             upload = gr.File(label="Add documents (drop files here or click; " + ", ".join(sorted(manager.suffixes))
                              + f"; up to {manager.max_bytes // 1_000_000} MB each)", file_count="multiple",
                              file_types=sorted(manager.suffixes), type="filepath", interactive=allowed,
-                             elem_id="qa-doc-upload")
+                             height=150, elem_id="qa-doc-upload")
             result = gr.Markdown(elem_id="qa-doc-result")
-            table = gr.Dataframe(value=_rows(manager), headers=COLUMNS, interactive=False, wrap=True, column_widths=WIDTHS,
-                                 label="Indexed documents", elem_id="qa-doc-table")
+            table = gr.Dataframe(value=_rows(manager), headers=COLUMNS, interactive=False, wrap=True,
+                                 column_widths=WIDTHS, label="Indexed documents", elem_id="qa-doc-table")
             with gr.Row():
                 pick = gr.Dropdown(choices=_choices(manager), value=None, label="Document to delete",
                                    interactive=allowed, elem_id="qa-doc-pick")
