@@ -99,9 +99,14 @@ class QA:
     def build(cls, corpus: str | Path, index: str | Path, *, model: str | None = None,
               encoder: Encoder | None = None, settings: Settings | None = None,
               show_progress: bool = False) -> QA:
-        """Build (or update) the index of ``corpus`` in ``index`` and return a ready engine."""
-        engine, _ = cls.build_with_report(corpus, index, model=model, encoder=encoder, settings=settings,
-                                          show_progress=show_progress)
+        """Build (or update) the index of ``corpus`` in ``index`` and return a ready engine.
+
+        Files that were skipped are logged as warnings (:meth:`build_with_report` returns them).
+        """
+        engine, report = cls.build_with_report(corpus, index, model=model, encoder=encoder, settings=settings,
+                                               show_progress=show_progress)
+        for warning in report.warnings:
+            logger.warning("%s", warning)
         return engine
 
     @classmethod

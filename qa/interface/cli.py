@@ -40,7 +40,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="log every detail (for a bug report)")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    inspect = sub.add_parser("inspect", parents=[common], help="show documents, metadata and chunks before indexing")
+    inspect = sub.add_parser("inspect", parents=[common],
+                             help="show files, documents, metadata and chunks before indexing")
     inspect.add_argument("corpus", nargs="?", default="corpus", help="corpus folder (default: corpus)")
     inspect.add_argument("--chunks", action="store_true", help="print every chunk")
 
@@ -72,11 +73,12 @@ def _parser() -> argparse.ArgumentParser:
 
 def _inspect(args: argparse.Namespace) -> int:
     from qa.ingest.chunking import chunk_documents
-    from qa.ingest.loaders import load_documents
+    from qa.ingest.corpus import load_corpus
     from qa.interface.inspection import format_inspection
 
-    docs = load_documents(args.corpus)
-    print(format_inspection(docs, chunk_documents(docs), show_chunks=args.chunks))
+    loaded = load_corpus(args.corpus)
+    chunks = chunk_documents(loaded.documents)
+    print(format_inspection(loaded.documents, chunks, show_chunks=args.chunks, files=loaded.files))
     return 0
 
 
