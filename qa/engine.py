@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +15,7 @@ from embeddings.faiss_index import FaissIndex, set_threads
 from qa.answer.questions import prepare_question
 from qa.errors import IndexCorruptError, ModelMismatchError
 from qa.index.bm25 import BM25Index
-from qa.index.fusion import reciprocal_rank_fusion
+from qa.index.fusion import fuse_subset, reciprocal_rank_fusion
 from qa.index.indexer import BuildReport, build_index, build_index_from, documents_fingerprint
 from qa.index.lexical_tokens import question_terms
 from qa.index.store import current_version, read_manifest, read_version, rebuild_hint
@@ -21,7 +23,6 @@ from qa.settings import QUERY_SETTINGS, SearchMode, Settings
 from qa.types import Answer, Chunk, Document, Hit, Retrieval
 
 logger = logging.getLogger(__name__)
-
 
 
 def load_encoder(model: str, *, backend: str = "onnx-int8") -> Encoder:
@@ -199,11 +200,13 @@ class QA:
 
     # querying ---------------------------------------------------------------------------
     def retrieve(self, question: str, *, k: int = 5, mode: str | None = None,
-                 embed_question: bool = True) -> Retrieval:
+                 embed_question: bool = True, prefer_doc: str | None = None) -> Retrieval:
         """Rank chunks for ``question``; also returns its vector for answer scoring.
 
         In ``bm25`` mode the question is still embedded (one model call) unless
-        ``embed_question`` is False, so answers keep their cosine evidence.
+        ``embed_question`` is False, so answers keep their cosine evidence. With
+        ``prefer_doc`` (a follow-up question) that document's own ranking of its chunks
+        joins the fusion with weight ``settings.prefer_doc_weight``; scores are then fused ones.
         """
         if not isinstance(k, int) or k < 1:
             raise ValueError(f"k={k!r} is not allowed; use a whole number >= 1")
@@ -227,7 +230,15 @@ class QA:
             bm25_all = lexical.scores(prepared.text)
             top = np.argsort(-bm25_all, kind="stable")[:depth]
             bm25_ids = [int(i) for i in top if bm25_all[i] > 0]
-        if mode is SearchMode.DENSE:
+        preferred = self._doc_ranking(prefer_doc, qvec, bm25_all) if prefer_doc else []
+        if preferred and self.settings.prefer_doc_weight > 0:
+            lists = {SearchMode.DENSE: [dense_ids], SearchMode.BM25: [bm25_ids]}.get(mode, [dense_ids, bm25_ids])
+            weights = {SearchMode.DENSE: [1.0], SearchMode.BM25: [1.0]}.get(
+                mode, [self.settings.dense_weight, self.settings.bm25_weight])
+            fused = reciprocal_rank_fusion([*lists, preferred], k=self.settings.rrf_k,
+                                           weights=[*weights, self.settings.prefer_doc_weight])
+            ranked = [(f.id, f.score) for f in fused]
+        elif mode is SearchMode.DENSE:
             ranked = [(i, None) for i in dense_ids]
         elif mode is SearchMode.BM25:
             ranked = [(i, None) for i in bm25_ids]
@@ -244,6 +255,21 @@ class QA:
         terms = question_terms(prepared.text)
         return Retrieval(prepared.text, hits, qvec, prepared.notice, lexical.idf(terms))
 
+    def _doc_ranking(self, doc_id: str, qvec: np.ndarray | None, bm25_all: np.ndarray | None) -> list[int]:
+        """Chunk ids of ``doc_id`` ranked among themselves by fused dense and BM25 ranks."""
+        with self._lock:
+            chunks, vectors = self._chunks, self._vectors
+        ids = [i for i, c in enumerate(chunks) if c.doc_id == doc_id]
+        dense = None if qvec is None or not ids else dict(zip(ids, (vectors[ids] @ qvec).tolist(), strict=True))
+        return fuse_subset(ids, [dense, bm25_all], k=self.settings.rrf_k,
+                           weights=[self.settings.dense_weight, self.settings.bm25_weight])
+
+    def term_weights(self, text: str) -> dict[str, float]:
+        """The content words of ``text`` (search form) with their IDF in the indexed corpus."""
+        with self._lock:
+            lexical = self._lexical
+        return lexical.idf(question_terms(text))
+
     def search(self, query: str, *, k: int = 5, mode: str | None = None) -> list[Hit]:
         """The ``k`` chunks that best match ``query``, best first.
 
@@ -252,13 +278,23 @@ class QA:
         """
         return self.retrieve(query, k=k, mode=mode, embed_question=False).hits
 
-    def ask(self, question: str, *, k: int = 5) -> Answer:
+    def ask(self, question: str, *, k: int = 5, history: Sequence[str | Answer] | None = None) -> Answer:
         """Answer ``question`` with a verbatim quote from the documents, or say they don't.
+
+        ``history`` lists earlier turns, oldest first: each the earlier question or the
+        :class:`Answer` returned for it. A follow-up (它在哪个县？) is completed from the last
+        turn (:mod:`qa.answer.followup`); ``Answer.interpreted`` says how it was read.
 
         Raises:
             QuestionError: If the question has no word to search for.
         """
         from qa.answer.answering import answer_from
+        from qa.answer.followup import read_in_history
 
-        retrieval = self.retrieve(question, k=k)
-        return answer_from(retrieval, encoder=self.encoder, settings=self.settings)
+        reading = read_in_history(self, question, history) if history else None
+        if reading is None or reading.interpreted is None:
+            return answer_from(self.retrieve(question, k=k), encoder=self.encoder, settings=self.settings)
+        asked = prepare_question(question, max_chars=self.settings.max_question_chars)
+        retrieval = self.retrieve(reading.search, k=k, prefer_doc=reading.prefer_doc)
+        answer = answer_from(retrieval, encoder=self.encoder, settings=self.settings)
+        return replace(answer, question=asked.text, notice=asked.notice, interpreted=reading.interpreted)

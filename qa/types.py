@@ -173,6 +173,8 @@ class Answer:
         quote: The quote, or ``None`` when the documents do not answer.
         passages: Retrieved chunks, best first; low confidence when ``found`` is False.
         notice: A note for the user (for example that the question was truncated).
+        interpreted: How a follow-up question was understood from the conversation
+            (``国学公园在哪个县？`` for ``它在哪个县？``); None when it stood alone.
     """
 
     question: str
@@ -180,6 +182,7 @@ class Answer:
     quote: Quote | None
     passages: list[Hit] = field(default_factory=list)
     notice: str | None = None
+    interpreted: str | None = None
 
 
 @dataclass(frozen=True)

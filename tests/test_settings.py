@@ -54,7 +54,7 @@ def test_every_setting_names_its_scope() -> None:
         "answer_threshold", "answer_passages", "max_question_chars", "dense_floor", "dense_ceiling",
         "lexical_sure", "max_encoded_sentences", "crosslingual_floor", "crosslingual_ceiling",
         "quote_overlap_weight", "quote_cosine_weight", "quote_rank_weight", "short_sentence_chars",
-        "max_upload_bytes",
+        "prefer_doc_weight", "max_upload_bytes",
     }
 
 

@@ -6,6 +6,7 @@ stays light; :func:`respond` needs no Gradio at all (nor does :mod:`qa.interface
 
 from __future__ import annotations
 
+import html
 import logging
 import threading
 from collections.abc import Callable, Sequence
@@ -50,6 +51,24 @@ def refresh(engine: QA) -> None:
         _RELOAD_LOCK.release()
 
 
+def questions_in(history: list[dict[str, Any]] | None) -> list[str]:
+    """The user's earlier questions in a chat history, oldest first, as typed.
+
+    Messages are shown escaped (:func:`~qa.interface.chat_render.render_user_message`) and
+    Gradio may hold their content as a list of parts; both are undone here.
+    """
+    questions = []
+    for message in history or []:
+        if not isinstance(message, dict) or message.get("role") != "user":
+            continue
+        content = message.get("content")
+        if isinstance(content, list):
+            content = "".join(p.get("text", "") if isinstance(p, dict) else str(p) for p in content)
+        if isinstance(content, str) and content.strip():
+            questions.append(html.unescape(content))
+    return questions
+
+
 def respond(engine: QA, message: str, history: list[dict[str, Any]] | None = None, k: int = 5,
             show_scores: bool = True, show_simplified: bool = False) -> str:
     """The chat reply (Markdown) to ``message``; never raises.
@@ -57,14 +76,15 @@ def respond(engine: QA, message: str, history: list[dict[str, Any]] | None = Non
     Args:
         engine: The question-answering engine.
         message: The user's question.
-        history: Earlier messages; unused, as each question is answered on its own.
+        history: Earlier chat messages (``{"role", "content"}``); the user's earlier questions
+            let a follow-up (它在哪个县？) be read in context.
         k: Number of passages to retrieve (clamped to 1..10).
         show_scores: Show confidence and passage scores.
         show_simplified: Also show a Traditional quote in Simplified when asked in Simplified.
     """
     refresh(engine)
     try:
-        answer = engine.ask(message, k=_clamp_k(k))
+        answer = engine.ask(message, k=_clamp_k(k), history=questions_in(history))
         return render_answer(answer, show_scores=bool(show_scores), show_simplified=bool(show_simplified))
     except QuestionError:
         return REPHRASE
