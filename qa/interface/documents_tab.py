@@ -18,25 +18,25 @@ from qa.interface.documents import DocumentManager
 from qa.interface.reindexing import FAILED, IndexStatus
 
 COLUMNS = ["Title", "File", "Format", "Date", "Source", "Chunks", "Id"]
+WIDTHS = ["27%", "20%", "8%", "11%", "13%", "8%", "13%"]
 POLL_SECONDS = 1.0
 
 
 def _rows(manager: DocumentManager) -> list[list[Any]]:
-    return [[r.title, r.file, r.format, r.date, r.source, r.chunks, r.id] for r in manager.list_documents()]
+    return [[r.title, r.file, r.format, r.date[:10], r.source, r.chunks, r.id] for r in manager.list_documents()]
 
 
 def _choices(manager: DocumentManager) -> list[tuple[str, str]]:
-    return [(f"{r.title or r.file} ({r.file})", r.id) for r in manager.list_documents()]
+    return [(f"{r.title} ({r.file})" if r.title else r.file, r.id) for r in manager.list_documents()]
 
 
 def status_markdown(status: IndexStatus) -> str:
-    """The indexing line shown above the table (Markdown, document text escaped)."""
-    if status.running and status.to_embed:
-        share = status.embedded / status.to_embed
-        bar = "█" * round(share * 20) + "░" * (20 - round(share * 20))
-        return f"⏳ {escape_text(status.message)}  `{bar}` {share:.0%}"
-    icon = "⏳" if status.running else ("⚠️" if status.state == FAILED else "✅")
-    return f"{icon} {escape_text(status.message)}"
+    """The indexing line shown above the upload box (Markdown, document text escaped)."""
+    if status.running:
+        share = f" ({status.embedded / status.to_embed:.0%})" if status.to_embed else ""
+        return f"**Indexing…** {escape_text(status.message)}{share}"
+    label = "Indexing failed." if status.state == FAILED else "Ready."
+    return f"**{label}** {escape_text(status.message)}"
 
 
 def summary_markdown(summary: dict[str, Any]) -> str:
@@ -44,7 +44,7 @@ def summary_markdown(summary: dict[str, Any]) -> str:
     lines = [escape_text(summary["message"])]
     for outcome in ("added", "deleted", "skipped", "refused"):
         for item in summary.get(outcome, []):
-            lines.append(f"- **{outcome}** `{escape_text(item['file'])}`: {escape_text(item['reason'])}")
+            lines.append(f"- **{outcome}** {escape_text(item['file'])}: {escape_text(item['reason'])}")
     return "\n".join(lines)
 
 
@@ -80,15 +80,15 @@ def documents_tab(manager: DocumentManager) -> Callable[[], None]:
 
         with gr.Tab("Documents", id="documents", elem_id="qa-documents-tab") as tab:
             if not allowed:
-                gr.Markdown(f"🔒 **Read-only.** {escape_text(manager.permission.reason)}", elem_id="qa-doc-readonly")
+                gr.Markdown(f"**Read-only.** {escape_text(manager.permission.reason)}", elem_id="qa-doc-readonly")
             status = gr.Markdown(status_markdown(manager.reindexer.status()), elem_id="qa-doc-status")
             upload = gr.File(label="Add documents (drop files here or click; " + ", ".join(sorted(manager.suffixes))
                              + f"; up to {manager.max_bytes // 1_000_000} MB each)", file_count="multiple",
                              file_types=sorted(manager.suffixes), type="filepath", interactive=allowed,
-                             elem_id="qa-doc-upload")
+                             height=150, elem_id="qa-doc-upload")
             result = gr.Markdown(elem_id="qa-doc-result")
             table = gr.Dataframe(value=_rows(manager), headers=COLUMNS, interactive=False, wrap=True,
-                                 label="Indexed documents", elem_id="qa-doc-table")
+                                 column_widths=WIDTHS, label="Indexed documents", elem_id="qa-doc-table")
             with gr.Row():
                 pick = gr.Dropdown(choices=_choices(manager), value=None, label="Document to delete",
                                    interactive=allowed, elem_id="qa-doc-pick")
