@@ -64,7 +64,8 @@ def test_health(client: TestClient, engine: QA) -> None:
     ({"k": 3}, 422, "invalid_request"),
     ({"question": QUESTION, "colour": "red"}, 422, "invalid_request"),
     ({"question": QUESTION, "history": "not a list"}, 422, "invalid_request"),
-    ({"question": QUESTION, "filters": {"doc_id": "x"}}, 400, "not_supported"),
+    ({"question": QUESTION, "filters": {"colour": ["red"]}}, 400, "filters"),
+    ({"question": QUESTION, "filters": {"date": {"gte": "last year"}}}, 400, "filters"),
 ])
 def test_bad_requests_get_json_errors(client: TestClient, body: dict, status: int, error: str) -> None:
     got = client.post("/ask", json=body)
@@ -79,8 +80,14 @@ def test_malformed_json_is_a_400(client: TestClient) -> None:
         assert got.status_code == 400 and got.json()["error"] == "bad_json"
 
 
-def test_empty_filters_are_fine(client: TestClient) -> None:
+def test_filters_pass_through(client: TestClient, engine: QA) -> None:
     assert client.post("/ask", json={"question": QUESTION, "filters": {}}).status_code == 200
+    only = {"doc_id": ["002_c5d2bf1e131ee9b2"]}
+    got = client.post("/ask", json={"question": QUESTION, "filters": only}).json()
+    assert got == {**answer_to_dict(engine.ask(QUESTION, filters=only)), "interpreted": None}
+    assert {p["doc_id"] for p in got["passages"]} == {"002_c5d2bf1e131ee9b2"}
+    found = client.post("/search", json={"query": "援藏资金", "filters": only}).json()["passages"]
+    assert found and {p["doc_id"] for p in found} == {"002_c5d2bf1e131ee9b2"}
 
 
 def test_long_question_is_cut_with_a_notice(client: TestClient) -> None:

@@ -17,11 +17,17 @@ MAX_HISTORY = 20
 MAX_QUESTION_CHARS = 200_000
 
 
+FILTERS = ("Only answer from some documents; keys combine with AND: doc_id (list of ids), source (list "
+           "of publishers), folder (a folder of the corpus, or a list), date ({'gte': 'YYYY-MM-DD', "
+           "'lte': 'YYYY-MM-DD'}, either bound optional).")
+
+
 class AskRequest(BaseModel):
     """A question, optionally with the earlier questions of the conversation."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"question": "它在哪个县？", "k": 5, "history": ["国学公园占地多少亩？"]}]})
+        {"question": "它在哪个县？", "k": 5, "history": ["国学公园占地多少亩？"]},
+        {"question": "投入了多少资金？", "filters": {"date": {"gte": "2023-01-01"}}}]})
 
     question: str = Field(description="The question, in Chinese (Simplified or Traditional) or English.",
                           max_length=MAX_QUESTION_CHARS)
@@ -29,8 +35,7 @@ class AskRequest(BaseModel):
     history: list[str] = Field(default_factory=list, max_length=MAX_HISTORY,
                                description="Earlier questions of the conversation, oldest first; a "
                                            "follow-up (它在哪个县？) is read in their light.")
-    filters: dict[str, Any] | None = Field(None, description="Restrict the documents searched "
-                                                             "(when the engine supports filters).")
+    filters: dict[str, Any] | None = Field(None, description=FILTERS)
 
 
 class SearchRequest(BaseModel):
@@ -40,8 +45,7 @@ class SearchRequest(BaseModel):
 
     query: str = Field(description="Words or a question to rank passages for.", max_length=MAX_QUESTION_CHARS)
     k: int = Field(5, ge=1, le=MAX_K, description="Passages to return.")
-    filters: dict[str, Any] | None = Field(None, description="Restrict the documents searched "
-                                                             "(when the engine supports filters).")
+    filters: dict[str, Any] | None = Field(None, description=FILTERS)
 
 
 class Source(BaseModel):
@@ -114,6 +118,6 @@ class Health(BaseModel):
 class ApiError(BaseModel):
     """Every error: a machine-readable code and a message for people."""
 
-    error: str = Field(description="question | bad_json | invalid_request | unauthorized | no_index | "
-                                   "not_supported | internal")
+    error: str = Field(description="question | bad_json | filters | invalid_request | unauthorized | "
+                                   "no_index | internal")
     message: str

@@ -7,7 +7,7 @@ form). OpenAPI description and a try-it page at ``/api/docs``. Errors are JSON
 
 ======  =====================================================================
 400     ``question``: nothing to search for; ``bad_json``: the body is not JSON;
-        ``not_supported``: filters asked of an engine without them
+        ``filters``: an unknown filter key or a bad value
 401     ``unauthorized``: missing or wrong credentials
 422     ``invalid_request``: JSON of the wrong shape (missing field, k out of range)
 503     ``no_index``: no index is loaded (yet)
@@ -22,7 +22,6 @@ Example:
 from __future__ import annotations
 
 import base64
-import inspect
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
@@ -32,7 +31,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from qa.errors import IndexError_, QuestionError
+from qa.errors import FilterError, IndexError_, QuestionError
 from qa.interface.api_models import (
     ApiError,
     AskRequest,
@@ -49,7 +48,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"model": ApiError, "description": "No words to search for, malformed JSON, or unsupported filters"},
+    400: {"model": ApiError, "description": "No words to search for, malformed JSON, or bad filters"},
     401: {"model": ApiError, "description": "Credentials missing or wrong (when the server runs with --auth)"},
     422: {"model": ApiError, "description": "JSON of the wrong shape"},
     503: {"model": ApiError, "description": "No index loaded"},
@@ -128,16 +127,15 @@ def build_api(engine: QA | Callable[[], QA | None], *, auth: tuple[str, str] | N
     def ask(body: AskRequest) -> dict[str, Any]:
         """Answer a question with a verbatim quote, reading a follow-up in the light of ``history``."""
         current = loaded()
-        options = _filter_options(current.ask, body.filters)
-        answer = _guarded(lambda: current.ask(body.question, k=body.k, history=body.history, **options))
+        answer = _guarded(lambda: current.ask(body.question, k=body.k, history=body.history, filters=body.filters))
         return {**answer_to_dict(answer), "interpreted": answer.interpreted}
 
     @app.post("/search", response_model=SearchResponse, responses=ERRORS)
     def search(body: SearchRequest) -> dict[str, Any]:
         """The passages that best match a query, best first (no quote chosen)."""
         current = loaded()
-        options = _filter_options(current.retrieve, body.filters)
-        retrieval = _guarded(lambda: current.retrieve(body.query, k=body.k, embed_question=False, **options))
+        retrieval = _guarded(lambda: current.retrieve(body.query, k=body.k, embed_question=False,
+                                                      filters=body.filters))
         return {"question": retrieval.question, "passages": [hit_to_dict(h) for h in retrieval.hits],
                 "notice": retrieval.notice}
 
@@ -158,26 +156,16 @@ def _authorized(header: str | None, auth: tuple[str, str]) -> bool:
     return bool(sep) and same_user and same_password
 
 
-def _filter_options(method: Callable[..., Any], filters: dict[str, Any] | None) -> dict[str, Any]:
-    """``{"filters": ...}`` for an engine method that takes them; 400 when asked of one that does not."""
-    if not filters:
-        return {}
-    if "filters" not in inspect.signature(method).parameters:
-        raise ApiProblem(400, "not_supported", "filters are not supported yet by this server; "
-                                               "send the request without 'filters'")
-    return {"filters": filters}
-
-
 def _guarded(call: Callable[[], Any]) -> Any:
     """Run an engine call; its errors become :class:`ApiProblem` (logged when unexpected)."""
     try:
         return call()
     except QuestionError as exc:
         raise ApiProblem(400, "question", str(exc)) from None
+    except FilterError as exc:
+        raise ApiProblem(400, "filters", str(exc)) from None
     except IndexError_ as exc:
         raise ApiProblem(503, "no_index", str(exc)) from None
-    except ValueError as exc:  # for example filters the engine does not accept
-        raise ApiProblem(400, "invalid_request", str(exc)) from None
     except Exception:
         logger.exception("Answering an API request failed")
         raise ApiProblem(500, "internal", "something went wrong while answering; the error was logged") from None
