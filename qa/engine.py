@@ -190,6 +190,11 @@ class QA:
         return list(self._documents.values())
 
     @property
+    def version(self) -> str:
+        """Name of the index version being answered from (a folder of the index)."""
+        return self._version
+
+    @property
     def manifest(self) -> dict:
         """The manifest of the open index version."""
         return dict(self._manifest)
@@ -293,9 +298,7 @@ class QA:
 
     def term_weights(self, text: str) -> dict[str, float]:
         """The content words of ``text`` (search form) with their IDF in the indexed corpus."""
-        with self._lock:
-            lexical = self._lexical
-        return lexical.idf(question_terms(text))
+        return self._lexical.idf(question_terms(text))
 
     def search(self, query: str, *, k: int = 5, mode: str | None = None,
                filters: Mapping[str, Any] | Filters | None = None) -> list[Hit]:

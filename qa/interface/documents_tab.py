@@ -36,7 +36,8 @@ def status_markdown(status: IndexStatus) -> str:
         share = f" ({status.embedded / status.to_embed:.0%})" if status.to_embed else ""
         return f"**Indexing…** {escape_text(status.message)}{share}"
     label = "Indexing failed." if status.state == FAILED else "Ready."
-    return f"**{label}** {escape_text(status.message)}"
+    skipped = "".join(f"\n- skipped: {escape_text(w)}" for w in status.warnings)
+    return f"**{label}** {escape_text(status.message)}" + (f"\n{skipped}" if skipped else "")
 
 
 def summary_markdown(summary: dict[str, Any]) -> str:
@@ -121,10 +122,11 @@ def _endpoints(gr: Any, manager: DocumentManager) -> None:
         return manager.delete(doc_id).to_dict()
 
     def index_status() -> dict[str, Any]:
-        """Background indexing: state (idle/running/done/failed), message, progress, documents served."""
+        """Background indexing: state (idle/running/done/failed), message, progress, documents served, skipped files."""
         status = manager.reindexer.status()
         return {"state": status.state, "message": status.message, "embedded": status.embedded,
-                "to_embed": status.to_embed, "documents": status.documents, "chunks": status.chunks}
+                "to_embed": status.to_embed, "documents": status.documents, "chunks": status.chunks,
+                "warnings": list(status.warnings)}
 
     files = gr.File(file_count="multiple", type="filepath", visible=False)
     summary = gr.JSON(visible=False)

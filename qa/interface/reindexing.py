@@ -41,6 +41,7 @@ class IndexStatus:
         documents: Documents the engine answers from.
         chunks: Passages the engine answers from.
         version: Index version the engine answers from.
+        warnings: Files the last build skipped, and why (scans without text, broken files...).
     """
 
     state: str
@@ -50,6 +51,7 @@ class IndexStatus:
     documents: int
     chunks: int
     version: str
+    warnings: tuple[str, ...] = ()
 
     @property
     def running(self) -> bool:
@@ -63,6 +65,7 @@ class _ProgressEncoder:
     def __init__(self, inner: Encoder, on_batch: Callable[[int, int], None]) -> None:
         self._inner = inner
         self._on_batch = on_batch
+        self._total = 0
 
     @property
     def model_id(self) -> str:
@@ -83,13 +86,15 @@ class _ProgressEncoder:
     def encode_passages(self, texts: Sequence[str], *, batch_size: int = 16,
                         show_progress_bar: bool = False) -> np.ndarray:
         texts = list(texts)
-        self._on_batch(0, len(texts))
+        # A build may embed in several calls (file by file); the counts add up over them.
+        done, self._total = self._total, self._total + len(texts)
+        self._on_batch(done, self._total)
         # Slices of a few batches: small enough to move the bar, large enough to keep batching.
         step = max(batch_size * 4, 1)
         parts = []
         for start in range(0, len(texts), step):
             parts.append(self._inner.encode_passages(texts[start:start + step], batch_size=batch_size))
-            self._on_batch(min(start + step, len(texts)), len(texts))
+            self._on_batch(done + min(start + step, len(texts)), self._total)
         if not parts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.concatenate(parts, axis=0)
@@ -123,9 +128,10 @@ class Reindexer:
         """The current state, with what the engine answers from right now."""
         chunks = self.engine.chunks
         with self._lock:
+            manifest = self.engine.manifest
             return IndexStatus(self._state, self._message or self._summary(), self._embedded, self._to_embed,
-                               len({c.doc_id for c in chunks}), len(chunks),
-                               str(self.engine.manifest.get("created", "")))
+                               len({c.doc_id for c in chunks}), len(chunks), str(manifest.get("created", "")),
+                               tuple(manifest.get("warnings", ())))
 
     def _summary(self) -> str:
         n_docs = len(self.engine.documents)
@@ -187,7 +193,8 @@ class Reindexer:
         with self._lock:
             if not self._pending:
                 self._state = DONE
-                self._message = (f"Index updated in {seconds:.1f}s ({report.embedded} passages embedded, "
-                                 f"{report.reused} reused): the chat now answers from {report.documents} "
-                                 f"documents ({report.chunks} passages).")
+                skipped = f" {len(report.warnings)} file(s) skipped, see below." if report.warnings else ""
+                self._message = (f"Index updated in {seconds:.1f}s (new passages embedded: {report.embedded}, "
+                                 f"reused: {report.reused}): the chat now answers from {report.documents} "
+                                 f"documents ({report.chunks} passages).{skipped}")
         logger.info("Background indexing done (%s) in %.1fs", reason, seconds)
