@@ -88,8 +88,18 @@ def test_delete_through_the_tab_and_the_answer_is_gone(browser, app) -> None:  #
         page.get_by_role("tab", name="Documents").click(timeout=TIMEOUT_MS)
         page.locator("#qa-doc-pick input").click(timeout=TIMEOUT_MS)
         page.get_by_role("option", name=re.compile(TITLE)).click(timeout=TIMEOUT_MS)
+        # A cancelled confirmation deletes nothing; an accepted one deletes.
+        page.once("dialog", lambda dialog: dialog.dismiss())
+        page.locator("#qa-doc-delete").click(timeout=TIMEOUT_MS)
+        expect(page.locator("#qa-doc-result")).to_contain_text("Nothing deleted", timeout=TIMEOUT_MS)
+        assert (app.corpus / "report.pdf").exists()
+        page.locator("#qa-doc-pick input").click(timeout=TIMEOUT_MS)
+        page.get_by_role("option", name=re.compile(TITLE)).click(timeout=TIMEOUT_MS)
+        dialogs: list[str] = []
+        page.once("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
         page.locator("#qa-doc-delete").click(timeout=TIMEOUT_MS)
         expect(page.locator("#qa-doc-result")).to_contain_text("Deleted report.pdf", timeout=TIMEOUT_MS)
+        assert dialogs == ["Delete document report and its file from the corpus?"]
         expect(page.locator("#qa-doc-status")).to_contain_text("now answers from 5 documents", timeout=TIMEOUT_MS)
         expect(page.locator("#qa-doc-table")).not_to_contain_text("report.pdf", timeout=TIMEOUT_MS)
         assert not (app.corpus / "report.pdf").exists()
