@@ -328,7 +328,7 @@ class QA:
             QuestionError: If the question has no word to search for.
         """
         from qa.answer.answering import answer_from
-        from qa.answer.followup import read_in_history
+        from qa.answer.conversation import read_in_history
 
         checked = parse_filters(filters)
         reading = read_in_history(self, question, history) if history else None
