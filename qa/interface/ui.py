@@ -134,7 +134,12 @@ def build_ui(engine: QA, *, title: str = DEFAULT_TITLE, default_k: int = 5, conc
 
     default_k = _clamp_k(default_k)
     chunks = engine.chunks
-    n_docs = len({c.doc_id for c in chunks})
+
+    def heading() -> str:
+        passages = engine.chunks
+        return (f"## {escape_text(title)}\n\nAnswers are quoted word for word from "
+                f"{len({c.doc_id for c in passages})} documents ({len(passages)} passages), "
+                "with where each quote comes from.")
 
     def chat(message: str, history: list[dict[str, Any]] | None, k: float, show_scores: bool,
              show_simplified: bool, doc_ids: list[str] | None = None, folders: list[str] | None = None,
@@ -155,8 +160,7 @@ def build_ui(engine: QA, *, title: str = DEFAULT_TITLE, default_k: int = 5, conc
         return ask_json(engine, question, k)
 
     with gr.Blocks(title=title) as demo:
-        gr.Markdown(f"## {escape_text(title)}\n\nAnswers are quoted word for word from {n_docs} documents "
-                    f"({len(chunks)} passages), with where each quote comes from.")
+        top = gr.Markdown(heading(), elem_id="qa-heading")
         chatbot = gr.Chatbot(label="Answers", height=520, sanitize_html=True, allow_tags=False,
                              latex_delimiters=[], buttons=["copy", "copy_all"], feedback_options=None,
                              elem_id="qa-chat")
@@ -185,8 +189,8 @@ def build_ui(engine: QA, *, title: str = DEFAULT_TITLE, default_k: int = 5, conc
             control.change(lambda *values: filter_summary(filters_from_controls(*values), engine), controls, scope,
                            api_visibility="private")
         # Documents added or deleted since the page was built appear on the next page load.
-        demo.load(lambda: (gr.Dropdown(choices=document_choices(engine)), gr.Dropdown(choices=engine.folders())),
-                  None, [doc_pick, folder_pick], api_visibility="private")
+        demo.load(lambda: (gr.Dropdown(choices=document_choices(engine)), gr.Dropdown(choices=engine.folders()),
+                           heading()), None, [doc_pick, folder_pick, top], api_visibility="private")
         gr.api(ask, api_name="ask")
         gr.api(ask_as_json, api_name="ask_json")
     if extra_tabs:
