@@ -34,6 +34,8 @@ MODULES = {
     "speed": "benchmarks.speed",
     "scale": "benchmarks.scale_section",
     "encoder": "benchmarks.encoders",
+    "conversation": "benchmarks.conversation",
+    "documents": "benchmarks.documents",
 }
 
 

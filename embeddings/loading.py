@@ -54,6 +54,8 @@ def load_encoder(name: str = DEFAULT_MODEL, *, backend: str = Backend.ONNX_INT8,
     from embeddings import onnx_int8
     from embeddings.sentence_encoder import SentenceTransformerEncoder
 
+    # Importing PyTorch and loading the model takes 5-15 s: say so rather than stay silent.
+    logger.info("Loading the language model with PyTorch…")
     torch_encoder = SentenceTransformerEncoder.from_resolved(resolved, threads=threads)
     if backend is Backend.TORCH:
         return torch_encoder

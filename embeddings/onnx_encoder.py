@@ -103,7 +103,7 @@ class OnnxEncoder(ModelInfo):
                 f"could not load the {BACKEND} copy of {resolved.model_id!r} from {folder}: {exc}. "
                 f"Delete {folder} to export it again"
             ) from exc
-        logger.info("loaded %s (%s) from %s, %d threads", resolved.model_id, BACKEND, folder,
+        logger.debug("loaded %s (%s) from %s, %d threads", resolved.model_id, BACKEND, folder,
                     options.intra_op_num_threads)
         return cls(session, tokenizer, resolved=replace(resolved, fingerprint=backend_fingerprint(resolved)),
                    dim=dim, max_seq_length=max_len, lower_case=bool(config.get("do_lower_case", False)))
@@ -124,7 +124,7 @@ class OnnxEncoder(ModelInfo):
         if show_progress_bar:
             from tqdm.auto import tqdm
 
-            starts = tqdm(starts, desc="Batches")
+            starts = tqdm(starts, desc="Passages", unit="batch", leave=False)
         for start in starts:
             idx = order[start:start + batch_size]
             encoded = self._tokenizer.encode_batch([inputs[i] for i in idx])

@@ -148,7 +148,9 @@ def export(model: Any, folder: Path) -> None:
     with FileLock(str(folder / ".export.lock"), timeout=600):
         try:
             if not target.is_file():
-                logger.info("first use of the %s backend: exporting the model to %s (once)", BACKEND, target)
+                logger.info("First run: making the language model faster for this computer "
+                            "(once; 20-60 s)…")
+                logger.debug("exporting the model for the %s backend to %s", BACKEND, target)
                 _export(model, target)
             if not (folder / CONFIG_FILE).is_file():
                 _write_runtime_files(model, folder)

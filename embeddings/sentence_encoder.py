@@ -92,7 +92,7 @@ class SentenceTransformerEncoder(ModelInfo):
                 "Pass a sentence-transformers model folder with --model"
             ) from exc
         model.eval()
-        log.info("loaded %s from %s (%s, %d threads)", resolved.model_id, resolved.location, device,
+        log.debug("loaded %s from %s (%s, %d threads)", resolved.model_id, resolved.location, device,
                  torch.get_num_threads())
         return cls(model, resolved)
 

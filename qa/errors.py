@@ -5,8 +5,9 @@ from __future__ import annotations
 from embeddings.errors import EmbeddingsError, ModelLoadError
 
 __all__ = [
-    "USER_ERRORS", "BuildLockedError", "CorpusError", "EmbeddingsError", "IndexCorruptError",
-    "IndexError_", "IndexNotFoundError", "ModelLoadError", "ModelMismatchError", "QAError", "QuestionError",
+    "USER_ERRORS", "BuildLockedError", "CorpusError", "EmbeddingsError", "FileFormatError", "FilterError",
+    "IndexCorruptError", "IndexError_", "IndexNotFoundError", "ModelLoadError", "ModelMismatchError", "QAError",
+    "QuestionError",
 ]
 
 
@@ -16,6 +17,17 @@ class QAError(Exception):
 
 class CorpusError(QAError, ValueError):
     """The corpus folder is missing, empty, or holds no readable document."""
+
+
+class FileFormatError(QAError, ValueError):
+    """A document file is broken, encrypted, not of the type its name says, or has no text.
+
+    Loading a folder turns each into one warning naming the file; the build goes on.
+    """
+
+
+class FilterError(QAError, ValueError):
+    """A search filter has an unknown key or a value of the wrong kind."""
 
 
 class IndexError_(QAError):
@@ -39,7 +51,16 @@ class BuildLockedError(QAError, RuntimeError):
 
 
 class QuestionError(QAError, ValueError):
-    """The question cannot be searched (empty, or only punctuation)."""
+    """The question cannot be searched (empty, markup, digits or one Latin token only).
+
+    Attributes:
+        reason: Why, as a short code the interface words in the user's language
+            (:class:`qa.answer.content.Refusal` values), or ``None``.
+    """
+
+    def __init__(self, message: str, *, reason: str | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 # What the command line and the app report as one ``error: ...`` line: errors of this

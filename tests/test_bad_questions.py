@@ -133,7 +133,7 @@ def test_cli_answers_other_languages(index_dir: str, capsys: pytest.CaptureFixtu
     data = json.loads(capsys.readouterr().out)
     assert data["passages"]
     assert main(["search", question, "--index", index_dir, "--json"]) == 0
-    assert "\ud800" not in json.loads(capsys.readouterr().out)["query"]
+    assert "\ud800" not in json.loads(capsys.readouterr().out)["question"]
 
 
 def test_cli_long_question_from_stdin(index_dir: str, capsys: pytest.CaptureFixture[str],

@@ -40,8 +40,9 @@ def test_build_search_ask_json(fake_model, tmp_path: Path, corpus_dir: Path, cap
     assert "up to date" in capsys.readouterr().out
 
     assert main(["search", "河北省投入援藏資金", "--index", index, "--k", "3", "--json"]) == 0
-    data = json.loads(capsys.readouterr().out)
-    assert len(data["hits"]) == 3 and data["hits"][0]["rank"] == 1
+    searched = json.loads(capsys.readouterr().out)
+    assert set(searched) == {"question", "passages", "notice"}
+    assert len(searched["passages"]) == 3 and searched["passages"][0]["rank"] == 1
 
     assert main(["ask", "河北省先后投入了多少援藏资金？", "--index", index, "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
@@ -58,6 +59,12 @@ def test_build_search_ask_json(fake_model, tmp_path: Path, corpus_dir: Path, cap
     assert main(["ask", "河北省先后投入了多少援藏资金？", "--index", str(found_index), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["found"] is True
+    # search --json and ask --json describe a passage with the same fields, and a quote with
+    # the same fields as a passage (minus the ranking scores).
+    assert set(searched["passages"][0]) == set(data["passages"][0])
+    assert set(data["quote"]) - {"start", "end"} <= set(data["passages"][0])
+    assert {"source", "file", "citation"} <= set(data["quote"])
+    assert data["quote"]["file"].endswith((".txt", ".html", ".htm", ".md", ".jsonl"))
     assert {"text", "doc_id", "chunk_id", "title", "date", "score"} <= set(data["quote"])
     assert data["quote"]["chunk_id"] in {p["chunk_id"] for p in data["passages"]}
 
@@ -111,3 +118,13 @@ def test_serve_takes_the_apps_options(monkeypatch: pytest.MonkeyPatch) -> None:
     assert main(["serve", "--corpus", "docs", "--port", "0", "--k", "3", "--auth", "a:b"]) == 0
     assert seen["corpus"] == "docs" and seen["k"] == 3 and seen["auth"] == ("a", "b") and seen["port"] > 0
     assert seen["verbose"] is False and seen["index"] == "index" and seen["share"] is False
+
+
+def test_global_flags_work_after_the_command() -> None:
+    from qa.interface.cli import _parser
+
+    assert _parser().parse_args(["ask", "問題", "-v"]).verbose is True
+    assert _parser().parse_args(["-v", "ask", "問題"]).verbose is True
+    assert _parser().parse_args(["ask", "問題"]).verbose is False
+    assert _parser().parse_args(["build", "--verbose"]).verbose is True
+    assert _parser().parse_args(["serve", "-v"]).verbose is True

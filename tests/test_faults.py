@@ -109,7 +109,7 @@ def test_killed_builds_leave_the_previous_index(tmp_path: Path) -> None:
             if moment.endswith("s"):
                 time.sleep(float(moment[:-1]))
             elif moment == "embedding":
-                embedding = _wait_for(lambda log=log: b"Embedding" in log.read_bytes(), proc, 300, poll=0.05)
+                embedding = _wait_for(lambda log=log: b"Analysing" in log.read_bytes(), proc, 300, poll=0.05)
                 assert embedding, log.read_text()
                 time.sleep(1.0)
             else:

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from qa.answer.content import REFUSAL_MESSAGES, Refusal, refusal
 from qa.errors import QuestionError
 
 _SPACE = re.compile(r"\s+")
@@ -28,24 +29,24 @@ def prepare_question(question: object, *, max_chars: int = 2000) -> PreparedQues
     """Clean a question; truncate it to ``max_chars`` with a notice.
 
     Raises:
-        QuestionError: If the question is not a string, or has no letter or digit.
+        QuestionError: If the question is not a string, or has nothing to search for
+            (:func:`qa.answer.content.refusal`); its ``reason`` says why.
 
     Example:
         >>> prepare_question("  河北投入了多少资金？ ").text
         '河北投入了多少资金？'
     """
     if not isinstance(question, str):
-        raise QuestionError(f"question must be text, got {type(question).__name__}")
+        raise QuestionError(f"question must be text, got {type(question).__name__}", reason=Refusal.NOT_TEXT)
     # Lone surrogates (from broken clients) cannot be encoded; control characters carry nothing.
     cleaned = "".join(
         ch for ch in question
         if not (0xD800 <= ord(ch) <= 0xDFFF) and (unicodedata.category(ch) not in ("Cc", "Cf") or ch in "\t\n")
     )
     cleaned = _SPACE.sub(" ", cleaned).strip()
-    if not any(unicodedata.category(ch)[0] in "LN" for ch in cleaned):
-        raise QuestionError(
-            f"question {question[:40]!r} has no words to search for; ask with at least one word"
-        )
+    why = refusal(cleaned)
+    if why is not None:
+        raise QuestionError(f"question {cleaned[:40]!r} was not searched: {REFUSAL_MESSAGES[why]}", reason=why)
     notice = None
     if len(cleaned) > max_chars:
         notice = f"The question was {len(cleaned):,} characters long; only the first {max_chars:,} were used."

@@ -19,15 +19,22 @@ from embeddings.base import Encoder
 from embeddings.faiss_index import FaissIndex, choose_kind
 from qa.errors import QAError
 from qa.index.bm25 import BM25Index
-from qa.index.store import StoredChunk, build_lock, file_sha256, read_version, text_sha256, write_version
+from qa.index.embed_cache import EmbeddingCache
+from qa.index.store import (
+    FORMAT_VERSION,
+    StoredChunk,
+    build_lock,
+    file_sha256,
+    read_version,
+    text_sha256,
+    write_version,
+)
 from qa.ingest.chunking import chunk_documents
-from qa.ingest.loaders import load_documents
+from qa.ingest.corpus import load_corpus
 from qa.settings import CHUNK_SETTINGS, INDEX_SETTINGS, Settings
 from qa.types import Chunk, Document
 
 logger = logging.getLogger(__name__)
-
-# Settings that change what is chunked or embedded; a change to any forces re-chunking.
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,10 @@ class BuildReport:
         reused: Chunks whose vectors came from the previous version.
         seconds: Wall time of the build.
         up_to_date: True when nothing had changed and no new version was written.
+        warnings: Files (or parts) that were skipped and why: broken, encrypted or
+            mislabelled files, scanned PDFs without text.
+        resumed: Chunks whose vectors an earlier, interrupted build had already made
+            (counted in ``reused``).
     """
 
     index_dir: Path
@@ -51,22 +62,28 @@ class BuildReport:
     reused: int
     seconds: float
     up_to_date: bool
+    warnings: tuple[str, ...] = ()
+    resumed: int = 0
 
     def summary(self) -> str:
-        """One line for the terminal: what was indexed, how fast, what was reused."""
+        """For the terminal: what was indexed, how fast, what was reused; then one line per warning."""
         if self.up_to_date:
-            return f"Index '{self.index_dir}' is up to date: {self.chunks} passages of {self.documents} documents."
-        return (f"Indexed {self.chunks} passages of {self.documents} documents into '{self.index_dir}' "
-                f"in {self.seconds:.1f}s ({self.embedded} embedded, {self.reused} reused).")
+            head = f"Index '{self.index_dir}' is up to date: {self.chunks} passages of {self.documents} documents."
+        else:
+            resumed = f", {self.resumed} of them from the interrupted build" if self.resumed else ""
+            head = (f"Indexed {self.chunks} passages of {self.documents} documents into '{self.index_dir}' "
+                    f"in {self.seconds:.1f}s ({self.embedded} embedded, {self.reused} reused{resumed}).")
+        return "\n".join([head] + [f"warning: {w}" for w in self.warnings])
 
 
 def embed_text(chunk: Chunk) -> str:
     """Text given to the encoder for a chunk: title and date, then the paragraph.
 
-    The title travels with every paragraph so one that never names its subject still
-    matches questions about it; only ``chunk.text`` is shown and quoted.
+    The title (and a Word chunk's heading path) travels with every paragraph so one that
+    never names its subject still matches questions about it; only ``chunk.text`` is shown
+    and quoted.
     """
-    head = " ".join(part for part in (chunk.title, (chunk.date or "")[:10]) if part)
+    head = " ".join(part for part in (chunk.title, (chunk.date or "")[:10], chunk.section) if part)
     return f"{head}\n{chunk.text}" if head else chunk.text
 
 
@@ -103,8 +120,10 @@ def _manifest_matches(manifest: dict[str, Any], *, files: dict[str, str], encode
     # another path, or the same weights copied elsewhere, is still the same model).
     compared = [k for k in CHUNK_SETTINGS + INDEX_SETTINGS if k not in ("model", "encoder_backend")]
     same_settings = all(manifest["settings"].get(k) == getattr(settings, k) for k in compared)
+    # An index of an older format was read by older loaders (which skipped PDFs, for one).
     return (
-        manifest.get("corpus", {}).get("files") == files
+        manifest.get("format_version") == FORMAT_VERSION
+        and manifest.get("corpus", {}).get("files") == files
         and manifest["model"].get("fingerprint") == encoder.fingerprint
         and same_settings
     )
@@ -118,17 +137,29 @@ def build_index(
     settings: Settings,
     show_progress: bool = False,
     force: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> BuildReport:
     """Build ``index_dir`` from ``corpus_dir``, or update it if it exists.
+
+    ``progress``, when given, is called with (passages embedded so far, passages to embed)
+    before the first and after each checkpoint (the Documents tab shows it).
 
     Raises:
         CorpusError: The corpus folder is missing or holds no readable document.
         BuildLockedError: Another build of the same index is running.
     """
     corpus_dir = Path(corpus_dir)
-    return build_index_from(lambda: load_documents(corpus_dir), index_dir, source=str(corpus_dir),
+    warnings: list[str] = []
+
+    def documents() -> list[Document]:
+        loaded = load_corpus(corpus_dir)
+        warnings.extend(loaded.warnings)
+        return loaded.documents
+
+    return build_index_from(documents, index_dir, source=str(corpus_dir),
                             files=lambda: corpus_fingerprint(corpus_dir), encoder=encoder,
-                            settings=settings, show_progress=show_progress, force=force)
+                            settings=settings, show_progress=show_progress, force=force,
+                            warnings=lambda: tuple(warnings), progress=progress)
 
 
 def build_index_from(
@@ -141,10 +172,14 @@ def build_index_from(
     settings: Settings,
     show_progress: bool = False,
     force: bool = False,
+    warnings: Callable[[], tuple[str, ...]] = tuple,
+    progress: Callable[[int, int], None] | None = None,
 ) -> BuildReport:
     """Build ``index_dir`` from documents given by a loader (used for folders and eval sets).
 
-    ``files`` gives the content hashes that decide whether the index is up to date.
+    ``files`` gives the content hashes that decide whether the index is up to date;
+    ``warnings``, called after ``documents``, what the loader skipped (kept in the manifest,
+    so an up-to-date index still reports them).
     """
     index_dir = Path(index_dir)
     started = time.perf_counter()
@@ -161,8 +196,9 @@ def build_index_from(
                 previous.manifest, files=hashes_now, encoder=encoder, settings=settings)):
             n = len(previous.chunks)
             return BuildReport(index_dir, len(previous.documents), n, 0, n,
-                               time.perf_counter() - started, True)
+                               time.perf_counter() - started, True, tuple(previous.manifest.get("warnings", ())))
         docs = documents()
+        skipped = tuple(warnings())
         chunks = chunk_documents(
             docs, max_chars=settings.max_chunk_chars, heading_max_chars=settings.heading_max_chars
         )
@@ -171,15 +207,22 @@ def build_index_from(
         reusable: dict[str, np.ndarray] = {}
         if previous is not None and previous.manifest["model"].get("fingerprint") == encoder.fingerprint:
             reusable = {sc.embed_hash: previous.vectors[i] for i, sc in enumerate(previous.chunks)}
+        cache = EmbeddingCache.open(index_dir, fingerprint=encoder.fingerprint, dim=encoder.dim)
+        cached = {h: v for h, v in cache.load().items() if h not in reusable}
+        resumed = sum(1 for h in hashes if h in cached)
+        reusable.update(cached)
         todo = [i for i, h in enumerate(hashes) if h not in reusable]
         vectors = np.zeros((len(chunks), encoder.dim), dtype=np.float32)
         for i, h in enumerate(hashes):
             if h in reusable:
                 vectors[i] = reusable[h]
+        if resumed:
+            logger.info("Resuming: %d passages were analysed by an interrupted build", resumed)
         if todo:
-            logger.info("Embedding %d of %d chunks with %s", len(todo), len(chunks), encoder.model_id)
-            vectors[todo] = encoder.encode_passages([texts[i] for i in todo], batch_size=settings.batch_size,
-                                                    show_progress_bar=show_progress)
+            logger.info("Analysing %d passages with the language model%s…", len(todo),
+                        f" ({len(chunks) - len(todo)} unchanged kept)" if len(todo) < len(chunks) else "")
+            _embed(encoder, texts, hashes, todo, vectors, cache=cache, settings=settings, show_progress=show_progress,
+                   progress=progress)
         kind = choose_kind(len(chunks), kind=settings.index_kind, hnsw_threshold=settings.hnsw_threshold)
         vector_index = FaissIndex.create(dim=encoder.dim, kind=kind, hnsw_m=settings.hnsw_m,
                                          ef_search=settings.hnsw_ef_search)
@@ -199,12 +242,48 @@ def build_index_from(
             "index_kind": kind,
             "corpus": {"dir": source, "files": hashes_now},
             "settings": settings.to_dict(),
+            "warnings": list(skipped),
         }
         write_version(index_dir, manifest=manifest, documents=docs,
                       chunks=[StoredChunk(c, h) for c, h in zip(chunks, hashes, strict=True)],
                       vectors=vectors, write_extras=write_extras)
+        cache.clear()
         seconds = time.perf_counter() - started
-        logger.info("Indexed %d chunks of %d documents in %.1fs (%d embedded, %d reused)",
+        # The caller prints BuildReport.summary(); this is the same fact for the debug log only.
+        logger.debug("Indexed %d chunks of %d documents in %.1fs (%d embedded, %d reused)",
                     len(chunks), len(docs), seconds, len(todo), len(chunks) - len(todo))
         return BuildReport(index_dir, len(docs), len(chunks), len(todo), len(chunks) - len(todo),
-                           seconds, False)
+                           seconds, False, skipped, resumed)
+
+
+# Batches embedded between two writes of the embedding cache: small enough that an
+# interrupted build loses little, large enough that the writes cost nothing next to the model.
+CHECKPOINT_BATCHES = 8
+
+
+def _embed(encoder: Encoder, texts: list[str], hashes: list[str], todo: list[int], vectors: np.ndarray, *,
+           cache: EmbeddingCache, settings: Settings, show_progress: bool,
+           progress: Callable[[int, int], None] | None = None) -> None:
+    """Embed the ``todo`` texts into ``vectors`` segment by segment, saving each segment to ``cache``."""
+    step = settings.batch_size * CHECKPOINT_BATCHES
+    bar = None
+    if show_progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(todo), desc="Passages", unit="passage", leave=False)
+    if progress is not None:
+        progress(0, len(todo))
+    try:
+        for start in range(0, len(todo), step):
+            part = todo[start : start + step]
+            made = encoder.encode_passages([texts[i] for i in part], batch_size=settings.batch_size,
+                                           show_progress_bar=False)
+            vectors[part] = made
+            cache.append([hashes[i] for i in part], made)
+            if bar is not None:
+                bar.update(len(part))
+            if progress is not None:
+                progress(start + len(part), len(todo))
+    finally:
+        if bar is not None:
+            bar.close()

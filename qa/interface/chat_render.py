@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from qa.charsets import has_cjk
 from qa.interface.citation import cite
 from qa.textnorm import to_simplified
 from qa.types import Answer, Hit
@@ -113,6 +114,19 @@ def render_passages(hits: list[Hit], *, first_number: int, summary: str, show_sc
     return "\n".join([opening, f"<summary>{escape_text(summary)}</summary>", *items, "</details>"])
 
 
+def understood_as(answer: Answer) -> str:
+    """The line saying how a follow-up was read, in the question's language and script.
+
+    Example:
+        >>> understood_as(Answer("它在哪个县？", False, None, interpreted="国学公园在哪个县？"))
+        '理解为：国学公园在哪个县？'
+    """
+    if not has_cjk(answer.question):
+        return f"Understood as: {answer.interpreted}"
+    label = "理解為：" if is_traditional(answer.question + (answer.interpreted or "")) else "理解为："
+    return f"{label}{answer.interpreted}"
+
+
 def render_answer(answer: Answer, *, show_scores: bool = True, show_simplified: bool = False) -> str:
     """The Markdown of the chat reply for ``answer``.
 
@@ -127,6 +141,8 @@ def render_answer(answer: Answer, *, show_scores: bool = True, show_simplified: 
             script, also show the quote converted to Simplified.
     """
     blocks: list[str] = []
+    if answer.interpreted:
+        blocks.append(f"<i>{escape_text(understood_as(answer))}</i>")
     if answer.notice:
         blocks.append(f"<i>Note: {escape_text(answer.notice)}</i>")
     quote = answer.quote

@@ -7,34 +7,72 @@ from typing import Any
 from qa.types import Answer, Chunk, Hit
 
 
+def place(chunk: Chunk) -> str:
+    """Where a chunk is in its file: ``p. 3`` (``pp. 3–4``), ``sheet 预算, row 5``, or ``¶2``.
+
+    A Word chunk's heading path comes before its paragraph number.
+
+    Example:
+        >>> place(Chunk("a#0", "a", 0, "...", None, 0, 3, page=3, last_page=4))
+        'pp. 3–4'
+    """
+    if chunk.row is not None:
+        return f"sheet {chunk.sheet}, row {chunk.row}" if chunk.sheet else f"row {chunk.row}"
+    if chunk.page is not None:
+        last = chunk.last_page if chunk.last_page is not None else chunk.page
+        return f"p. {chunk.page}" if last == chunk.page else f"pp. {chunk.page}–{last}"
+    if chunk.section:
+        return f"{chunk.section} · ¶{chunk.paragraph}"
+    return f"¶{chunk.paragraph}"
+
+
 def cite(chunk: Chunk) -> str:
-    """Human citation: title (or file name), date, source, paragraph number.
+    """Human citation: title (or file name), date, source, then the place (page, row or paragraph).
 
     Example:
         >>> cite(Chunk("a#2", "a", 2, "...", "標題", 0, 3, date="2023-07-27T09:34:00", source="西藏日報"))
         '標題 · 2023-07-27 · 西藏日報 · ¶3'
     """
-    name = chunk.title or (chunk.path.replace("\\", "/").rsplit("/", 1)[-1] if chunk.path else chunk.doc_id)
+    name = chunk.title or file_name(chunk)
     parts = [name]
     if chunk.date:
         parts.append(chunk.date[:10])
     if chunk.source:
         parts.append(chunk.source)
-    parts.append(f"¶{chunk.paragraph}")
+    parts.append(place(chunk))
     return " · ".join(parts)
 
 
+def file_name(chunk: Chunk) -> str:
+    """The name of the file a chunk was read from (no folders), or its document id."""
+    return chunk.path.replace("\\", "/").rsplit("/", 1)[-1] if chunk.path else chunk.doc_id
+
+
+def _chunk_fields(chunk: Chunk) -> dict[str, Any]:
+    """Where a text comes from: the fields quotes and passages share in JSON."""
+    return {
+        "doc_id": chunk.doc_id,
+        "chunk_id": chunk.id,
+        "title": chunk.title,
+        "date": chunk.date,
+        "source": chunk.source,
+        "file": file_name(chunk),
+        "paragraph": chunk.paragraph,
+        "citation": cite(chunk),
+        "page": chunk.page,
+        "last_page": chunk.last_page,
+        "sheet": chunk.sheet,
+        "row": chunk.row,
+        "section": chunk.section,
+    }
+
+
 def hit_to_dict(hit: Hit) -> dict[str, Any]:
-    """JSON-ready form of a hit, as printed by ``--json``."""
+    """JSON-ready form of a hit, as printed by ``--json``: the fields of a quote plus ranking scores."""
     return {
         "rank": hit.rank,
         "text": hit.chunk.text,
-        "doc_id": hit.chunk.doc_id,
-        "chunk_id": hit.chunk.id,
-        "title": hit.chunk.title,
-        "date": hit.chunk.date,
-        "paragraph": hit.chunk.paragraph,
-        "citation": cite(hit.chunk),
+        **_chunk_fields(hit.chunk),
         "score": round(hit.score, 6),
         "dense_score": None if hit.dense_score is None else round(hit.dense_score, 6),
         "bm25_score": None if hit.bm25_score is None else round(hit.bm25_score, 6),
@@ -49,13 +87,7 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
         "found": answer.found,
         "quote": None if quote is None else {
             "text": quote.text,
-            "doc_id": quote.chunk.doc_id,
-            "chunk_id": quote.chunk.id,
-            "title": quote.chunk.title,
-            "date": quote.chunk.date,
-            "source": quote.chunk.source,
-            "paragraph": quote.chunk.paragraph,
-            "citation": cite(quote.chunk),
+            **_chunk_fields(quote.chunk),
             "start": quote.start,
             "end": quote.end,
             "score": round(quote.score, 6),

@@ -8,16 +8,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import logging
 import sys
 from collections.abc import Sequence
 
 from qa.errors import USER_ERRORS
 from qa.interface.serving import add_options
+from qa.interface.terminal import configure_logging
 from qa.settings import DEFAULT_MODEL, Backend, SearchMode
 from qa.types import Answer
-
-logger = logging.getLogger("qa")
 
 
 def _positive_int(text: str) -> int:
@@ -34,14 +32,20 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m qa", description="Question answering over a folder of Chinese documents."
     )
-    parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log every detail (for a bug report)")
+    # The same flag after the command (`python -m qa ask -v ...`); SUPPRESS keeps a flag given
+    # before the command from being reset to False by the sub-parser's default.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                        help="log every detail (for a bug report)")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    inspect = sub.add_parser("inspect", help="show documents, metadata and chunks before indexing")
+    inspect = sub.add_parser("inspect", parents=[common],
+                             help="show files, documents, metadata and chunks before indexing")
     inspect.add_argument("corpus", nargs="?", default="corpus", help="corpus folder (default: corpus)")
     inspect.add_argument("--chunks", action="store_true", help="print every chunk")
 
-    build = sub.add_parser("build", help="build or update the index of a corpus folder")
+    build = sub.add_parser("build", parents=[common], help="build or update the index of a corpus folder")
     build.add_argument("--corpus", default="corpus", help="corpus folder (default: corpus)")
     build.add_argument("--index", default="index", help="index folder (default: index)")
     build.add_argument("--model", default=None,
@@ -52,15 +56,19 @@ def _parser() -> argparse.ArgumentParser:
 
     for name, helptext in (("search", "rank the passages that match a query"),
                            ("ask", "answer a question with a quote from the documents")):
-        cmd = sub.add_parser(name, help=helptext)
+        cmd = sub.add_parser(name, parents=[common], help=helptext)
         cmd.add_argument("question", help="question or query text ('-' reads it from standard input)")
         cmd.add_argument("--index", default="index", help="index folder (default: index)")
         cmd.add_argument("--k", type=_positive_int, default=5, help="number of passages (default: 5)")
         cmd.add_argument("--mode", choices=[m.value for m in SearchMode], default=None,
                          help="ranking (default: hybrid)")
         cmd.add_argument("--json", action="store_true", help="print JSON")
+        cmd.add_argument("--filter", action="append", default=[], metavar="KEY=VALUE",
+                         help="search only some documents: doc_id=ID, source=NAME, folder=SUB/DIR, "
+                              "date=FROM..TO (YYYY[-MM[-DD]], either side open); repeat to combine "
+                              "(same key: any of the values; different keys: all)")
 
-    serve = sub.add_parser("serve", help="serve the chat in a browser (what app.py does)",
+    serve = sub.add_parser("serve", parents=[common], help="serve the chat in a browser (what app.py does)",
                            description="Build or update the index, then serve the chat.")
     add_options(serve, verbose=False)
     serve.set_defaults(parser=serve)
@@ -69,11 +77,12 @@ def _parser() -> argparse.ArgumentParser:
 
 def _inspect(args: argparse.Namespace) -> int:
     from qa.ingest.chunking import chunk_documents
-    from qa.ingest.loaders import load_documents
+    from qa.ingest.corpus import load_corpus
     from qa.interface.inspection import format_inspection
 
-    docs = load_documents(args.corpus)
-    print(format_inspection(docs, chunk_documents(docs), show_chunks=args.chunks))
+    loaded = load_corpus(args.corpus)
+    chunks = chunk_documents(loaded.documents)
+    print(format_inspection(loaded.documents, chunks, show_chunks=args.chunks, files=loaded.files))
     return 0
 
 
@@ -116,19 +125,25 @@ def _print_json(data: object) -> None:
 
 def _query(args: argparse.Namespace) -> int:
     from qa.engine import QA
+    from qa.index.filters import parse_filter_args, parse_filters
     from qa.interface.citation import answer_to_dict, cite, hit_to_dict
     from qa.settings import Settings
 
     question = _question_text(args.question)
+    filters = parse_filters(parse_filter_args(args.filter))  # checked before the index opens
     engine = QA.open(args.index, settings=Settings(mode=args.mode) if args.mode else None)
     if args.command == "search":
-        hits = engine.search(question, k=args.k)
-        if args.json:
-            _print_json({"query": question, "hits": [hit_to_dict(h) for h in hits]})
+        retrieval = engine.retrieve(question, k=args.k, embed_question=False, filters=filters)
+        hits = retrieval.hits
+        if args.json:  # the keys of `ask --json` that a search has
+            _print_json({"question": retrieval.question, "passages": [hit_to_dict(h) for h in hits],
+                         "notice": retrieval.notice})
+        elif retrieval.notice:
+            print(f"Note: {retrieval.notice}")
         for hit in [] if args.json else hits:
             print(f"[{hit.rank}] {hit.score:.4f}  {cite(hit.chunk)}\n    {hit.chunk.text}\n")
         return 0
-    answer = engine.ask(question, k=args.k)
+    answer = engine.ask(question, k=args.k, filters=filters)
     if args.json:
         _print_json(answer_to_dict(answer))
         return 0
@@ -167,8 +182,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     _tolerant_output()
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    configure_logging(verbose=args.verbose)
     handlers = {"inspect": _inspect, "build": _build, "search": _query, "ask": _query, "serve": _serve}
     try:
         return handlers[args.command](args)
