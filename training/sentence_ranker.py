@@ -32,6 +32,7 @@ from qa.answer.reader import (
     CONFIDENCE_FEATURES,
     CROSSLINGUAL_FEATURES,
     PASSAGE_FEATURES,
+    closest_sentence,
     confidence_row,
     crosslingual_row,
     passage_rows,
@@ -51,6 +52,8 @@ from training.fitting import fit_listwise, fit_logistic
 REPO = Path(__file__).resolve().parent.parent
 SEED = 0
 BUCKETS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0001)
+_DEFAULTS = Settings()
+BAND = (_DEFAULTS.dense_floor, _DEFAULTS.dense_ceiling)
 
 
 @dataclass(frozen=True)
@@ -117,7 +120,7 @@ def collect(engine: QA, questions: Sequence[TrainQuestion], *, k: int, cache: Pa
 def sentence_data(examples: Sequence[Example], passages: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     xs, ys, gs = [], [], []
     for n, ex in enumerate(examples):
-        cands = build_candidates(ex.retrieval, passages=passages)
+        cands = build_candidates(ex.retrieval, passages=passages, band=BAND)
         for c, row in zip(cands.items, cands.features, strict=True):
             xs.append(row)
             ys.append(c.chunk.doc_id == ex.question.doc_id and contains_answer(c.chunk.text[c.start:c.end],
@@ -130,7 +133,7 @@ def passage_data(examples: Sequence[Example], sentence: LinearModel,
                  passages: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     xs, ys, gs = [], [], []
     for n, ex in enumerate(examples):
-        cands = build_candidates(ex.retrieval, passages=passages)
+        cands = build_candidates(ex.retrieval, passages=passages, band=BAND)
         if not cands.items:
             continue
         scores = sentence_scores(cands, sentence.score(cands.features))
@@ -152,7 +155,7 @@ def span_data(examples: Sequence[Example], passages: int) -> tuple[np.ndarray, n
     xs, ys, gs = [], [], []
     covered = seen = 0
     for n, ex in enumerate(examples):
-        cands = build_candidates(ex.retrieval, passages=passages)
+        cands = build_candidates(ex.retrieval, passages=passages, band=BAND)
         positive = next((c for c in cands.items if c.chunk.doc_id == ex.question.doc_id
                          and contains_answer(c.chunk.text[c.start:c.end], ex.question)), None)
         if positive is None:
@@ -173,7 +176,7 @@ def exact_scores(examples: Sequence[Example], weights: ReaderWeights, settings: 
     """EM and F1 (CMRC2018 rules) of the exact answer in the reader's chosen sentence."""
     em = f1 = 0.0
     for ex in examples:
-        r = read(ex.retrieval, weights, passages=settings.answer_passages,
+        r = read(ex.retrieval, weights, passages=settings.answer_passages, band=BAND,
                  crosslingual_band=(settings.crosslingual_floor, settings.crosslingual_ceiling))
         if r.best < 0:
             continue
@@ -198,21 +201,56 @@ def is_correct(hits: list[Hit], reading_best: int, cands, question: TrainQuestio
 
 
 def confidence_data(examples: Sequence[Example], weights: ReaderWeights, settings: Settings,
-                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Rows for both confidence models: each question (label: quote correct) and its twin (label 0)."""
-    zh, cross, ys, answerable = [], [], [], []
-    band = (settings.dense_floor, settings.dense_ceiling)
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows for the confidence model: each question (label: quote correct) and its twin (label 0)."""
+    rows, ys, answerable = [], [], []
     for ex in examples:
         for retrieval, can_answer in ((ex.retrieval, True), (ex.unanswerable, False)):
-            r = read(retrieval, weights, passages=settings.answer_passages,
+            r = read(retrieval, weights, passages=settings.answer_passages, band=BAND,
                      crosslingual_band=(settings.crosslingual_floor, settings.crosslingual_ceiling))
             if r.best < 0:
                 continue
-            zh.append(confidence_row(r.candidates, r.scores, r.best))
-            cross.append(crosslingual_row(r.hits, *band))
+            rows.append(confidence_row(r.candidates, r.scores, r.best))
             ys.append(can_answer and is_correct(r.hits, r.best, r.candidates, ex.question))
             answerable.append(can_answer)
-    return np.asarray(zh), np.asarray(cross), np.asarray(ys), np.asarray(answerable)
+    return np.asarray(rows), np.asarray(ys), np.asarray(answerable)
+
+
+def crosslingual_data(engine: QA, examples: Sequence[Example], settings: Settings, *, cache: Path,
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows for the cross-lingual confidence model, from Chinese questions with their words ignored.
+
+    What a question in another language has: cosines (rescaled from the same-language band, so
+    they line up with the cross-lingual band at answer time) and the gain of the first passage's
+    closest sentence. Label: that sentence contains the answer (0 for every twin). Rows are
+    cached, as each needs model calls.
+    """
+    path = cache / f"crosslingual-{engine.manifest.get('created', '')}.json".replace(":", "")
+    stored = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+    def embed(texts: list[str]) -> np.ndarray:
+        return engine.encoder.encode_passages(texts, batch_size=32)
+
+    rows, ys, answerable = [], [], []
+    for ex in examples:
+        if ex.question.id not in stored:
+            qvec = engine.encoder.encode_queries([ex.retrieval.question])[0]
+            pair = []
+            for retrieval, can_answer in ((ex.retrieval, True), (ex.unanswerable, False)):
+                cands = build_candidates(retrieval, passages=settings.answer_passages, band=BAND)
+                if not cands.items:
+                    continue
+                best, gain = closest_sentence(cands, retrieval.hits[0], qvec, embed,
+                                              limit=settings.max_encoded_sentences, band=BAND)
+                label = can_answer and is_correct(retrieval.hits, best, cands, ex.question)
+                pair.append([crosslingual_row(retrieval.hits, *BAND, gain).tolist(), bool(label), can_answer])
+            stored[ex.question.id] = pair
+        for row, label, can_answer in stored[ex.question.id]:
+            rows.append(row)
+            ys.append(label)
+            answerable.append(can_answer)
+    path.write_text(json.dumps(stored), encoding="utf-8")
+    return np.asarray(rows), np.asarray(ys), np.asarray(answerable)
 
 
 def hand_set_answer_at_1(examples: Sequence[Example], settings: Settings) -> float:
@@ -220,12 +258,11 @@ def hand_set_answer_at_1(examples: Sequence[Example], settings: Settings) -> flo
     good = 0
     col = {n: i for i, n in enumerate(FEATURE_NAMES)}
     for ex in examples:
-        cands = build_candidates(ex.retrieval, passages=settings.answer_passages)
+        cands = build_candidates(ex.retrieval, passages=settings.answer_passages, band=BAND)
         if not cands.items:
             continue
         f = cands.features
-        dense = np.clip((f[:, col["dense"]] - settings.dense_floor) / (settings.dense_ceiling - settings.dense_floor),
-                        0, 1)
+        dense = np.clip(f[:, col["dense"]], 0, 1)
         score = 0.55 * f[:, col["overlap_sharp"]] + 0.35 * dense + 0.10 * f[:, col["inv_rank"]]
         good += is_correct([], int(np.argmax(score)), cands, ex.question)
     return good / max(len(examples), 1)
@@ -235,7 +272,7 @@ def evaluate(examples: Sequence[Example], weights: ReaderWeights, settings: Sett
     """answer@1 and hit@1 before/after reranking on answerable questions."""
     good = hit_before = hit_after = 0
     for ex in examples:
-        r = read(ex.retrieval, weights, passages=settings.answer_passages,
+        r = read(ex.retrieval, weights, passages=settings.answer_passages, band=BAND,
                  crosslingual_band=(settings.crosslingual_floor, settings.crosslingual_ceiling))
         good += is_correct(r.hits, r.best, r.candidates, ex.question)
         for hits, counter in ((ex.retrieval.hits, "before"), (r.hits, "after")):
@@ -298,15 +335,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     span = fit_listwise(xs, ys, gs, SPAN_FEATURES)
     weights = ReaderWeights(sentence, passage, _unfitted(CONFIDENCE_FEATURES), _unfitted(CROSSLINGUAL_FEATURES),
                             span, {})
-    zh, cross, ys, _ = confidence_data(train, weights, settings)
+    zh, ys, _ = confidence_data(train, weights, settings)
+    # Cross-lingual rows need model calls: a fixed sample of the questions is enough for 3 weights.
+    cross_train = crosslingual_data(engine, train[::4], settings, cache=args.cache)
     weights = replace(weights, confidence=fit_logistic(zh, ys, CONFIDENCE_FEATURES),
-                      confidence_crosslingual=fit_logistic(cross, ys, CROSSLINGUAL_FEATURES))
+                      confidence_crosslingual=fit_logistic(cross_train[0], cross_train[1], CROSSLINGUAL_FEATURES))
     figures = evaluate(held, weights, settings)
     print(f"held-out: {figures}", flush=True)
     figures["hand_set_answer_at_1"] = hand_set_answer_at_1(held, settings)
     figures.update(exact_scores(held, weights, settings))
     figures["span_coverage_train"] = coverage
-    zh_h, cross_h, ys_h, ans_h = confidence_data(held, weights, settings)
+    zh_h, ys_h, ans_h = confidence_data(held, weights, settings)
+    cross_h, cross_ys, cross_ans = crosslingual_data(engine, held[::3], settings, cache=args.cache)
     probs = weights.confidence.probability(zh_h)
     threshold = choose_threshold(probs, ys_h, ans_h)
     cross_probs = weights.confidence_crosslingual.probability(cross_h)
@@ -317,7 +357,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "held_out": {k: round(v, 4) for k, v in figures.items()},
         "answer_threshold": threshold,
         "calibration": calibration(probs, ys_h),
-        "calibration_crosslingual": calibration(cross_probs, ys_h),
+        "calibration_crosslingual": calibration(cross_probs, cross_ys),
+        "crosslingual_refused_at_threshold": {
+            "answerable": round(float((cross_probs[cross_ans] < threshold).mean()), 4),
+            "unanswerable": round(float((cross_probs[~cross_ans] < threshold).mean()), 4),
+        },
         "refused_at_threshold": {
             "answerable": round(float((probs[ans_h] < threshold).mean()), 4),
             "unanswerable": round(float((probs[~ans_h] < threshold).mean()), 4),

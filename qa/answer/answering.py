@@ -8,10 +8,12 @@ reorders those passages, and gives a calibrated probability that its quote answe
 Questions without Chinese characters (English asked of Chinese text) share no words with
 the passages, so their sentence is chosen by the encoder's cosine between the question and
 the sentences of the first passage (one model call), and their confidence uses cosine
-evidence alone.
+evidence alone (see :func:`qa.answer.reader.read`).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import numpy as np
 
@@ -19,7 +21,7 @@ from embeddings.base import Encoder
 from qa.answer.answer_types import AnswerType
 from qa.answer.features import Candidate
 from qa.answer.quoting import quote_bounds
-from qa.answer.reader import Reading, load_reader, read
+from qa.answer.reader import load_reader, read
 from qa.answer.reader_weights import LinearModel, ReaderWeights
 from qa.answer.spans import best_span, span_candidates
 from qa.charsets import has_cjk
@@ -28,18 +30,8 @@ from qa.textnorm import search_form
 from qa.types import Answer, Quote, Retrieval
 
 
-def _crosslingual_sentence(reading: Reading, retrieval: Retrieval, encoder: Encoder | None,
-                           settings: Settings) -> int:
-    """For a question in another language: the sentence of the first passage closest to it."""
-    top = reading.hits[0].chunk.id
-    members = [i for i, c in enumerate(reading.candidates.items) if c.chunk.id == top]
-    if encoder is None or retrieval.query_vector is None or len(members) < 2:
-        return reading.best
-    members = members[: settings.max_encoded_sentences]
-    texts = [reading.candidates.items[i].chunk.text[reading.candidates.items[i].start:
-                                                    reading.candidates.items[i].end] for i in members]
-    sims = encoder.encode_passages(texts, batch_size=32) @ retrieval.query_vector
-    return members[int(np.argmax(sims))]
+def _embedder(encoder: Encoder) -> Callable[[list[str]], np.ndarray]:
+    return lambda texts: encoder.encode_passages(texts, batch_size=32)
 
 
 def exact_words(candidate: Candidate, question: str, terms: set[str], kind: AnswerType,
@@ -67,12 +59,13 @@ def answer_from(retrieval: Retrieval, *, encoder: Encoder | None, settings: Sett
     """
     weights = weights or load_reader()
     reading = read(retrieval, weights, passages=settings.answer_passages,
-                   crosslingual_band=(settings.crosslingual_floor, settings.crosslingual_ceiling))
+                   band=(settings.dense_floor, settings.dense_ceiling),
+                   crosslingual_band=(settings.crosslingual_floor, settings.crosslingual_ceiling),
+                   embed=None if encoder is None else _embedder(encoder), max_embedded=settings.max_encoded_sentences)
     if reading.best < 0 or reading.confidence < settings.answer_threshold:
         return Answer(retrieval.question, False, None, reading.hits, retrieval.notice)
     lexical = has_cjk(retrieval.question) and bool(retrieval.term_weights)
-    best = reading.best if lexical else _crosslingual_sentence(reading, retrieval, encoder, settings)
-    candidate = reading.candidates.items[best]
+    candidate = reading.candidates.items[reading.best]
     chunk = candidate.chunk
     exact = exact_words(candidate, retrieval.question, set(retrieval.term_weights), reading.candidates.kind,
                         weights.span) if lexical else None

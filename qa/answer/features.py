@@ -135,8 +135,12 @@ def candidates_of(retrieval: Retrieval, passages: int) -> list[Candidate]:
     return out
 
 
-def build_candidates(retrieval: Retrieval, *, passages: int) -> Candidates:
-    """Candidates of the top ``passages`` hits with one feature row each."""
+def build_candidates(retrieval: Retrieval, *, passages: int, band: tuple[float, float]) -> Candidates:
+    """Candidates of the top ``passages`` hits with one feature row each.
+
+    Cosines enter rescaled from the encoder's ``band`` (``Settings.dense_floor..dense_ceiling``:
+    0 at the floor, 1 at the ceiling), so the weights carry over to an encoder with other cosines.
+    """
     items = candidates_of(retrieval, passages)
     qform = search_form(retrieval.question)
     kind = question_type(qform)
@@ -178,7 +182,7 @@ def build_candidates(retrieval: Retrieval, *, passages: int) -> Candidates:
         hit = hits[c.chunk.id]
         n_sent = len(by_chunk[c.chunk.id])
         sharp_o, overlap, bigram, lcs = base[i]
-        dense = float(hit.dense_score or 0.0)
+        dense = min(max((float(hit.dense_score or 0.0) - band[0]) / (band[1] - band[0]), -1.0), 2.0)
         length = c.end - c.start
         novel = sum(ch not in qchars for ch in c.form) / max(len(c.form), 1)
         # The asked-for kind is only looked up where the words already point (posseg costs).

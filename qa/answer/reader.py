@@ -15,6 +15,7 @@ answering cannot drift apart.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -34,7 +35,7 @@ CONFIDENCE_FEATURES: tuple[str, ...] = (
     "best_logit", "best_prob", "logit_margin", "overlap", "bigram", "lcs", "window_overlap", "passage_overlap",
     "dense", "type_match", "type_asked_missing", "rank1",
 )
-CROSSLINGUAL_FEATURES: tuple[str, ...] = ("dense_band", "dense_gap", "rank1")
+CROSSLINGUAL_FEATURES: tuple[str, ...] = ("dense_band", "dense_gap", "sentence_gain")
 
 _COL = {name: i for i, name in enumerate(FEATURE_NAMES)}
 
@@ -94,14 +95,39 @@ def confidence_row(cands: Candidates, scores: SentenceScores, best: int) -> np.n
     ], dtype=np.float64)
 
 
-def crosslingual_row(hits: list[Hit], low: float, high: float) -> np.ndarray:
-    """Cosine evidence only (no shared words across languages), rescaled from the band ``low..high``."""
+def crosslingual_row(hits: list[Hit], low: float, high: float, gain: float) -> np.ndarray:
+    """Cosine evidence only (no shared words across languages), rescaled from the band ``low..high``.
+
+    ``gain`` is how much closer the best sentence of the first passage is to the question than
+    the whole passage (band units): a passage that answers has one sentence that stands out.
+    """
     dense = [float(h.dense_score or 0.0) for h in hits]
     if not dense:
         return np.zeros(len(CROSSLINGUAL_FEATURES))
     band = [(d - low) / (high - low) for d in dense]
     gap = band[0] - max(band[1:]) if len(band) > 1 else 0.0
-    return np.asarray([band[0], gap, float(hits[0].rank == 1)], dtype=np.float64)
+    return np.asarray([band[0], gap, gain], dtype=np.float64)
+
+
+Embed = Callable[[list[str]], np.ndarray]
+
+
+def closest_sentence(cands: Candidates, hit: Hit, query_vector: np.ndarray | None, embed: Embed | None, *,
+                     limit: int, band: tuple[float, float]) -> tuple[int, float]:
+    """Index of the sentence of ``hit``'s passage closest to the question by the encoder, and its gain.
+
+    The gain is its cosine minus the passage's, in band units; 0 without an encoder. At most
+    ``limit`` sentences are embedded (one model call).
+    """
+    members = [i for i, c in enumerate(cands.items) if c.chunk.id == hit.chunk.id][:limit]
+    if not members:
+        return -1, 0.0
+    if embed is None or query_vector is None:
+        return members[0], 0.0
+    texts = [cands.items[i].chunk.text[cands.items[i].start:cands.items[i].end] for i in members]
+    sims = embed(texts) @ query_vector
+    best = int(np.argmax(sims))
+    return members[best], (float(sims[best]) - float(hit.dense_score or 0.0)) / (band[1] - band[0])
 
 
 @dataclass(frozen=True)
@@ -131,30 +157,35 @@ def rerank(hits: list[Hit], ids: list[str], passage_logits: np.ndarray) -> list[
     return [replace(h, rank=n) for n, h in enumerate(ranked, start=1)]
 
 
-def read(retrieval: Retrieval, weights: ReaderWeights, *, passages: int,
-         crosslingual_band: tuple[float, float]) -> Reading:
+def read(retrieval: Retrieval, weights: ReaderWeights, *, passages: int, band: tuple[float, float],
+         crosslingual_band: tuple[float, float], embed: Embed | None = None, max_embedded: int = 8) -> Reading:
     """Score sentences, reorder passages, choose the quote's sentence and say how sure.
 
     The quote comes from the best sentence of the passage placed first, so the quote and
-    the first passage shown always agree.
+    the first passage shown always agree. ``band`` and ``crosslingual_band`` are the encoder's
+    cosine bands for questions with and without Chinese characters. A question without Chinese
+    characters shares no words with the text: its sentence is the one of the first passage that
+    ``embed`` (the encoder's passage embedding) puts closest to the question.
     """
-    cands = build_candidates(retrieval, passages=passages)
+    lexical = has_cjk(retrieval.question) and bool(retrieval.term_weights)
+    cands = build_candidates(retrieval, passages=passages, band=band if lexical else crosslingual_band)
     scores = sentence_scores(cands, weights.sentence.score(cands.features) if cands.items else np.zeros(0))
     if not cands.items:
         return Reading(cands, scores, list(retrieval.hits), -1, 0.0)
-    lexical = has_cjk(retrieval.question) and bool(retrieval.term_weights)
     if lexical:
         ids, rows = passage_rows(cands, scores, retrieval.hits)
         hits = rerank(retrieval.hits, ids, weights.passage.score(rows))
     else:  # no shared words: the sentence scores carry no evidence to reorder passages by
         hits = list(retrieval.hits)
-    top = hits[0].chunk.id
-    members = [i for i, c in enumerate(cands.items) if c.chunk.id == top]
-    best = members[int(np.argmax(scores.logits[members]))]
     if lexical:
+        members = [i for i, c in enumerate(cands.items) if c.chunk.id == hits[0].chunk.id]
+        best = members[int(np.argmax(scores.logits[members]))]
         conf = float(weights.confidence.probability(confidence_row(cands, scores, best))[0])
     else:
-        conf = float(weights.confidence_crosslingual.probability(crosslingual_row(hits, *crosslingual_band))[0])
+        best, gain = closest_sentence(cands, hits[0], retrieval.query_vector, embed, limit=max_embedded,
+                                      band=crosslingual_band)
+        row = crosslingual_row(hits, *crosslingual_band, gain)
+        conf = float(weights.confidence_crosslingual.probability(row)[0])
     return Reading(cands, scores, hits, best, conf)
 
 

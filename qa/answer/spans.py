@@ -36,7 +36,7 @@ SPAN_FEATURES: tuple[str, ...] = (
     "log_chars", "words", "kind_share", "kind_number", "kind_person", "kind_place", "kind_time", "kind_other_len",
     "in_question", "has_question_word", "log_distance", "left_is_question", "right_is_question", "after_copula",
     "left_edge", "right_edge", "quoted", "position", "first_noun", "first_verb", "first_num", "last_noun",
-    "last_verb", "last_num", "last_quantifier", "eng_or_digit",
+    "last_verb", "last_num", "last_quantifier", "eng_or_digit", "single_char", "left_fragment", "right_fragment",
 )
 
 
@@ -115,7 +115,11 @@ def _row(text: str, words: list[TaggedWord], i: int, j: int, in_q: list[bool], a
         float(start > 0 and end < len(form) and form[start - 1] in _OPEN and form[end] in _CLOSE),
         start / n, _group(first.tag, _NOUN), _group(first.tag, _VERB), _group(first.tag, _NUM),
         _group(last.tag, _NOUN), _group(last.tag, _VERB), _group(last.tag, _NUM), float(last.tag == "q"),
-        float(any(ch.isascii() and ch.isalnum() for ch in text)),
+        float(any(ch.isascii() and ch.isalnum() for ch in text)), float(end - start == 1),
+        # jieba without its HMM breaks unknown names into single characters (彭/一/浩): a span
+        # that starts or ends inside such a run probably cuts a name in two.
+        float(left is not None and len(left.word) == 1 and len(first.word) == 1 and _is_word(left.word)),
+        float(right is not None and len(right.word) == 1 and len(last.word) == 1 and _is_word(right.word)),
     ]
 
 
