@@ -12,6 +12,7 @@ TITLES = {
     "scale": "Scale: vector search against collection size",
     "encoder": "Encoder: ways to run the model on CPU",
     "conversation": "Conversation: follow-up questions",
+    "documents": "Documents: reading PDF, Word, Excel and CSV files",
     "uploads": "Uploads: adding a document to the CMRC2018 index",
 }
 
@@ -255,6 +256,12 @@ def conversation(sec: dict[str, Any]) -> str:
     return render_conversation(sec)
 
 
+def documents(sec: dict[str, Any]) -> str:
+    from benchmarks.documents import render as render_documents
+
+    return render_documents(sec)
+
+
 def uploads(sec: dict[str, Any]) -> str:
     from benchmarks.uploads import render as render_uploads
 
@@ -262,7 +269,7 @@ def uploads(sec: dict[str, Any]) -> str:
 
 
 RENDERERS = {"quality": quality, "speed": speed, "scale": scale, "encoder": encoder, "conversation": conversation,
-             "uploads": uploads}
+             "documents": documents, "uploads": uploads}
 
 
 def render(results: dict[str, Any]) -> str:
@@ -286,7 +293,7 @@ def render(results: dict[str, Any]) -> str:
     rows = target_rows(sections)
     if rows:
         out.append("## Targets\n\n" + table(["target", "measured", "met"], rows) + "\n")
-    for name in ("quality", "speed", "scale", "encoder", "conversation", "uploads"):
+    for name in ("quality", "speed", "scale", "encoder", "conversation", "documents", "uploads"):
         if name in sections:
             out.append(
                 f"## {TITLES[name]}\n\n"
