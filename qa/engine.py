@@ -181,6 +181,11 @@ class QA:
         return list(self._documents.values())
 
     @property
+    def version(self) -> str:
+        """Name of the open index version; changes when a rebuild has been switched to."""
+        return self._version
+
+    @property
     def manifest(self) -> dict:
         """The manifest of the open index version."""
         return dict(self._manifest)

@@ -1,19 +1,21 @@
-"""The Gradio chat over an engine: settings, chat and API endpoints.
+"""The Gradio chat over an engine: replies, the JSON API function, and the app's entry point.
 
-Gradio is imported inside :func:`build_ui` only, so ``import qa.interface.ui`` (and the CLI)
-stays light; :func:`respond` needs no Gradio at all (nor does :mod:`qa.interface.examples`).
+Gradio is imported inside :func:`build_ui` only (the page itself is laid out in
+:mod:`qa.interface.chat_page`), so ``import qa.interface.ui`` (and the CLI) stays light;
+:func:`respond` needs no Gradio at all (nor does :mod:`qa.interface.examples`).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from qa.errors import QuestionError
-from qa.interface.chat_render import ERROR, REPHRASE, escape_text, render_answer, render_user_message
+from qa.interface.chat_render import ERROR, Script, escape_text, render_answer
 from qa.interface.citation import answer_to_dict
-from qa.interface.examples import example_questions
+from qa.interface.i18n import labels, text
 
 if TYPE_CHECKING:
     import gradio as gr
@@ -28,6 +30,7 @@ DEFAULT_TITLE = "Ask the documents"
 # Only one thread checks for a newer index at a time; the others answer from the
 # version they have rather than queueing behind a reload.
 _RELOAD_LOCK = threading.Lock()
+
 
 def _clamp_k(k: Any) -> int:
     try:
@@ -49,27 +52,40 @@ def refresh(engine: QA) -> None:
         _RELOAD_LOCK.release()
 
 
-def respond(engine: QA, message: str, history: list[dict[str, Any]] | None = None, k: int = 5,
-            show_scores: bool = True, show_simplified: bool = False) -> str:
+def _refusal_reply(exc: QuestionError, lang: str) -> str:
+    reason = f"refused_{exc.reason}" if exc.reason else "refused_no_words"
+    if reason not in labels(lang):
+        reason = "refused_no_words"
+    return escape_text(text(lang, "refused", reason=text(lang, reason)))
+
+
+def respond(engine: QA, message: str, history: list[Any] | None = None, k: int = 5,
+            show_scores: bool = False, show_simplified: bool = False, *, lang: str = "en",
+            script: str = Script.ORIGINAL, titles: Mapping[str, str] | None = None) -> str:
     """The chat reply (Markdown) to ``message``; never raises.
 
     Args:
         engine: The question-answering engine.
         message: The user's question.
-        history: Earlier messages; unused, as each question is answered on its own.
+        history: Earlier questions of the chat, oldest first; unused, as each question is
+            answered on its own.
         k: Number of passages to retrieve (clamped to 1..10).
-        show_scores: Show confidence and passage scores.
+        show_scores: Show the confidence number and passage scores, explained.
         show_simplified: Also show a Traditional quote in Simplified when asked in Simplified.
+        lang: Interface language of the reply (:mod:`qa.interface.i18n`).
+        script: Add the quote converted to this script (:class:`~qa.interface.chat_render.Script`).
+        titles: Display titles by document id.
     """
     refresh(engine)
     try:
         answer = engine.ask(message, k=_clamp_k(k))
-        return render_answer(answer, show_scores=bool(show_scores), show_simplified=bool(show_simplified))
-    except QuestionError:
-        return REPHRASE
+        return render_answer(answer, show_scores=bool(show_scores), show_simplified=bool(show_simplified),
+                             script=script, lang=lang, titles=titles)
+    except QuestionError as exc:
+        return _refusal_reply(exc, lang)
     except Exception:
         logger.exception("Answering a question failed")
-        return ERROR
+        return escape_text(text(lang, "error"))
 
 
 def ask_json(engine: QA, question: str, k: int = 5) -> dict[str, Any]:
@@ -78,22 +94,25 @@ def ask_json(engine: QA, question: str, k: int = 5) -> dict[str, Any]:
     try:
         return answer_to_dict(engine.ask(question, k=_clamp_k(k)))
     except QuestionError as exc:
-        return {"question": question, "error": "question", "message": str(exc)}
+        return {"question": question, "error": "question", "reason": exc.reason, "message": str(exc)}
     except Exception:
         logger.exception("Answering a question (JSON API) failed")
         return {"question": question, "error": "internal", "message": ERROR}
 
 
-def build_ui(engine: QA, *, title: str = DEFAULT_TITLE, default_k: int = 5, concurrency_limit: int = 8,
-             max_queue: int = 64) -> gr.Blocks:
+def build_ui(engine: QA, *, title: str | None = None, default_k: int = 5, concurrency_limit: int = 8,
+             max_queue: int = 64, extra_tabs: Sequence[Callable[[QA], None]] = ()) -> gr.Blocks:
     """The chat app for ``engine``, with its queue configured; call ``launch`` on it.
 
-    Endpoints: ``/ask`` (question, k -> reply Markdown) and ``/ask_json`` (question, k ->
-    answer dict). The chat's own events are private.
+    The page is a set of tabs (the chat first); ``extra_tabs`` add more, each called inside
+    the ``gr.Tabs`` block with the engine. Labels follow the browser's language (English,
+    简体中文, 繁體中文) and can be switched on the page. Endpoints: ``/ask`` (question, k ->
+    reply Markdown) and ``/ask_json`` (question, k -> answer dict); the page's own events are
+    private.
 
     Args:
         engine: The question-answering engine (thread-safe for reads).
-        title: Page title and heading.
+        title: Page title and heading; default: "Ask the documents" in the page's language.
         default_k: Initial number of passages.
         concurrency_limit: Questions answered at the same time; more wait in the queue.
             Measured with 32 simultaneous API clients on 2 cores (``python -m tests.test_load``):
@@ -101,48 +120,11 @@ def build_ui(engine: QA, *, title: str = DEFAULT_TITLE, default_k: int = 5, conc
             the default model); 4 and 8 were fastest, and 8 keeps Gradio's own work flowing.
         max_queue: Questions that may wait (at ~14 answers/s, a full queue of 64 waits ~5 s);
             beyond that Gradio refuses new ones at once rather than letting them time out.
+        extra_tabs: Functions that each build one more ``gr.Tab`` (for example documents).
     """
-    import gradio as gr
+    import sys
 
-    default_k = _clamp_k(default_k)
-    chunks = engine.chunks
-    n_docs = len({c.doc_id for c in chunks})
+    from qa.interface.chat_page import build_chat_page
 
-    def chat(message: str, history: list[dict[str, Any]] | None, k: float, show_scores: bool,
-             show_simplified: bool) -> tuple[list[dict[str, Any]], str]:
-        reply = respond(engine, message, history, int(k), show_scores, show_simplified)
-        history = list(history or [])
-        history += [{"role": "user", "content": render_user_message(message)},
-                    {"role": "assistant", "content": reply}]
-        return history, ""
-
-    def ask(question: str, k: int = default_k) -> str:
-        """Answer a question with a quote from the documents (Markdown)."""
-        return respond(engine, question, None, k)
-
-    def ask_as_json(question: str, k: int = default_k) -> dict:
-        """Answer a question; the answer as JSON (quote, citation, passages)."""
-        return ask_json(engine, question, k)
-
-    with gr.Blocks(title=title) as demo:
-        gr.Markdown(f"## {escape_text(title)}\n\nAnswers are quoted word for word from {n_docs} documents "
-                    f"({len(chunks)} passages), with where each quote comes from.")
-        chatbot = gr.Chatbot(label="Answers", height=520, sanitize_html=True, allow_tags=False,
-                             latex_delimiters=[], buttons=["copy", "copy_all"], feedback_options=None,
-                             elem_id="qa-chat")
-        box = gr.Textbox(placeholder="Ask a question about the documents…", show_label=False,
-                         submit_btn="Ask", elem_id="qa-question", max_length=4000)
-        with gr.Accordion("Settings", open=False):
-            k_slider = gr.Slider(1, MAX_K, value=default_k, step=1, label="Number of passages")
-            scores = gr.Checkbox(value=True, label="Show scores")
-            simplified = gr.Checkbox(value=False, label="Show Simplified conversion")
-        examples = example_questions(chunks)
-        if examples:
-            gr.Examples(examples=examples, inputs=box, label="Example questions")
-        gr.ClearButton([chatbot, box], value="Clear chat")
-        box.submit(chat, [box, chatbot, k_slider, scores, simplified], [chatbot, box],
-                   api_visibility="private")
-        gr.api(ask, api_name="ask")
-        gr.api(ask_as_json, api_name="ask_json")
-    demo.queue(default_concurrency_limit=concurrency_limit, max_size=max_queue)
-    return demo
+    return build_chat_page(engine, title=title, default_k=_clamp_k(default_k), concurrency_limit=concurrency_limit,
+                           max_queue=max_queue, replies=sys.modules[__name__], extra_tabs=extra_tabs)
