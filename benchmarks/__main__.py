@@ -34,6 +34,7 @@ MODULES = {
     "speed": "benchmarks.speed",
     "scale": "benchmarks.scale_section",
     "encoder": "benchmarks.encoders",
+    "conversation": "benchmarks.conversation",
 }
 
 

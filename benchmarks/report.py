@@ -11,6 +11,7 @@ TITLES = {
     "speed": "Speed",
     "scale": "Scale: vector search against collection size",
     "encoder": "Encoder: ways to run the model on CPU",
+    "conversation": "Conversation: follow-up questions",
 }
 
 
@@ -247,7 +248,13 @@ def encoder(sec: dict[str, Any]) -> str:
     return "".join(out)
 
 
-RENDERERS = {"quality": quality, "speed": speed, "scale": scale, "encoder": encoder}
+def conversation(sec: dict[str, Any]) -> str:
+    from benchmarks.conversation import render as render_conversation
+
+    return render_conversation(sec)
+
+
+RENDERERS = {"quality": quality, "speed": speed, "scale": scale, "encoder": encoder, "conversation": conversation}
 
 
 def render(results: dict[str, Any]) -> str:
@@ -271,7 +278,7 @@ def render(results: dict[str, Any]) -> str:
     rows = target_rows(sections)
     if rows:
         out.append("## Targets\n\n" + table(["target", "measured", "met"], rows) + "\n")
-    for name in ("quality", "speed", "scale", "encoder"):
+    for name in ("quality", "speed", "scale", "encoder", "conversation"):
         if name in sections:
             out.append(
                 f"## {TITLES[name]}\n\n"

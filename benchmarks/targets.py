@@ -44,4 +44,10 @@ def target_rows(sections: dict[str, Any]) -> list[list[Any]]:
                 _yes(build["build_s"] + build["model_load_s"] < 300),
             ]
         )
+    conv = sections.get("conversation")
+    if conv:
+        rows.append(["follow-up answer@1 ≥ 0.85 (conversation set)", f"{conv['follow_up_answer_at_1']:.3f}",
+                     _yes(conv["follow_up_answer_at_1"] >= 0.85)])
+        rows.append(["no stand-alone turn worse with history", f"{conv['standalone_worse_with_history']} worse",
+                     _yes(conv["standalone_worse_with_history"] == 0)])
     return rows

@@ -123,8 +123,8 @@ class VectorIndex(Protocol):
         """Append vectors; their ids are their positions."""
         ...
 
-    def search(self, queries: np.ndarray, *, k: int) -> Neighbors:
-        """Return the ``k`` nearest vectors of each query by inner product."""
+    def search(self, queries: np.ndarray, *, k: int, ids: np.ndarray | None = None) -> Neighbors:
+        """Return the ``k`` nearest vectors of each query by inner product (among ``ids`` when given)."""
         ...
 
     def save(self, path: Path) -> None:

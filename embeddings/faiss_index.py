@@ -90,14 +90,34 @@ class FaissIndex:
         if len(vectors):
             self._index.add(vectors)  # type: ignore[attr-defined]
 
-    def search(self, queries: np.ndarray, *, k: int) -> Neighbors:
-        """The ``k`` best ids and inner products per query; -1 pads missing ids."""
+    def search(self, queries: np.ndarray, *, k: int, ids: np.ndarray | None = None) -> Neighbors:
+        """The ``k`` best ids and inner products per query; -1 pads missing ids.
+
+        With ``ids``, only those vectors are searched (a FAISS ``IDSelectorBatch``), so a
+        filter that keeps few vectors still gets their ``k`` best, not the few of the global
+        best that pass it. On HNSW a very selective filter may return fewer than ``k``.
+        """
+        import faiss
+
         queries = np.ascontiguousarray(np.atleast_2d(queries), dtype=np.float32)
         if k < 1:
             raise ValueError(f"k={k!r} is not allowed; use a whole number >= 1")
-        k_eff = min(k, max(self.ntotal, 1))
-        scores, ids = self._index.search(queries, k_eff)  # type: ignore[attr-defined]
-        return Neighbors(scores=scores, ids=ids)
+        if ids is None:
+            k_eff = min(k, max(self.ntotal, 1))
+            scores, found = self._index.search(queries, k_eff)  # type: ignore[attr-defined]
+            return Neighbors(scores=scores, ids=found)
+        subset = np.ascontiguousarray(ids, dtype=np.int64)
+        if len(subset) == 0:
+            empty = np.zeros((len(queries), 0))
+            return Neighbors(scores=empty.astype(np.float32), ids=empty.astype(np.int64))
+        selector = faiss.IDSelectorBatch(subset)
+        if self._kind == "hnsw":
+            ef = max(int(self._index.hnsw.efSearch), k)  # type: ignore[attr-defined]
+            params = faiss.SearchParametersHNSW(sel=selector, efSearch=ef)
+        else:
+            params = faiss.SearchParameters(sel=selector)
+        scores, found = self._index.search(queries, min(k, len(subset)), params=params)  # type: ignore[attr-defined]
+        return Neighbors(scores=scores, ids=found)
 
     def save(self, path: Path) -> None:
         """Write the index to one FAISS file."""

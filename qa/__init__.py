@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from qa.errors import QAError
 from qa.ingest.chunking import chunk_documents
-from qa.ingest.loaders import load_documents
+from qa.ingest.corpus import load_documents
 from qa.settings import Settings
 from qa.types import Answer, Chunk, Document, Hit, Quote
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -13,7 +16,8 @@ from embeddings.faiss_index import FaissIndex, set_threads
 from qa.answer.questions import prepare_question
 from qa.errors import IndexCorruptError, ModelMismatchError
 from qa.index.bm25 import BM25Index
-from qa.index.fusion import reciprocal_rank_fusion
+from qa.index.filters import AllowedChunks, Filters, document_folder, parse_filters
+from qa.index.fusion import fuse_subset, reciprocal_rank_fusion
 from qa.index.indexer import BuildReport, build_index, build_index_from, documents_fingerprint
 from qa.index.lexical_tokens import question_terms
 from qa.index.store import current_version, read_manifest, read_version, rebuild_hint
@@ -21,7 +25,6 @@ from qa.settings import QUERY_SETTINGS, SearchMode, Settings
 from qa.types import Answer, Chunk, Document, Hit, Retrieval
 
 logger = logging.getLogger(__name__)
-
 
 
 def load_encoder(model: str, *, backend: str = "onnx-int8") -> Encoder:
@@ -47,6 +50,7 @@ class QA:
         self.settings = settings
         self._lock = threading.Lock()
         self._failed_version: str | None = None
+        self._allowed = AllowedChunks()
         self._load()
 
     def _load(self) -> None:
@@ -99,9 +103,14 @@ class QA:
     def build(cls, corpus: str | Path, index: str | Path, *, model: str | None = None,
               encoder: Encoder | None = None, settings: Settings | None = None,
               show_progress: bool = False) -> QA:
-        """Build (or update) the index of ``corpus`` in ``index`` and return a ready engine."""
-        engine, _ = cls.build_with_report(corpus, index, model=model, encoder=encoder, settings=settings,
-                                          show_progress=show_progress)
+        """Build (or update) the index of ``corpus`` in ``index`` and return a ready engine.
+
+        Files that were skipped are logged as warnings (:meth:`build_with_report` returns them).
+        """
+        engine, report = cls.build_with_report(corpus, index, model=model, encoder=encoder, settings=settings,
+                                               show_progress=show_progress)
+        for warning in report.warnings:
+            logger.warning("%s", warning)
         return engine
 
     @classmethod
@@ -198,20 +207,41 @@ class QA:
             raise KeyError(f"no document {doc_id!r} in index '{self.index_dir}'") from None
 
     # querying ---------------------------------------------------------------------------
-    def retrieve(self, question: str, *, k: int = 5, mode: str | None = None,
-                 embed_question: bool = True) -> Retrieval:
+    def folders(self) -> list[str]:
+        """Folders (relative to the corpus, ``/``-separated) that hold indexed documents, for filters."""
+        corpus = self._manifest.get("corpus", {}).get("dir")
+        return sorted({document_folder(d, corpus) for d in self._documents.values()} - {""})
+
+    def retrieve(self, question: str, *, k: int = 5, mode: str | None = None, embed_question: bool = True,
+                 prefer_doc: str | None = None, filters: Mapping[str, Any] | Filters | None = None) -> Retrieval:
         """Rank chunks for ``question``; also returns its vector for answer scoring.
 
         In ``bm25`` mode the question is still embedded (one model call) unless
-        ``embed_question`` is False, so answers keep their cosine evidence.
+        ``embed_question`` is False, so answers keep their cosine evidence. With
+        ``prefer_doc`` (a follow-up question) that document's own ranking of its chunks
+        joins the fusion with weight ``settings.prefer_doc_weight``; scores are then fused ones.
+        ``filters`` (see :mod:`qa.index.filters`) restrict the chunks *before* ranking; when
+        they keep no document, no hits are returned and ``notice`` says so.
+
+        Raises:
+            FilterError: ``filters`` has an unknown key or a bad value.
+            QuestionError: The question has no word to search for.
         """
         if not isinstance(k, int) or k < 1:
             raise ValueError(f"k={k!r} is not allowed; use a whole number >= 1")
         mode = SearchMode.from_str(mode or self.settings.mode, name="mode")
+        checked = parse_filters(filters)
         prepared = prepare_question(question, max_chars=self.settings.max_question_chars)
         with self._lock:
             chunks, vectors, vector_index, lexical = self._chunks, self._vectors, self._vector_index, self._lexical
-        n = len(chunks)
+            version, documents, corpus = self._version, self._documents, self._manifest.get("corpus", {}).get("dir")
+        allowed = None
+        if checked is not None:
+            allowed = self._allowed.get(version, checked, documents.values(), chunks, corpus)
+            if len(allowed) == 0:
+                notice = f"No indexed document matches the filters ({checked.describe()}), so nothing was searched."
+                return Retrieval(prepared.text, [], None, "; ".join(filter(None, [prepared.notice, notice])))
+        n = len(chunks) if allowed is None else len(allowed)
         depth = min(max(k, self.settings.candidates), n)
         qvec = None
         dense_ids: list[int] = []
@@ -221,13 +251,26 @@ class QA:
         if dense_mode or embed_question:
             qvec = self.encoder.encode_queries([prepared.text])[0]
         if qvec is not None and dense_mode:
-            found = vector_index.search(qvec[None, :], k=depth)
+            found = vector_index.search(qvec[None, :], k=depth, ids=allowed)
             dense_ids = [int(i) for i in found.ids[0] if i >= 0]
         if bm25_mode:
             bm25_all = lexical.scores(prepared.text)
-            top = np.argsort(-bm25_all, kind="stable")[:depth]
+            # Only allowed chunks compete: ranked among themselves, not cut from a global top list.
+            pool = np.arange(len(bm25_all)) if allowed is None else allowed
+            top = pool[np.argsort(-bm25_all[pool], kind="stable")[:depth]]
             bm25_ids = [int(i) for i in top if bm25_all[i] > 0]
-        if mode is SearchMode.DENSE:
+        preferred = self._doc_ranking(prefer_doc, qvec, bm25_all) if prefer_doc else []
+        if allowed is not None and preferred:
+            kept = set(allowed.tolist())
+            preferred = [i for i in preferred if i in kept]
+        if preferred and self.settings.prefer_doc_weight > 0:
+            lists = {SearchMode.DENSE: [dense_ids], SearchMode.BM25: [bm25_ids]}.get(mode, [dense_ids, bm25_ids])
+            weights = {SearchMode.DENSE: [1.0], SearchMode.BM25: [1.0]}.get(
+                mode, [self.settings.dense_weight, self.settings.bm25_weight])
+            fused = reciprocal_rank_fusion([*lists, preferred], k=self.settings.rrf_k,
+                                           weights=[*weights, self.settings.prefer_doc_weight])
+            ranked = [(f.id, f.score) for f in fused]
+        elif mode is SearchMode.DENSE:
             ranked = [(i, None) for i in dense_ids]
         elif mode is SearchMode.BM25:
             ranked = [(i, None) for i in bm25_ids]
@@ -244,21 +287,60 @@ class QA:
         terms = question_terms(prepared.text)
         return Retrieval(prepared.text, hits, qvec, prepared.notice, lexical.idf(terms))
 
-    def search(self, query: str, *, k: int = 5, mode: str | None = None) -> list[Hit]:
+    def _doc_ranking(self, doc_id: str, qvec: np.ndarray | None, bm25_all: np.ndarray | None) -> list[int]:
+        """Chunk ids of ``doc_id`` ranked among themselves by fused dense and BM25 ranks."""
+        with self._lock:
+            chunks, vectors = self._chunks, self._vectors
+        ids = [i for i, c in enumerate(chunks) if c.doc_id == doc_id]
+        dense = None if qvec is None or not ids else dict(zip(ids, (vectors[ids] @ qvec).tolist(), strict=True))
+        return fuse_subset(ids, [dense, bm25_all], k=self.settings.rrf_k,
+                           weights=[self.settings.dense_weight, self.settings.bm25_weight])
+
+    def term_weights(self, text: str) -> dict[str, float]:
+        """The content words of ``text`` (search form) with their IDF in the indexed corpus."""
+        with self._lock:
+            lexical = self._lexical
+        return lexical.idf(question_terms(text))
+
+    def search(self, query: str, *, k: int = 5, mode: str | None = None,
+               filters: Mapping[str, Any] | Filters | None = None) -> list[Hit]:
         """The ``k`` chunks that best match ``query``, best first.
 
+        ``filters`` keeps only some documents, e.g. ``{"folder": "2024", "date": {"gte": "2024-03"}}``
+        (see :mod:`qa.index.filters`); a filter that keeps nothing gives ``[]``.
+
         Raises:
+            FilterError: ``filters`` has an unknown key or a bad value.
             QuestionError: If the query has no word to search for.
         """
-        return self.retrieve(query, k=k, mode=mode, embed_question=False).hits
+        return self.retrieve(query, k=k, mode=mode, embed_question=False, filters=filters).hits
 
-    def ask(self, question: str, *, k: int = 5) -> Answer:
+    def ask(self, question: str, *, k: int = 5, history: Sequence[str | Answer] | None = None,
+            filters: Mapping[str, Any] | Filters | None = None) -> Answer:
         """Answer ``question`` with a verbatim quote from the documents, or say they don't.
 
+        ``history`` lists earlier turns, oldest first: each the earlier question or the
+        :class:`Answer` returned for it. A follow-up (它在哪个县？) is completed from the last
+        turn (:mod:`qa.answer.followup`); ``Answer.interpreted`` says how it was read.
+        ``filters`` restricts the documents as in :meth:`search`; when it keeps none the
+        answer is not found, has no passages, and its ``notice`` says why.
+
         Raises:
+            FilterError: ``filters`` has an unknown key or a bad value.
             QuestionError: If the question has no word to search for.
         """
         from qa.answer.answering import answer_from
+        from qa.answer.followup import read_in_history
 
-        retrieval = self.retrieve(question, k=k)
-        return answer_from(retrieval, encoder=self.encoder, settings=self.settings)
+        checked = parse_filters(filters)
+        reading = read_in_history(self, question, history) if history else None
+        if reading is None or reading.interpreted is None:
+            retrieval = self.retrieve(question, k=k, filters=checked)
+            return answer_from(retrieval, encoder=self.encoder, settings=self.settings)
+        asked = prepare_question(question, max_chars=self.settings.max_question_chars)
+        retrieval = self.retrieve(reading.search, k=k, prefer_doc=reading.prefer_doc, filters=checked)
+        answer = answer_from(retrieval, encoder=self.encoder, settings=self.settings)
+        # The notice is about the question as asked, plus a filter that kept nothing.
+        unfiltered = retrieval.notice if checked is not None and not retrieval.hits else None
+        notice = "; ".join(filter(None, [asked.notice, unfiltered])) or None
+        return replace(answer, question=asked.text, notice=notice, interpreted=reading.interpreted)

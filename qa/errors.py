@@ -5,8 +5,9 @@ from __future__ import annotations
 from embeddings.errors import EmbeddingsError, ModelLoadError
 
 __all__ = [
-    "USER_ERRORS", "BuildLockedError", "CorpusError", "EmbeddingsError", "IndexCorruptError",
-    "IndexError_", "IndexNotFoundError", "ModelLoadError", "ModelMismatchError", "QAError", "QuestionError",
+    "USER_ERRORS", "BuildLockedError", "CorpusError", "EmbeddingsError", "FileFormatError", "FilterError",
+    "IndexCorruptError", "IndexError_", "IndexNotFoundError", "ModelLoadError", "ModelMismatchError", "QAError",
+    "QuestionError",
 ]
 
 
@@ -16,6 +17,17 @@ class QAError(Exception):
 
 class CorpusError(QAError, ValueError):
     """The corpus folder is missing, empty, or holds no readable document."""
+
+
+class FileFormatError(QAError, ValueError):
+    """A document file is broken, encrypted, not of the type its name says, or has no text.
+
+    Loading a folder turns each into one warning naming the file; the build goes on.
+    """
+
+
+class FilterError(QAError, ValueError):
+    """A search filter has an unknown key or a value of the wrong kind."""
 
 
 class IndexError_(QAError):

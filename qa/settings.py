@@ -78,6 +78,9 @@ class Settings:
     dense_weight: float = _query(0.3)
     bm25_weight: float = _query(1.0)
     candidates: int = _query(50)
+    # A follow-up question prefers the document of the previous answer: that document's own
+    # ranking of its chunks joins the fusion with this weight (0 turns the preference off).
+    prefer_doc_weight: float = _query(1.0)
     index_kind: str = _index(IndexKind.AUTO.value)
     # Exact search up to this many chunks: on 2 cores one exact query over 300k vectors
     # takes ~20 ms (1M: ~60 ms), while HNSW's recall@10 fell to 0.42-0.58 at 100k in our
@@ -110,6 +113,8 @@ class Settings:
     short_sentence_chars: int = _query(80)
     answer_passages: int = _query(3)
     max_question_chars: int = _query(2000)
+    # serving: the largest file the Documents tab and /upload_documents accept (bytes).
+    max_upload_bytes: int = _query(50_000_000)
 
     def __post_init__(self) -> None:
         for name, choice in (("mode", SearchMode), ("encoder_backend", Backend), ("index_kind", IndexKind)):
@@ -119,12 +124,12 @@ class Settings:
                 raise SettingsError(str(exc)) from None
         for name in ("batch_size", "max_chunk_chars", "rrf_k", "candidates", "hnsw_m",
                      "hnsw_ef_search", "faiss_threads", "answer_passages", "max_question_chars",
-                     "max_encoded_sentences", "short_sentence_chars"):
+                     "max_encoded_sentences", "short_sentence_chars", "max_upload_bytes"):
             value = getattr(self, name)
             if not isinstance(value, int) or value < 1:
                 raise SettingsError(f"{name}={value!r} is not allowed; use a whole number >= 1")
-        for name in ("dense_weight", "bm25_weight", "quote_overlap_weight", "quote_cosine_weight",
-                     "quote_rank_weight"):
+        for name in ("dense_weight", "bm25_weight", "prefer_doc_weight", "quote_overlap_weight",
+                     "quote_cosine_weight", "quote_rank_weight"):
             if getattr(self, name) < 0:
                 raise SettingsError(f"{name}={getattr(self, name)!r} is not allowed; use a number >= 0")
         for low, high in (("dense_floor", "dense_ceiling"), ("crosslingual_floor", "crosslingual_ceiling")):

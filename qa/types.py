@@ -11,6 +11,33 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class Location:
+    """Where a line of a document's cleaned text came from in its file.
+
+    Attributes:
+        start: Start offset of the line in :attr:`Document.text`.
+        end: End offset (exclusive).
+        page: 1-based PDF page the line starts on.
+        last_page: 1-based PDF page the line ends on (a paragraph may run across a page break).
+        sheet: Spreadsheet sheet name (``None`` for a CSV file).
+        row: 1-based spreadsheet row number, as the spreadsheet shows it.
+        section: Heading path of a Word document (``"第一章 > 1.1 背景"``).
+
+    Example:
+        >>> Location(0, 5, page=3, last_page=3).page
+        3
+    """
+
+    start: int
+    end: int
+    page: int | None = None
+    last_page: int | None = None
+    sheet: str | None = None
+    row: int | None = None
+    section: str | None = None
+
+
+@dataclass(frozen=True)
 class Document:
     """One cleaned source document.
 
@@ -24,6 +51,11 @@ class Document:
         path: File the document was read from.
         url: Original address, when known (JSONL ``url``).
         duplicates: Other files whose cleaned text is identical; indexed once.
+        format: File format the document was read from (``txt``, ``pdf``, ``docx``, ``xlsx``...).
+        pages: Number of pages of a PDF.
+        sheets: Sheet names of a spreadsheet.
+        locations: Where each line of ``text`` came from (pages, rows, sections), for
+            formats that have such places; empty for plain text.
 
     Example:
         >>> Document(id="a", title="T", text="正文。", path="corpus/a.txt").title
@@ -38,6 +70,10 @@ class Document:
     path: str = ""
     url: str | None = None
     duplicates: tuple[str, ...] = ()
+    format: str = ""
+    pages: int | None = None
+    sheets: tuple[str, ...] = ()
+    locations: tuple[Location, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -55,6 +91,11 @@ class Chunk:
         date: Document date, copied so a hit can be cited without the document.
         source: Document source, copied for the same reason.
         path: Document file path, for citations of untitled documents.
+        page: First PDF page of the chunk (1-based), when the document has pages.
+        last_page: Last PDF page of the chunk.
+        sheet: Sheet of a spreadsheet row.
+        row: Spreadsheet row number (1-based, as the spreadsheet shows it).
+        section: Heading path of the chunk in a Word document.
 
     Example:
         >>> Chunk(id="a#0", doc_id="a", ordinal=0, text="正文。", title=None, start=0, end=3).paragraph
@@ -71,6 +112,11 @@ class Chunk:
     date: str | None = None
     source: str | None = None
     path: str = ""
+    page: int | None = None
+    last_page: int | None = None
+    sheet: str | None = None
+    row: int | None = None
+    section: str | None = None
 
     @property
     def paragraph(self) -> int:
@@ -127,6 +173,8 @@ class Answer:
         quote: The quote, or ``None`` when the documents do not answer.
         passages: Retrieved chunks, best first; low confidence when ``found`` is False.
         notice: A note for the user (for example that the question was truncated).
+        interpreted: How a follow-up question was understood from the conversation
+            (``国学公园在哪个县？`` for ``它在哪个县？``); None when it stood alone.
     """
 
     question: str
@@ -134,6 +182,7 @@ class Answer:
     quote: Quote | None
     passages: list[Hit] = field(default_factory=list)
     notice: str | None = None
+    interpreted: str | None = None
 
 
 @dataclass(frozen=True)

@@ -81,11 +81,20 @@ def _ask(page, url: str, question: str, *, reload: bool = True):  # type: ignore
         page.goto(url, timeout=TIMEOUT_MS)
     box = page.locator("#qa-question textarea")
     box.wait_for(timeout=TIMEOUT_MS)
+    before = page.locator(BOT).count()
     box.fill(question)
     box.press("Enter")
-    reply = page.locator(BOT).last
-    reply.wait_for(timeout=TIMEOUT_MS)
-    return reply
+    wait_for_replies(page, before + 1)
+    return page.locator(BOT).last
+
+
+def wait_for_replies(page, count: int) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the chat shows ``count`` replies, none of them still a placeholder."""
+    page.wait_for_function(
+        """(count) => {
+            const bots = document.querySelectorAll("#qa-chat [data-testid='bot']");
+            return bots.length >= count && ![...bots].some(b => b.querySelector('.qa-pending'));
+        }""", arg=count, timeout=TIMEOUT_MS)
 
 
 def test_question_shows_quote_and_citation(browser, corpus_app) -> None:  # type: ignore[no-untyped-def]

@@ -196,7 +196,7 @@ class _Engine:
         self.reloads += 1
         return False
 
-    def ask(self, question: str, *, k: int = 5) -> Answer:
+    def ask(self, question: str, *, k: int = 5, history: list | None = None) -> Answer:
         self.ks.append(k)
         if isinstance(self.result, BaseException):
             raise self.result

@@ -126,7 +126,7 @@ def test_only_unreadable_files_is_a_corpus_error(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_50mb_text_file_loads_and_chunks_in_bounded_time(tmp_path: Path) -> None:
     from qa.ingest.chunking import chunk_documents
-    from qa.ingest.loaders import load_documents
+    from qa.ingest.corpus import load_documents
 
     para = "在阿里地區婦幼保健院住院樓寬敞整潔的新建手術室裡，不光有無影燈、手術床、監護儀等各種醫療設備。"
     path = tmp_path / "big.txt"

@@ -99,7 +99,7 @@ def test_jsonl_records_and_bad_lines(tmp_path: Path, caplog: pytest.LogCaptureFi
 def test_binary_file_is_skipped_with_a_warning(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     write(tmp_path, "a.txt", SIMPLIFIED)
     write(tmp_path, "broken.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
-    with caplog.at_level(logging.WARNING, logger="qa.ingest.loaders"):
+    with caplog.at_level(logging.WARNING, logger="qa.ingest.corpus"):
         docs = load_documents(tmp_path)
     assert [d.id for d in docs] == ["a"]
     assert "broken.txt" in caplog.text
@@ -109,13 +109,13 @@ def test_unsupported_files_are_listed_in_one_warning(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     write(tmp_path, "a.txt", SIMPLIFIED)
-    for name in ("image.png", "data.csv", "report.pdf"):
+    for name in ("image.png", "slides.pptx", "old.doc"):
         write(tmp_path, name, b"x")
-    with caplog.at_level(logging.WARNING, logger="qa.ingest.loaders"):
+    with caplog.at_level(logging.WARNING, logger="qa.ingest.corpus"):
         load_documents(tmp_path)
-    unsupported = [r for r in caplog.records if "unsupported" in r.getMessage()]
+    unsupported = [r for r in caplog.records if "unsupported file" in r.getMessage()]
     assert len(unsupported) == 1
-    assert all(name in unsupported[0].getMessage() for name in ("image.png", "data.csv", "report.pdf"))
+    assert all(name in unsupported[0].getMessage() for name in ("image.png", "slides.pptx", "old.doc"))
 
 
 def test_hidden_files_and_folders_are_skipped(tmp_path: Path) -> None:
@@ -157,7 +157,8 @@ def test_not_a_folder(tmp_path: Path) -> None:
 
 
 def test_empty_folder_names_folder_and_expectation(tmp_path: Path) -> None:
-    with pytest.raises(CorpusError, match=r"is empty: put \.txt, \.md, \.html or \.jsonl"):
+    expected = r"is empty: put \.txt, \.md, \.html, \.htm, \.jsonl, \.pdf, \.docx, \.xlsx or \.csv"
+    with pytest.raises(CorpusError, match=expected):
         load_documents(tmp_path)
 
 
@@ -170,7 +171,7 @@ def test_folder_without_readable_document(tmp_path: Path) -> None:
 
 def test_load_file_refuses_unknown_type(tmp_path: Path) -> None:
     with pytest.raises(CorpusError, match="unsupported"):
-        load_file(write(tmp_path, "a.csv", "x"))
+        load_file(write(tmp_path, "a.pptx", "x"))
 
 
 def test_large_file_is_linear(tmp_path: Path) -> None:

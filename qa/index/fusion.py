@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -51,3 +52,22 @@ def reciprocal_rank_fusion(
             first_seen.setdefault(item, (rank, list_no))
     order = sorted(scores, key=lambda i: (-scores[i], first_seen[i], i))
     return [Fused(id=i, score=scores[i]) for i in order]
+
+
+def fuse_subset(ids: Sequence[int], scores: Sequence[Any], *, weights: Sequence[float],
+                k: int = 60) -> list[int]:
+    """``ids`` ranked by each score column (indexable by id, higher first; ``None`` skipped), then fused.
+
+    Ranks the chunks of one document among themselves, as :meth:`qa.QA.retrieve` does for
+    the document a follow-up question prefers.
+
+    Example:
+        >>> fuse_subset([3, 5], [[0, 0, 0, 0.1, 0, 0.9], None], weights=[1.0, 1.0])
+        [5, 3]
+    """
+    lists, used = [], []
+    for column, weight in zip(scores, weights, strict=True):
+        if column is not None:
+            lists.append(sorted(ids, key=lambda i, c=column: -float(c[i])))
+            used.append(weight)
+    return [f.id for f in reciprocal_rank_fusion(lists, k=k, weights=used)]

@@ -77,6 +77,8 @@ def _fits(text: str, value: Any) -> bool:
         return "None" in text
     if isinstance(value, bool):
         return False
+    if text.startswith("tuple[Location"):  # checked row by row by the reader
+        return isinstance(value, list) and all(isinstance(v, dict) for v in value)
     if text.startswith("tuple"):
         return isinstance(value, list) and all(isinstance(v, str) for v in value)
     if text.startswith("int"):

@@ -19,15 +19,21 @@ from embeddings.base import Encoder
 from embeddings.faiss_index import FaissIndex, choose_kind
 from qa.errors import QAError
 from qa.index.bm25 import BM25Index
-from qa.index.store import StoredChunk, build_lock, file_sha256, read_version, text_sha256, write_version
+from qa.index.store import (
+    FORMAT_VERSION,
+    StoredChunk,
+    build_lock,
+    file_sha256,
+    read_version,
+    text_sha256,
+    write_version,
+)
 from qa.ingest.chunking import chunk_documents
-from qa.ingest.loaders import load_documents
+from qa.ingest.corpus import load_corpus
 from qa.settings import CHUNK_SETTINGS, INDEX_SETTINGS, Settings
 from qa.types import Chunk, Document
 
 logger = logging.getLogger(__name__)
-
-# Settings that change what is chunked or embedded; a change to any forces re-chunking.
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,8 @@ class BuildReport:
         reused: Chunks whose vectors came from the previous version.
         seconds: Wall time of the build.
         up_to_date: True when nothing had changed and no new version was written.
+        warnings: Files (or parts) that were skipped and why: broken, encrypted or
+            mislabelled files, scanned PDFs without text.
     """
 
     index_dir: Path
@@ -51,22 +59,26 @@ class BuildReport:
     reused: int
     seconds: float
     up_to_date: bool
+    warnings: tuple[str, ...] = ()
 
     def summary(self) -> str:
-        """One line for the terminal: what was indexed, how fast, what was reused."""
+        """For the terminal: what was indexed, how fast, what was reused; then one line per warning."""
         if self.up_to_date:
-            return f"Index '{self.index_dir}' is up to date: {self.chunks} passages of {self.documents} documents."
-        return (f"Indexed {self.chunks} passages of {self.documents} documents into '{self.index_dir}' "
-                f"in {self.seconds:.1f}s ({self.embedded} embedded, {self.reused} reused).")
+            head = f"Index '{self.index_dir}' is up to date: {self.chunks} passages of {self.documents} documents."
+        else:
+            head = (f"Indexed {self.chunks} passages of {self.documents} documents into '{self.index_dir}' "
+                    f"in {self.seconds:.1f}s ({self.embedded} embedded, {self.reused} reused).")
+        return "\n".join([head] + [f"warning: {w}" for w in self.warnings])
 
 
 def embed_text(chunk: Chunk) -> str:
     """Text given to the encoder for a chunk: title and date, then the paragraph.
 
-    The title travels with every paragraph so one that never names its subject still
-    matches questions about it; only ``chunk.text`` is shown and quoted.
+    The title (and a Word chunk's heading path) travels with every paragraph so one that
+    never names its subject still matches questions about it; only ``chunk.text`` is shown
+    and quoted.
     """
-    head = " ".join(part for part in (chunk.title, (chunk.date or "")[:10]) if part)
+    head = " ".join(part for part in (chunk.title, (chunk.date or "")[:10], chunk.section) if part)
     return f"{head}\n{chunk.text}" if head else chunk.text
 
 
@@ -103,8 +115,10 @@ def _manifest_matches(manifest: dict[str, Any], *, files: dict[str, str], encode
     # another path, or the same weights copied elsewhere, is still the same model).
     compared = [k for k in CHUNK_SETTINGS + INDEX_SETTINGS if k not in ("model", "encoder_backend")]
     same_settings = all(manifest["settings"].get(k) == getattr(settings, k) for k in compared)
+    # An index of an older format was read by older loaders (which skipped PDFs, for one).
     return (
-        manifest.get("corpus", {}).get("files") == files
+        manifest.get("format_version") == FORMAT_VERSION
+        and manifest.get("corpus", {}).get("files") == files
         and manifest["model"].get("fingerprint") == encoder.fingerprint
         and same_settings
     )
@@ -126,9 +140,17 @@ def build_index(
         BuildLockedError: Another build of the same index is running.
     """
     corpus_dir = Path(corpus_dir)
-    return build_index_from(lambda: load_documents(corpus_dir), index_dir, source=str(corpus_dir),
+    warnings: list[str] = []
+
+    def documents() -> list[Document]:
+        loaded = load_corpus(corpus_dir)
+        warnings.extend(loaded.warnings)
+        return loaded.documents
+
+    return build_index_from(documents, index_dir, source=str(corpus_dir),
                             files=lambda: corpus_fingerprint(corpus_dir), encoder=encoder,
-                            settings=settings, show_progress=show_progress, force=force)
+                            settings=settings, show_progress=show_progress, force=force,
+                            warnings=lambda: tuple(warnings))
 
 
 def build_index_from(
@@ -141,10 +163,13 @@ def build_index_from(
     settings: Settings,
     show_progress: bool = False,
     force: bool = False,
+    warnings: Callable[[], tuple[str, ...]] = tuple,
 ) -> BuildReport:
     """Build ``index_dir`` from documents given by a loader (used for folders and eval sets).
 
-    ``files`` gives the content hashes that decide whether the index is up to date.
+    ``files`` gives the content hashes that decide whether the index is up to date;
+    ``warnings``, called after ``documents``, what the loader skipped (kept in the manifest,
+    so an up-to-date index still reports them).
     """
     index_dir = Path(index_dir)
     started = time.perf_counter()
@@ -161,8 +186,9 @@ def build_index_from(
                 previous.manifest, files=hashes_now, encoder=encoder, settings=settings)):
             n = len(previous.chunks)
             return BuildReport(index_dir, len(previous.documents), n, 0, n,
-                               time.perf_counter() - started, True)
+                               time.perf_counter() - started, True, tuple(previous.manifest.get("warnings", ())))
         docs = documents()
+        skipped = tuple(warnings())
         chunks = chunk_documents(
             docs, max_chars=settings.max_chunk_chars, heading_max_chars=settings.heading_max_chars
         )
@@ -200,6 +226,7 @@ def build_index_from(
             "index_kind": kind,
             "corpus": {"dir": source, "files": hashes_now},
             "settings": settings.to_dict(),
+            "warnings": list(skipped),
         }
         write_version(index_dir, manifest=manifest, documents=docs,
                       chunks=[StoredChunk(c, h) for c, h in zip(chunks, hashes, strict=True)],
@@ -209,4 +236,4 @@ def build_index_from(
         logger.debug("Indexed %d chunks of %d documents in %.1fs (%d embedded, %d reused)",
                     len(chunks), len(docs), seconds, len(todo), len(chunks) - len(todo))
         return BuildReport(index_dir, len(docs), len(chunks), len(todo), len(chunks) - len(todo),
-                           seconds, False)
+                           seconds, False, skipped)

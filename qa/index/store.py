@@ -36,11 +36,13 @@ import numpy as np
 
 from qa.errors import BuildLockedError, IndexCorruptError, IndexNotFoundError
 from qa.index.index_schema import MANIFEST, bad, rebuild_hint, typed_rows, validate_manifest
-from qa.types import Chunk, Document
+from qa.types import Chunk, Document, Location
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+# 2: chunks know their page(s), sheet and row, section; documents their format and locations.
+# A format-1 index still opens (the new fields are optional) and the next build rewrites it.
+FORMAT_VERSION = 2
 CURRENT = "CURRENT"
 LOCK = ".build.lock"
 DATA_FILES = ("documents.jsonl", "chunks.jsonl", "vectors.npy", "vectors.faiss")
@@ -221,7 +223,7 @@ def read_version(index_dir: Path) -> IndexData:
             raise bad(index_dir, f"{name} is truncated or corrupted (checksum differs)")
     try:
         doc_rows = typed_rows(index_dir, "documents.jsonl", _read_jsonl(folder / "documents.jsonl"), Document)
-        documents = [Document(**{**row, "duplicates": tuple(row.get("duplicates", ()))}) for row in doc_rows]
+        documents = [_document(index_dir, row) for row in doc_rows]
         chunks = []
         for row in typed_rows(index_dir, "chunks.jsonl", _read_jsonl(folder / "chunks.jsonl"), Chunk,
                                extra=("embed_hash",)):
@@ -237,6 +239,12 @@ def read_version(index_dir: Path) -> IndexData:
         raise bad(index_dir, f"{len(chunks)} chunks and vectors of shape {vectors.shape} do not match "
                              f"the manifest ({count} chunks of dim {manifest['dim']})")
     return IndexData(folder=folder, manifest=manifest, documents=documents, chunks=chunks, vectors=vectors)
+
+
+def _document(index_dir: Path, row: dict[str, Any]) -> Document:
+    locations = typed_rows(index_dir, "documents.jsonl locations", row.get("locations", []), Location)
+    return Document(**{**row, "duplicates": tuple(row.get("duplicates", ())), "sheets": tuple(row.get("sheets", ())),
+                       "locations": tuple(Location(**loc) for loc in locations)})
 
 
 @contextmanager

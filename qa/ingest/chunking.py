@@ -5,18 +5,22 @@ section heading (``項目建設:``, ``實現效益新躍升``) carries no facts 
 joins the paragraph it introduces. A paragraph longer than ``max_chars`` is split at
 sentence ends with one sentence of overlap, so a fact stated across the cut is still
 whole in one chunk. Every chunk records its span: ``doc.text[start:end] == chunk.text``.
+A table row (a line with a row number in :attr:`Document.locations`) is never a heading,
+and a chunk takes its pages, sheet and row, and heading path from the lines it covers.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from qa.charsets import CLOSERS, SENTENCE_ENDS
 from qa.settings import Settings
 from qa.textnorm import split_sentences, trim_span
-from qa.types import Chunk, Document
+from qa.types import Chunk, Document, Location
 
 # A heading does not end like a sentence (it may end with a colon).
 # A heading does not end like a sentence (an ellipsis counts as an end here).
@@ -53,12 +57,12 @@ def is_heading(paragraph: str, heading_max_chars: int) -> bool:
     return len(paragraph) <= heading_max_chars and not _SENTENCE_END.search(paragraph)
 
 
-def _units(text: str, heading_max_chars: int) -> list[Span]:
-    """Paragraph spans with preceding headings merged into them."""
+def _units(text: str, heading_max_chars: int, rows: frozenset[int] = frozenset()) -> list[Span]:
+    """Paragraph spans with preceding headings merged into them; lines starting at ``rows`` are data."""
     units: list[Span] = []
     pending: int | None = None
     for span in _paragraphs(text):
-        if is_heading(text[span.start : span.end], heading_max_chars):
+        if span.start not in rows and is_heading(text[span.start : span.end], heading_max_chars):
             pending = span.start if pending is None else pending
             continue
         units.append(Span(pending if pending is not None else span.start, span.end))
@@ -109,6 +113,20 @@ def _trim(text: str, span: Span) -> Span:
     return Span(*trim_span(text, span.start, span.end))
 
 
+def _places(locations: Sequence[Location], starts: list[int], span: Span) -> dict[str, Any]:
+    """Chunk fields for the lines a span covers: page range, first sheet/row, last section."""
+    first = max(bisect.bisect_right(starts, span.start) - 1, 0)
+    covered = [loc for loc in locations[first:] if loc.start < span.end and loc.end > span.start]
+    pages = [p for loc in covered for p in (loc.page, loc.last_page) if p is not None]
+    row = next((loc for loc in covered if loc.row is not None), None)
+    sections = [loc.section for loc in covered if loc.section]
+    return {
+        "page": min(pages) if pages else None, "last_page": max(pages) if pages else None,
+        "sheet": row.sheet if row else None, "row": row.row if row else None,
+        "section": sections[-1] if sections else None,
+    }
+
+
 def chunk_document(
     doc: Document, *, max_chars: int | None = None, heading_max_chars: int | None = None
 ) -> list[Chunk]:
@@ -119,17 +137,21 @@ def chunk_document(
     if limit < 1:
         raise ValueError(f"max_chars={limit!r} is not allowed; use a whole number >= 1")
     chunks: list[Chunk] = []
-    for unit in _units(doc.text, heading_limit):
+    starts = [loc.start for loc in doc.locations]
+    rows = frozenset(loc.start for loc in doc.locations if loc.row is not None)
+    for unit in _units(doc.text, heading_limit, rows):
         for window in _split(doc.text, unit, limit):
             span = _trim(doc.text, window)
             if span.end <= span.start:
                 continue
             ordinal = len(chunks)
+            places = _places(doc.locations, starts, span) if doc.locations else {}
             chunks.append(
                 Chunk(
                     id=f"{doc.id}#{ordinal}", doc_id=doc.id, ordinal=ordinal,
                     text=doc.text[span.start : span.end], title=doc.title,
                     start=span.start, end=span.end, date=doc.date, source=doc.source, path=doc.path,
+                    **places,
                 )
             )
     return chunks

@@ -52,6 +52,10 @@ class CleanResult:
         text: Cleaned body: paragraphs separated by one ``\\n``, without the title.
         dropped: Number of non-empty lines removed (metadata, repeats and noise), not
             counting the title line itself.
+        kept: For each body paragraph, the number of the input line it came from (0-based,
+            counting the lines of :func:`normalize_text` of the input), so loaders that know
+            where each input line was (a PDF page, a Word section) can say where each
+            paragraph is.
 
     Example:
         >>> clean_text("標題\\n\\n來源:新華社\\n\\n正文第一段。").source
@@ -63,6 +67,7 @@ class CleanResult:
     source: str | None
     text: str
     dropped: int
+    kept: tuple[int, ...] = ()
 
     @property
     def paragraphs(self) -> int:
@@ -105,7 +110,8 @@ class _State:
     ended: bool = False
 
 
-def clean_text(raw: str, *, title: str | None = None, detect_title: bool = True) -> CleanResult:
+def clean_text(raw: str, *, title: str | None = None, detect_title: bool = True,
+               verbatim: frozenset[int] = frozenset()) -> CleanResult:
     """Clean scraped page text.
 
     Args:
@@ -114,20 +120,30 @@ def clean_text(raw: str, *, title: str | None = None, detect_title: bool = True)
             repeating it are dropped from the body.
         detect_title: Look for a title line when ``title`` is not given (off for
             records whose title field is simply absent).
+        verbatim: Input line numbers (as in :attr:`CleanResult.kept`) that are data, not
+            page text (table rows): normalised but never dropped, and never the title.
 
     Returns:
         Title, date, source, body and the count of dropped lines.
     """
-    lines = [repair_mojibake(line.strip()).strip() for line in normalize_text(raw).split("\n")]
-    lines = [line for line in lines if line]
+    numbered = [(number, repair_mojibake(line.strip()).strip())
+                for number, line in enumerate(normalize_text(raw).split("\n"))]
+    numbered = [(number, line) for number, line in numbered if line]
+    lines = [line for _, line in numbered]
     state = _State(title=title.strip() if title and title.strip() else None)
     title_index = _find_title(lines) if state.title is None and detect_title else None
+    if title_index is not None and numbered[title_index][0] in verbatim:
+        title_index = None
     if title_index is not None:
         state.title = lines[title_index]
     title_key = _key(state.title) if state.title else None
-    kept: list[str] = []
+    kept: list[int] = []
     for index, line in enumerate(lines):
         if index == title_index:
+            continue
+        if numbered[index][0] in verbatim:
+            kept.append(index)
+            state.seen_body = True
             continue
         if title_key and (_key(line) == title_key or _is_title_with_site(line, title_key)):
             continue
@@ -148,11 +164,12 @@ def clean_text(raw: str, *, title: str | None = None, detect_title: bool = True)
         # After the footer only prose (a line with sentence punctuation) can be article text.
         if state.ended and (not SENTENCE_END.search(line) or noise.is_numbered_item(line)):
             continue
-        kept.append(line)
+        kept.append(index)
         state.seen_body = True
-    kept = _drop_trailing_list(kept)
+    kept = _drop_trailing_list(lines, kept, {i for i, (number, _) in enumerate(numbered) if number in verbatim})
     dropped = len(lines) - len(kept) - (1 if title_index is not None else 0)
-    return CleanResult(state.title, state.date, state.source, "\n".join(kept), dropped)
+    return CleanResult(state.title, state.date, state.source, "\n".join(lines[i] for i in kept), dropped,
+                       tuple(numbered[i][0] for i in kept))
 
 
 def _is_title_with_site(line: str, title_key: str) -> bool:
@@ -179,11 +196,12 @@ def _find_title(lines: list[str]) -> int | None:
     return None
 
 
-def _drop_trailing_list(kept: list[str]) -> list[str]:
+def _drop_trailing_list(lines: list[str], kept: list[int], verbatim: set[int]) -> list[int]:
     """Drop a final run of headline-like lines or numbered items (appended link lists)."""
     run = 0
-    for line in reversed(kept):
-        if noise.is_numbered_item(line) or noise.is_headline_like(line, max_chars=30):
+    for index in reversed(kept):
+        line = lines[index]
+        if index not in verbatim and (noise.is_numbered_item(line) or noise.is_headline_like(line, max_chars=30)):
             run += 1
         else:
             break

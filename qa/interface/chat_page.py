@@ -38,7 +38,7 @@ def header_markdown(lang: str, title: str | None, documents: int, passages: int)
 
 
 def build_chat_page(engine: QA, *, title: str | None, default_k: int, concurrency_limit: int, max_queue: int,
-                    replies: Any, extra_tabs: Sequence[Callable[[QA], None]] = ()) -> gr.Blocks:
+                    replies: Any, extra_tabs: Sequence[Callable[[], None]] = ()) -> gr.Blocks:
     """The Blocks app; see :func:`qa.interface.ui.build_ui` for the arguments.
 
     ``replies`` is the :mod:`qa.interface.ui` module (``respond``, ``ask_json``, ``refresh``,
@@ -69,7 +69,7 @@ def build_chat_page(engine: QA, *, title: str | None, default_k: int, concurrenc
         gr.HTML("", elem_id="qa-source", js_on_load=JS, server_functions=[source], head=CSS,
                 apply_default_css=False, padding=False, container=False)
         with gr.Tabs(elem_id="qa-tabs"):
-            with gr.Tab(text(Lang.EN, "chat"), id="chat", elem_id="qa-chat-tab") as chat_tab:
+            with gr.Tab(text(Lang.EN, "chat_tab"), id="chat", elem_id="qa-chat-tab") as chat_tab:
                 chatbot = gr.Chatbot(label=text(Lang.EN, "chat"), show_label=False, height="70vh",
                                      autoscroll=False, sanitize_html=True, allow_tags=False, latex_delimiters=[],
                                      buttons=["copy", "copy_all"], feedback_options=None, elem_id="qa-chat",
@@ -96,7 +96,7 @@ def build_chat_page(engine: QA, *, title: str | None, default_k: int, concurrenc
                                       value=Script.ORIGINAL.value, label=text(Lang.EN, "script"),
                                       info=text(Lang.EN, "script_info"), elem_id="qa-script")
             for add_tab in extra_tabs:
-                add_tab(engine)
+                add_tab()
 
         def relabel(lang: str, shown_version: str) -> list[Any]:
             lang = _lang(lang)
@@ -104,7 +104,7 @@ def build_chat_page(engine: QA, *, title: str | None, default_k: int, concurrenc
             current = view.facts()
             return [
                 gr.update(value=header_markdown(lang, title, current.documents, current.passages)),
-                gr.update(label=words["chat"]),
+                gr.update(label=words["chat_tab"]),
                 gr.update(label=words["chat"], placeholder=words["chat_empty"]),
                 gr.update(placeholder=words["placeholder"], submit_btn=words["ask"]),
                 gr.update(value=words["clear"]),

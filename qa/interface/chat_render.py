@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 from urllib.parse import quote as quote_url
 
+from qa.charsets import has_cjk
 from qa.interface.citation import cite, file_name
 from qa.interface.confidence import confidence_level
 from qa.interface.i18n import EN, text
@@ -178,6 +179,19 @@ def _plain_block(plain: str) -> str:
     return f'<span class="qa-plain">{"<br>".join(escape_text(line) for line in plain.splitlines())}</span>'
 
 
+def understood_as(answer: Answer) -> str:
+    """The line saying how a follow-up was read, in the question's language and script.
+
+    Example:
+        >>> understood_as(Answer("它在哪个县？", False, None, interpreted="国学公园在哪个县？"))
+        '理解为：国学公园在哪个县？'
+    """
+    if not has_cjk(answer.question):
+        return f"Understood as: {answer.interpreted}"
+    label = "理解為：" if is_traditional(answer.question + (answer.interpreted or "")) else "理解为："
+    return f"{label}{answer.interpreted}"
+
+
 def render_answer(answer: Answer, *, show_scores: bool = False, show_simplified: bool = False,
                   script: str = "original", lang: str = "en", titles: Mapping[str, str] | None = None) -> str:
     """The Markdown of the chat reply for ``answer``.
@@ -201,6 +215,8 @@ def render_answer(answer: Answer, *, show_scores: bool = False, show_simplified:
         script = Script.AUTO
     titles = titles or {}
     blocks: list[str] = []
+    if answer.interpreted:
+        blocks.append(f"<i>{escape_text(understood_as(answer))}</i>")
     quote = answer.quote
     if not answer.found or quote is None:
         blocks.append(f'<p class="qa-not-found"><b>{escape_text(text(lang, "not_found"))}</b> '

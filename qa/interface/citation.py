@@ -7,8 +7,27 @@ from typing import Any
 from qa.types import Answer, Chunk, Hit
 
 
+def place(chunk: Chunk) -> str:
+    """Where a chunk is in its file: ``p. 3`` (``pp. 3–4``), ``sheet 预算, row 5``, or ``¶2``.
+
+    A Word chunk's heading path comes before its paragraph number.
+
+    Example:
+        >>> place(Chunk("a#0", "a", 0, "...", None, 0, 3, page=3, last_page=4))
+        'pp. 3–4'
+    """
+    if chunk.row is not None:
+        return f"sheet {chunk.sheet}, row {chunk.row}" if chunk.sheet else f"row {chunk.row}"
+    if chunk.page is not None:
+        last = chunk.last_page if chunk.last_page is not None else chunk.page
+        return f"p. {chunk.page}" if last == chunk.page else f"pp. {chunk.page}–{last}"
+    if chunk.section:
+        return f"{chunk.section} · ¶{chunk.paragraph}"
+    return f"¶{chunk.paragraph}"
+
+
 def cite(chunk: Chunk, *, title: str | None = None) -> str:
-    """Human citation: title, date, source, paragraph number.
+    """Human citation: title, date, source, then the place (page, row or paragraph).
 
     The title is ``title`` when given (a display title, see :mod:`qa.interface.titles`), else
     the chunk's own, else its file name.
@@ -23,7 +42,7 @@ def cite(chunk: Chunk, *, title: str | None = None) -> str:
         parts.append(chunk.date[:10])
     if chunk.source:
         parts.append(chunk.source)
-    parts.append(f"¶{chunk.paragraph}")
+    parts.append(place(chunk))
     return " · ".join(parts)
 
 
@@ -43,6 +62,11 @@ def _chunk_fields(chunk: Chunk) -> dict[str, Any]:
         "file": file_name(chunk),
         "paragraph": chunk.paragraph,
         "citation": cite(chunk),
+        "page": chunk.page,
+        "last_page": chunk.last_page,
+        "sheet": chunk.sheet,
+        "row": chunk.row,
+        "section": chunk.section,
     }
 
 

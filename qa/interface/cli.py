@@ -40,7 +40,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="log every detail (for a bug report)")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    inspect = sub.add_parser("inspect", parents=[common], help="show documents, metadata and chunks before indexing")
+    inspect = sub.add_parser("inspect", parents=[common],
+                             help="show files, documents, metadata and chunks before indexing")
     inspect.add_argument("corpus", nargs="?", default="corpus", help="corpus folder (default: corpus)")
     inspect.add_argument("--chunks", action="store_true", help="print every chunk")
 
@@ -62,6 +63,10 @@ def _parser() -> argparse.ArgumentParser:
         cmd.add_argument("--mode", choices=[m.value for m in SearchMode], default=None,
                          help="ranking (default: hybrid)")
         cmd.add_argument("--json", action="store_true", help="print JSON")
+        cmd.add_argument("--filter", action="append", default=[], metavar="KEY=VALUE",
+                         help="search only some documents: doc_id=ID, source=NAME, folder=SUB/DIR, "
+                              "date=FROM..TO (YYYY[-MM[-DD]], either side open); repeat to combine "
+                              "(same key: any of the values; different keys: all)")
 
     serve = sub.add_parser("serve", parents=[common], help="serve the chat in a browser (what app.py does)",
                            description="Build or update the index, then serve the chat.")
@@ -72,11 +77,12 @@ def _parser() -> argparse.ArgumentParser:
 
 def _inspect(args: argparse.Namespace) -> int:
     from qa.ingest.chunking import chunk_documents
-    from qa.ingest.loaders import load_documents
+    from qa.ingest.corpus import load_corpus
     from qa.interface.inspection import format_inspection
 
-    docs = load_documents(args.corpus)
-    print(format_inspection(docs, chunk_documents(docs), show_chunks=args.chunks))
+    loaded = load_corpus(args.corpus)
+    chunks = chunk_documents(loaded.documents)
+    print(format_inspection(loaded.documents, chunks, show_chunks=args.chunks, files=loaded.files))
     return 0
 
 
@@ -119,21 +125,25 @@ def _print_json(data: object) -> None:
 
 def _query(args: argparse.Namespace) -> int:
     from qa.engine import QA
+    from qa.index.filters import parse_filter_args, parse_filters
     from qa.interface.citation import answer_to_dict, cite, hit_to_dict
     from qa.settings import Settings
 
     question = _question_text(args.question)
+    filters = parse_filters(parse_filter_args(args.filter))  # checked before the index opens
     engine = QA.open(args.index, settings=Settings(mode=args.mode) if args.mode else None)
     if args.command == "search":
-        retrieval = engine.retrieve(question, k=args.k, embed_question=False)
+        retrieval = engine.retrieve(question, k=args.k, embed_question=False, filters=filters)
         hits = retrieval.hits
         if args.json:  # the keys of `ask --json` that a search has
             _print_json({"question": retrieval.question, "passages": [hit_to_dict(h) for h in hits],
                          "notice": retrieval.notice})
+        elif retrieval.notice:
+            print(f"Note: {retrieval.notice}")
         for hit in [] if args.json else hits:
             print(f"[{hit.rank}] {hit.score:.4f}  {cite(hit.chunk)}\n    {hit.chunk.text}\n")
         return 0
-    answer = engine.ask(question, k=args.k)
+    answer = engine.ask(question, k=args.k, filters=filters)
     if args.json:
         _print_json(answer_to_dict(answer))
         return 0

@@ -7,6 +7,7 @@ Gradio is imported inside :func:`build_ui` only (the page itself is laid out in
 
 from __future__ import annotations
 
+import html
 import logging
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -59,6 +60,29 @@ def _refusal_reply(exc: QuestionError, lang: str) -> str:
     return escape_text(text(lang, "refused", reason=text(lang, reason)))
 
 
+def questions_in(history: list[Any] | None) -> list[str]:
+    """The user's earlier questions in a chat history, oldest first, as typed.
+
+    Items are questions (``str``) or chat messages (``{"role", "content"}``); messages are
+    shown escaped (:func:`~qa.interface.chat_render.render_user_message`) and Gradio may hold
+    their content as a list of parts; both are undone here.
+    """
+    questions = []
+    for message in history or []:
+        if isinstance(message, str):
+            if message.strip():
+                questions.append(message)
+            continue
+        if not isinstance(message, dict) or message.get("role") != "user":
+            continue
+        content = message.get("content")
+        if isinstance(content, list):
+            content = "".join(p.get("text", "") if isinstance(p, dict) else str(p) for p in content)
+        if isinstance(content, str) and content.strip():
+            questions.append(html.unescape(content))
+    return questions
+
+
 def respond(engine: QA, message: str, history: list[Any] | None = None, k: int = 5,
             show_scores: bool = False, show_simplified: bool = False, *, lang: str = "en",
             script: str = Script.ORIGINAL, titles: Mapping[str, str] | None = None) -> str:
@@ -67,8 +91,8 @@ def respond(engine: QA, message: str, history: list[Any] | None = None, k: int =
     Args:
         engine: The question-answering engine.
         message: The user's question.
-        history: Earlier questions of the chat, oldest first; unused, as each question is
-            answered on its own.
+        history: Earlier questions (``str``) or chat messages (``{"role", "content"}``), oldest
+            first; the user's earlier questions let a follow-up (它在哪个县？) be read in context.
         k: Number of passages to retrieve (clamped to 1..10).
         show_scores: Show the confidence number and passage scores, explained.
         show_simplified: Also show a Traditional quote in Simplified when asked in Simplified.
@@ -78,7 +102,7 @@ def respond(engine: QA, message: str, history: list[Any] | None = None, k: int =
     """
     refresh(engine)
     try:
-        answer = engine.ask(message, k=_clamp_k(k))
+        answer = engine.ask(message, k=_clamp_k(k), history=questions_in(history))
         return render_answer(answer, show_scores=bool(show_scores), show_simplified=bool(show_simplified),
                              script=script, lang=lang, titles=titles)
     except QuestionError as exc:
@@ -101,11 +125,11 @@ def ask_json(engine: QA, question: str, k: int = 5) -> dict[str, Any]:
 
 
 def build_ui(engine: QA, *, title: str | None = None, default_k: int = 5, concurrency_limit: int = 8,
-             max_queue: int = 64, extra_tabs: Sequence[Callable[[QA], None]] = ()) -> gr.Blocks:
+             max_queue: int = 64, extra_tabs: Sequence[Callable[[], None]] = ()) -> gr.Blocks:
     """The chat app for ``engine``, with its queue configured; call ``launch`` on it.
 
     The page is a set of tabs (the chat first); ``extra_tabs`` add more, each called inside
-    the ``gr.Tabs`` block with the engine. Labels follow the browser's language (English,
+    the ``gr.Tabs`` block. Labels follow the browser's language (English,
     简体中文, 繁體中文) and can be switched on the page. Endpoints: ``/ask`` (question, k ->
     reply Markdown) and ``/ask_json`` (question, k -> answer dict); the page's own events are
     private.
@@ -120,7 +144,8 @@ def build_ui(engine: QA, *, title: str | None = None, default_k: int = 5, concur
             the default model); 4 and 8 were fastest, and 8 keeps Gradio's own work flowing.
         max_queue: Questions that may wait (at ~14 answers/s, a full queue of 64 waits ~5 s);
             beyond that Gradio refuses new ones at once rather than letting them time out.
-        extra_tabs: Functions that each build one more ``gr.Tab`` (for example documents).
+        extra_tabs: Functions that each add a ``gr.Tab`` (e.g. :func:`qa.interface.documents_tab.documents_tab`);
+            with any, the chat becomes the first tab.
     """
     import sys
 

@@ -1,0 +1,157 @@
+"""The document endpoints over loopback with gradio_client: upload, list, delete; read-only share.
+
+In-process servers use the fake encoder; the ``--share`` test runs ``app.py`` in a
+subprocess with the small real model, as a user would start it.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import CORPUS, REPO, FakeEncoder
+from tests.test_app import TIMEOUT, _client, _read_lines, free_port
+
+pytestmark = pytest.mark.e2e
+
+NEW_TEXT = "新能源報告\n\n青海省的光伏發電裝機容量達到了1234萬千瓦。\n"
+QUESTION = "青海省的光伏發電裝機容量是多少？"
+
+
+def serve_with_documents(corpus: Path, *, share: bool = False, auth: tuple[str, str] | None = None) -> Any:
+    """The app with its Documents tab over a copy-able corpus (fake encoder), not blocking."""
+    from qa.engine import QA
+    from qa.interface import serving
+    from qa.interface.documents import manager_for
+    from qa.interface.documents_tab import documents_tab
+    from qa.interface.ui import build_ui
+    from qa.settings import Settings
+
+    # The fake encoder's cosines mean nothing, so a low threshold lets replies carry a quote.
+    engine = QA.build(corpus, corpus.parent / "index", encoder=FakeEncoder(), settings=Settings(answer_threshold=0.2))
+    manager = manager_for(engine, corpus, share=share, auth=auth is not None)
+    server = serving.serve(build_ui(engine, extra_tabs=[documents_tab(manager)]), host="127.0.0.1",
+                           port=free_port(), auth=auth, block=False)
+    server.manager = manager
+    return server
+
+
+def wait_for(condition: Callable[[], Any], *, timeout: float = TIMEOUT, what: str = "condition") -> Any:
+    """Poll ``condition`` until it returns something truthy; fail naming ``what`` after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.3)
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[Any]:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    server = serve_with_documents(corpus, auth=("alice", "s3cret"))
+    server.corpus = corpus
+    try:
+        yield server
+    finally:
+        server.demo.close()
+
+
+def test_upload_list_ask_delete_through_the_api(served: Any, tmp_path: Path) -> None:
+    from gradio_client import handle_file
+
+    client = _client(served.local_url, auth=("alice", "s3cret"))
+    before = client.predict(api_name="/list_documents")
+    assert len(before) == 5 and set(before[0]) == {"id", "title", "file", "format", "date", "source", "chunks"}
+    up = tmp_path / "up"
+    up.mkdir()
+    (up / "能源報告.txt").write_text(NEW_TEXT, encoding="utf-8")
+    (up / "fake.pdf").write_bytes(b"not a pdf")
+    (up / "copy.txt").write_bytes(next(CORPUS.glob("*.txt")).read_bytes())
+    summary = client.predict([handle_file(str(up / name)) for name in ("能源報告.txt", "fake.pdf", "copy.txt")],
+                             api_name="/upload_documents")
+    assert [a["saved_as"] for a in summary["added"]] == ["能源報告.txt"]
+    assert [s["file"] for s in summary["skipped"]] == ["copy.txt"]
+    assert [r["file"] for r in summary["refused"]] == ["fake.pdf"] and summary["indexing"] is True
+
+    rows = wait_for(lambda: [d for d in client.predict(api_name="/list_documents") if d["id"] == "能源報告"],
+                    what="the upload in /list_documents")
+    assert rows[0]["title"] == "新能源報告" and rows[0]["chunks"] == 1 and rows[0]["format"] == "txt"
+    status = client.predict(api_name="/index_status")
+    assert status["state"] == "done" and status["documents"] == 6
+    assert "1234萬千瓦" in client.predict(QUESTION, api_name="/ask")
+
+    deleted = client.predict("能源報告", api_name="/delete_document")
+    assert [d["file"] for d in deleted["deleted"]] == ["能源報告.txt"] and deleted["indexing"] is True
+    assert not (served.corpus / "能源報告.txt").exists()
+    wait_for(lambda: all(d["id"] != "能源報告" for d in client.predict(api_name="/list_documents")),
+             what="the delete in /list_documents")
+    assert "1234萬千瓦" not in client.predict(QUESTION, api_name="/ask")
+    refused = client.predict("no-such-doc", api_name="/delete_document")
+    assert refused["indexing"] is False and "no document with id 'no-such-doc'" in refused["refused"][0]["reason"]
+
+
+def test_endpoints_need_the_login(served: Any) -> None:
+    import httpx
+
+    for name in ("upload_documents", "list_documents", "delete_document"):
+        resp = httpx.post(f"{served.local_url}/gradio_api/call/{name}", json={"data": []}, timeout=TIMEOUT)
+        assert resp.status_code == 401, name
+
+
+def test_share_without_auth_refuses_uploads(tmp_path: Path) -> None:
+    """``app.py --share`` without ``--auth`` (the tunnel cannot open here): read-only documents."""
+    from gradio_client import handle_file
+
+    from tests.fakes import shipped_minilm_path
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("測試文件\n\n河北省已先後投入援藏資金1950萬元。\n", encoding="utf-8")
+    port = free_port()
+    dead = "http://127.0.0.1:9"  # nothing listens there: the share tunnel fails at once
+    env = {**os.environ, "HTTPS_PROXY": dead, "HTTP_PROXY": dead, "ALL_PROXY": dead,
+           "NO_PROXY": "127.0.0.1,localhost", "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False",
+           "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(REPO)}
+    env.pop("QA_AUTH", None)
+    cmd = [sys.executable, str(REPO / "app.py"), "--corpus", str(corpus), "--index", str(tmp_path / "index"),
+           "--model", str(shipped_minilm_path()), "--port", str(port), "--share"]
+    proc = subprocess.Popen(cmd, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, stdin=subprocess.DEVNULL)
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=_read_lines, args=(proc.stdout, lines), daemon=True).start()
+    seen: list[str] = []
+    try:
+        deadline = time.monotonic() + 180
+        while not any(line.startswith("Serving on") for line in seen):
+            line = lines.get(timeout=max(deadline - time.monotonic(), 0.1))
+            assert line is not None, "app exited:\n" + "".join(seen)
+            seen.append(line)
+        client = _client(f"http://127.0.0.1:{port}")
+        (tmp_path / "new.txt").write_text("新文件\n\n青海省的光伏發電裝機容量達到了1234萬千瓦。\n", encoding="utf-8")
+        summary = client.predict([handle_file(str(tmp_path / "new.txt"))], api_name="/upload_documents")
+        assert summary["added"] == [] and summary["indexing"] is False
+        assert "--share" in summary["refused"][0]["reason"] and "--auth" in summary["refused"][0]["reason"]
+        deleted = client.predict("a", api_name="/delete_document")
+        assert deleted["refused"][0]["file"] == "a" and "--auth" in deleted["refused"][0]["reason"]
+        assert sorted(p.name for p in corpus.iterdir()) == ["a.txt"]
+        assert [d["id"] for d in client.predict(api_name="/list_documents")] == ["a"]
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=15)

@@ -1,0 +1,247 @@
+"""Follow-up questions: the stand-alone/follow-up decision, the reading, and the completed search."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa import QA
+from qa.answer.followup import Cue, Turn, follow_up_cue, previous_turn, read_question
+from qa.answer.question_parts import narrow_subject, subject_of
+from qa.errors import QuestionError
+from qa.settings import Settings, SettingsError
+from qa.types import Answer
+from tests.conftest import CORPUS, FakeEncoder
+
+SHANDONG = "002_c5d2bf1e131ee9b2"
+HEBEI = "004_83f06d399bb386d8"
+
+
+@pytest.mark.parametrize(("question", "cue"), [
+    ("它在哪个县？", Cue.PRONOUN),
+    ("它內設多少個功能區？", Cue.PRONOUN),
+    ("该院原来一周接诊多少人？", Cue.PRONOUN),
+    ("這所學校的學生表演了什麼？", Cue.PRONOUN),
+    ("其中多少個已竣工？", Cue.PRONOUN),
+    ("她在给几名病人治疗？", Cue.PRONOUN),
+    ("那国学书院呢？", Cue.ELLIPSIS),
+    ("那國學書院呢", Cue.ELLIPSIS),
+    ("还有呢？", Cue.ELLIPSIS),
+    ("原来呢？", Cue.ELLIPSIS),
+    ("那第二點呢？", Cue.ELLIPSIS),
+    ("What about Shandong?", Cue.ELLIPSIS),
+    ("and its budget?", Cue.ELLIPSIS),
+    ("When was it built?", Cue.PRONOUN),
+    ("由谁牵头？", Cue.SHORT),
+    ("用於購置什麼？", Cue.SHORT),
+    ("多少钱？", Cue.SHORT),
+    ("国学公园占地多少亩？", None),
+    ("國學公園占地多少畝？", None),
+    ("河北省投入了多少援藏資金？", None),
+    ("这些年塔孜洪乡中心卫生院发生了什么变化？", None),  # 这些年 is a time phrase, not a pointer
+    ("国学书院在哪里呢？", None),  # 呢 closing a full question
+    ("How much aid money has Hebei province invested?", None),
+    ("对连续两年考核优秀的干部有什么奖励？", None),
+])
+def test_decision(question: str, cue: Cue | None) -> None:
+    assert follow_up_cue(question) == cue
+
+
+@pytest.mark.parametrize(("question", "subject"), [
+    ("国学公园占地多少亩？", "国学公园"),
+    ("國學公園占地多少畝？", "國學公園"),
+    ("塔孜洪乡中心卫生院的中医科医生是谁？", "塔孜洪乡中心卫生院的中医科医生"),
+    ("鄧小剛主持召開了什麼會議？", "鄧小剛"),
+    ("自治区副主席是谁？", "自治区副主席"),
+    ("How much has Hebei province invested?", "Hebei"),
+    ("是谁？", None),
+])
+def test_subject(question: str, subject: str | None) -> None:
+    assert subject_of(question) == subject
+
+
+def test_narrow_subject_keeps_what_the_pointer_names() -> None:
+    assert narrow_subject("塔孜洪乡中心卫生院院长", "院") == "塔孜洪乡中心卫生院"
+    assert narrow_subject("日喀则会议", "会议") == "日喀则会议"
+    assert narrow_subject("国学公园", "校") == "国学公园"
+
+
+def _weights(text: str) -> dict[str, float]:
+    # Longer words are rarer: enough to order terms deterministically without an index.
+    from qa.index.lexical_tokens import question_terms
+
+    return {t: float(len(t)) for t in question_terms(text)}
+
+
+DOCS = {SHANDONG: "山东 国学书院 国学公园 英吉沙县 塔孜洪乡中心卫生院", HEBEI: "河北省 援藏资金 阿里"}
+
+
+def _read(question: str, previous: Turn | None) -> object:
+    return read_question(question, previous, term_weights=_weights, document_text=DOCS.__getitem__)
+
+
+def test_pronoun_takes_the_earlier_subject_and_prefers_its_document() -> None:
+    reading = _read("它在哪个县？", Turn("国学公园占地多少亩？", "国学公园", SHANDONG))
+    assert reading.cue is Cue.PRONOUN
+    assert reading.interpreted == "国学公园在哪个县？"
+    assert reading.search.startswith("国学公园在哪个县")
+    assert reading.prefer_doc == SHANDONG
+
+
+def test_ellipsis_asks_the_earlier_question_of_the_new_subject() -> None:
+    reading = _read("那国学书院呢？", Turn("国学公园占地多少亩？", "国学公园", SHANDONG))
+    assert reading.interpreted == "国学书院占地多少亩？"
+    assert "国学公园" not in reading.search  # the old subject must not pull the search back
+    assert reading.prefer_doc == SHANDONG  # 国学书院 is in the same document
+
+
+def test_same_shaped_phrase_is_swapped() -> None:
+    reading = _read("那第二點呢？", Turn("鄧小剛要求的第一點是什麼？", "鄧小剛", None))
+    assert reading.interpreted == "鄧小剛要求的第二點是什麼？"
+    assert reading.prefer_doc is None  # the earlier turn had no answer
+
+
+def test_new_subject_elsewhere_drops_the_preference() -> None:
+    earlier = Turn("山东累计引进各类急需专业技术人才多少人次？", "山东", SHANDONG)
+    reading = _read("那河北省呢？", earlier)
+    assert reading.interpreted == "河北省累计引进各类急需专业技术人才多少人次？"
+    assert reading.prefer_doc is None
+    assert _read("那國學書院呢？", earlier).prefer_doc == SHANDONG
+
+
+def test_short_question_is_asked_of_the_earlier_subject() -> None:
+    reading = _read("由谁牵头？", Turn("援疆干部家属每季度至少走访几次？", "援疆干部家属", None))
+    assert reading.cue is Cue.SHORT
+    assert reading.interpreted == "援疆干部家属由谁牵头？"
+
+
+def test_demonstrative_noun_phrase_and_traditional_script() -> None:
+    reading = _read("這些資金用於什麼？", Turn("河北省投入了多少援藏資金？", "河北省", HEBEI))
+    assert reading.interpreted == "河北省的資金用於什麼？"
+    earlier = Turn("塔孜洪乡中心卫生院院长是谁？", "塔孜洪乡中心卫生院院长", SHANDONG)
+    reading = _read("该院原来一周接诊多少人？", earlier)
+    assert reading.interpreted == "塔孜洪乡中心卫生院原来一周接诊多少人？"
+
+
+def test_english_pronoun() -> None:
+    reading = _read("What was it used for?", Turn("How much has Hebei invested?", "Hebei", HEBEI))
+    assert reading.interpreted == "What was Hebei used for?"
+
+
+def test_stand_alone_question_is_searched_as_asked() -> None:
+    reading = _read("河北省投入了多少援藏資金？", Turn("国学公园占地多少亩？", "国学公园", SHANDONG))
+    assert (reading.cue, reading.interpreted, reading.search, reading.prefer_doc) == (
+        None, None, "河北省投入了多少援藏資金？", None)
+    assert _read("它在哪个县？", None).interpreted is None  # nothing to follow
+
+
+def test_previous_turn_from_answers_and_from_texts() -> None:
+    asked: list[tuple[str, list]] = []
+
+    def understand(question: str, before: list) -> Answer:
+        asked.append((question, list(before)))
+        return Answer(question, False, None, interpreted="国学公园在哪个县？" if before else None)
+
+    turn = previous_turn(["国学公园占地多少亩？", "它在哪个县？"], understand=understand)
+    assert turn == Turn("国学公园在哪个县？", "国学公园", None)
+    assert asked == [("它在哪个县？", ["国学公园占地多少亩？"])]  # the chain resolves through ask
+    assert previous_turn([], understand=understand) is None
+    with pytest.raises(TypeError, match="history items"):
+        previous_turn([42], understand=understand)  # type: ignore[list-item]
+
+
+# -- through the engine (fake encoder) ---------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> QA:
+    return QA.build(CORPUS, tmp_path_factory.mktemp("followup") / "index", encoder=FakeEncoder(),
+                    settings=Settings(answer_threshold=0.2))
+
+
+def test_follow_up_answer_comes_from_the_earlier_document(engine: QA) -> None:
+    first = engine.ask("塔孜洪乡中心卫生院院长是谁？")
+    assert first.interpreted is None and first.quote is not None
+    second = engine.ask("该院原来一周接诊多少人？", history=[first])
+    assert second.question == "该院原来一周接诊多少人？"
+    assert second.interpreted == "塔孜洪乡中心卫生院原来一周接诊多少人？"
+    assert second.quote is not None and "一周接诊1人" in second.quote.text
+
+
+def test_history_of_texts_reads_like_history_of_answers(engine: QA) -> None:
+    texts = ["国学公园占地多少亩？", "那国学书院呢？"]
+    by_text = engine.ask("它内设多少个功能区？", history=texts)
+    answers = [engine.ask(texts[0])]
+    answers.append(engine.ask(texts[1], history=answers))
+    by_answer = engine.ask("它内设多少个功能区？", history=answers)
+    assert by_text.interpreted == by_answer.interpreted == "国学书院内设多少个功能区？"
+    assert by_text.quote == by_answer.quote
+
+
+def test_stand_alone_question_ignores_history(engine: QA) -> None:
+    history = [engine.ask("国学公园占地多少亩？")]
+    with_history = engine.ask("河北省投入了多少援藏資金？", history=history)
+    assert with_history == engine.ask("河北省投入了多少援藏資金？")
+    assert with_history.interpreted is None
+
+
+def test_prefer_doc_ranks_that_document_first(engine: QA) -> None:
+    plain = engine.retrieve("工作队 项目 人才", k=5)
+    preferred = engine.retrieve("工作队 项目 人才", k=5, prefer_doc=SHANDONG)
+    assert preferred.hits[0].chunk.doc_id == SHANDONG
+    assert sum(h.chunk.doc_id == SHANDONG for h in preferred.hits) > sum(
+        h.chunk.doc_id == SHANDONG for h in plain.hits)
+    unknown = engine.retrieve("工作队 项目 人才", k=5, prefer_doc="no-such-doc")
+    assert [h.chunk.id for h in unknown.hits] == [h.chunk.id for h in plain.hits]
+    off = QA.open(engine.index_dir, encoder=FakeEncoder(), settings=Settings(prefer_doc_weight=0.0))
+    assert [h.chunk.id for h in off.retrieve("工作队 项目 人才", k=5, prefer_doc=SHANDONG).hits] == [
+        h.chunk.id for h in plain.hits]
+
+
+@pytest.mark.parametrize("mode", ["dense", "bm25"])
+def test_prefer_doc_in_single_modes(engine: QA, mode: str) -> None:
+    hits = engine.retrieve("工作队 项目 人才", k=3, mode=mode, prefer_doc=HEBEI).hits
+    assert hits[0].chunk.doc_id == HEBEI
+
+
+def test_empty_follow_up_is_refused(engine: QA) -> None:
+    with pytest.raises(QuestionError):
+        engine.ask("？？", history=["国学公园占地多少亩？"])
+
+
+def test_prefer_doc_weight_is_validated() -> None:
+    with pytest.raises(SettingsError, match="prefer_doc_weight"):
+        Settings(prefer_doc_weight=-1.0)
+
+
+# -- the chat -----------------------------------------------------------------------------------
+
+def test_chat_history_gives_the_questions_as_typed() -> None:
+    from qa.interface.chat_render import render_user_message
+    from qa.interface.ui import questions_in
+
+    history = [
+        {"role": "user", "content": render_user_message("国学公园(新)占地多少亩?")},
+        {"role": "assistant", "content": "> …"},
+        {"role": "user", "content": [{"type": "text", "text": "那国学书院呢？"}]},
+        {"role": "user", "content": "   "},
+    ]
+    assert questions_in(history) == ["国学公园(新)占地多少亩?", "那国学书院呢？"]
+    assert questions_in(None) == []
+
+
+def test_chat_reply_says_how_a_follow_up_was_understood(engine: QA) -> None:
+    from qa.interface.ui import respond
+
+    history = [{"role": "user", "content": "塔孜洪乡中心卫生院院长是谁？"}, {"role": "assistant", "content": "…"}]
+    reply = respond(engine, "该院原来一周接诊多少人？", history)
+    assert reply.startswith("<i>理解为：塔孜洪乡中心卫生院原来一周接诊多少人？</i>")
+    assert "一周接诊1人" in reply
+    traditional = respond(engine, "該院原來一週接診多少人？", history)
+    assert traditional.startswith("<i>理解為：")
+    assert "理解" not in respond(engine, "河北省投入了多少援藏資金？", history)
+
+
+def test_understood_as_in_english() -> None:
+    from qa.interface.chat_render import understood_as
+
+    answer = Answer("What was it used for?", False, None, interpreted="What was Hebei used for?")
+    assert understood_as(answer) == "Understood as: What was Hebei used for?"
