@@ -191,7 +191,7 @@ class QA:
 
     @property
     def version(self) -> str:
-        """Name of the open index version; changes when a rebuild has been switched to."""
+        """Name of the index version being answered from (a folder of the index)."""
         return self._version
 
     @property
@@ -298,9 +298,7 @@ class QA:
 
     def term_weights(self, text: str) -> dict[str, float]:
         """The content words of ``text`` (search form) with their IDF in the indexed corpus."""
-        with self._lock:
-            lexical = self._lexical
-        return lexical.idf(question_terms(text))
+        return self._lexical.idf(question_terms(text))
 
     def search(self, query: str, *, k: int = 5, mode: str | None = None,
                filters: Mapping[str, Any] | Filters | None = None) -> list[Hit]:
@@ -330,7 +328,7 @@ class QA:
             QuestionError: If the question has no word to search for.
         """
         from qa.answer.answering import answer_from
-        from qa.answer.followup import read_in_history
+        from qa.answer.conversation import read_in_history
 
         checked = parse_filters(filters)
         reading = read_in_history(self, question, history) if history else None

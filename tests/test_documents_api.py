@@ -72,6 +72,8 @@ def served(tmp_path: Path) -> Iterator[Any]:
 def test_upload_list_ask_delete_through_the_api(served: Any, tmp_path: Path) -> None:
     from gradio_client import handle_file
 
+    from tests.document_files import make_pdf
+
     client = _client(served.local_url, auth=("alice", "s3cret"))
     before = client.predict(api_name="/list_documents")
     assert len(before) == 5 and set(before[0]) == {"id", "title", "file", "format", "date", "source", "chunks"}
@@ -80,9 +82,10 @@ def test_upload_list_ask_delete_through_the_api(served: Any, tmp_path: Path) -> 
     (up / "能源報告.txt").write_text(NEW_TEXT, encoding="utf-8")
     (up / "fake.pdf").write_bytes(b"not a pdf")
     (up / "copy.txt").write_bytes(next(CORPUS.glob("*.txt")).read_bytes())
-    summary = client.predict([handle_file(str(up / name)) for name in ("能源報告.txt", "fake.pdf", "copy.txt")],
-                             api_name="/upload_documents")
-    assert [a["saved_as"] for a in summary["added"]] == ["能源報告.txt"]
+    make_pdf(up / "report.pdf")
+    names = ("能源報告.txt", "fake.pdf", "copy.txt", "report.pdf")
+    summary = client.predict([handle_file(str(up / name)) for name in names], api_name="/upload_documents")
+    assert [a["saved_as"] for a in summary["added"]] == ["能源報告.txt", "report.pdf"]
     assert [s["file"] for s in summary["skipped"]] == ["copy.txt"]
     assert [r["file"] for r in summary["refused"]] == ["fake.pdf"] and summary["indexing"] is True
 
@@ -90,8 +93,12 @@ def test_upload_list_ask_delete_through_the_api(served: Any, tmp_path: Path) -> 
                     what="the upload in /list_documents")
     assert rows[0]["title"] == "新能源報告" and rows[0]["chunks"] == 1 and rows[0]["format"] == "txt"
     status = client.predict(api_name="/index_status")
-    assert status["state"] == "done" and status["documents"] == 6
+    assert status["state"] == "done" and status["documents"] == 7
     assert "1234萬千瓦" in client.predict(QUESTION, api_name="/ask")
+    pdf = [d for d in client.predict(api_name="/list_documents") if d["id"] == "report"]
+    assert pdf[0]["format"] == "pdf" and pdf[0]["title"] == "阿里地区援藏工作报告"
+    quote = client.predict("牦牛乳制品加工厂的年产值是多少？", api_name="/ask_json")["quote"]
+    assert "二千六百万元" in quote["text"] and quote["page"] == 3
 
     deleted = client.predict("能源報告", api_name="/delete_document")
     assert [d["file"] for d in deleted["deleted"]] == ["能源報告.txt"] and deleted["indexing"] is True

@@ -1,4 +1,5 @@
-"""The Documents tab in Chromium: upload a document, ask about it; delete it, the answer is gone.
+"""The Documents tab in Chromium: upload a PDF, ask about it and see the quote with its page;
+delete it, and the answer is gone.
 
 Uses the fake encoder (the quote is found by its words); see :mod:`tests.test_browser` for
 the browser set-up. Every wait is on a DOM condition, so a loaded machine only makes it slower.
@@ -21,8 +22,10 @@ from tests.test_documents_api import serve_with_documents
 
 pytestmark = pytest.mark.e2e
 
-NEW_TEXT = "新能源報告\n\n青海省的光伏發電裝機容量達到了1234萬千瓦。\n"
-QUESTION = "青海省的光伏發電裝機容量是多少？"
+# Page 3 of tests.document_files.make_pdf's report (made with reportlab's CID font STSong-Light).
+QUESTION = "牦牛乳制品加工厂的年产值是多少？"
+QUOTED = "二千六百万元"
+TITLE = "阿里地区援藏工作报告"
 
 
 @pytest.fixture
@@ -43,11 +46,12 @@ def _documents_tab(page: Any, url: str) -> None:
     page.locator("#qa-doc-status").wait_for(timeout=TIMEOUT_MS)
 
 
-def test_upload_through_the_tab_then_ask(browser, app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def] # noqa: F811
+def test_upload_a_pdf_through_the_tab_then_ask(browser, app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def] # noqa: F811
     from playwright.sync_api import expect
 
-    upload = tmp_path / "能源報告.txt"
-    upload.write_text(NEW_TEXT, encoding="utf-8")
+    from tests.document_files import make_pdf
+
+    upload = make_pdf(tmp_path / "援藏 报告.pdf")
     page = browser.new_page()
     try:
         _documents_tab(page, app.local_url)
@@ -55,13 +59,15 @@ def test_upload_through_the_tab_then_ask(browser, app, tmp_path: Path) -> None: 
         page.locator("#qa-doc-upload input[type=file]").set_input_files(str(upload), timeout=TIMEOUT_MS)
         expect(page.locator("#qa-doc-result")).to_contain_text("1 added", timeout=TIMEOUT_MS)
         expect(page.locator("#qa-doc-status")).to_contain_text("now answers from 6 documents", timeout=TIMEOUT_MS)
-        expect(page.locator("#qa-doc-table")).to_contain_text("能源報告.txt", timeout=TIMEOUT_MS)
-        assert (app.corpus / "能源報告.txt").read_text(encoding="utf-8") == NEW_TEXT
+        expect(page.locator("#qa-doc-table")).to_contain_text("援藏_报告.pdf", timeout=TIMEOUT_MS)
+        expect(page.locator("#qa-doc-table")).to_contain_text(TITLE, timeout=TIMEOUT_MS)
+        assert (app.corpus / "援藏_报告.pdf").read_bytes() == upload.read_bytes()
 
         page.get_by_role("tab", name="Chat").click(timeout=TIMEOUT_MS)
         reply = _ask(page, app.local_url, QUESTION, reload=False)
-        expect(reply.locator("blockquote mark").first).to_contain_text("1234萬千瓦", timeout=TIMEOUT_MS)
-        assert "[1]" in reply.inner_text() and "新能源報告" in reply.inner_text()
+        expect(reply.locator("blockquote mark").first).to_contain_text(QUOTED, timeout=TIMEOUT_MS)
+        text = reply.inner_text()
+        assert "[1]" in text and TITLE in text and "p. 3" in text
     finally:
         page.close()
 
@@ -69,28 +75,40 @@ def test_upload_through_the_tab_then_ask(browser, app, tmp_path: Path) -> None: 
 def test_delete_through_the_tab_and_the_answer_is_gone(browser, app) -> None:  # type: ignore[no-untyped-def] # noqa: F811
     from playwright.sync_api import expect
 
-    (app.corpus / "energy.txt").write_text(NEW_TEXT, encoding="utf-8")
+    from tests.document_files import make_pdf
+
+    make_pdf(app.corpus / "report.pdf")
     app.manager.reindexer.request("test set-up")
     assert app.manager.reindexer.wait(TIMEOUT_MS / 1000).documents == 6
     page = browser.new_page()
     try:
         reply = _ask(page, app.local_url, QUESTION)
-        expect(reply.locator("blockquote mark").first).to_contain_text("1234萬千瓦", timeout=TIMEOUT_MS)
+        expect(reply.locator("blockquote mark").first).to_contain_text(QUOTED, timeout=TIMEOUT_MS)
 
         page.get_by_role("tab", name="Documents").click(timeout=TIMEOUT_MS)
         page.locator("#qa-doc-pick input").click(timeout=TIMEOUT_MS)
-        page.get_by_role("option", name=re.compile("新能源報告")).click(timeout=TIMEOUT_MS)
+        page.get_by_role("option", name=re.compile(TITLE)).click(timeout=TIMEOUT_MS)
+        # A cancelled confirmation deletes nothing; an accepted one deletes.
+        page.once("dialog", lambda dialog: dialog.dismiss())
         page.locator("#qa-doc-delete").click(timeout=TIMEOUT_MS)
-        expect(page.locator("#qa-doc-result")).to_contain_text("Deleted energy.txt", timeout=TIMEOUT_MS)
+        expect(page.locator("#qa-doc-result")).to_contain_text("Nothing deleted", timeout=TIMEOUT_MS)
+        assert (app.corpus / "report.pdf").exists()
+        page.locator("#qa-doc-pick input").click(timeout=TIMEOUT_MS)
+        page.get_by_role("option", name=re.compile(TITLE)).click(timeout=TIMEOUT_MS)
+        dialogs: list[str] = []
+        page.once("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
+        page.locator("#qa-doc-delete").click(timeout=TIMEOUT_MS)
+        expect(page.locator("#qa-doc-result")).to_contain_text("Deleted report.pdf", timeout=TIMEOUT_MS)
+        assert dialogs == ["Delete document report and its file from the corpus?"]
         expect(page.locator("#qa-doc-status")).to_contain_text("now answers from 5 documents", timeout=TIMEOUT_MS)
-        expect(page.locator("#qa-doc-table")).not_to_contain_text("energy.txt", timeout=TIMEOUT_MS)
-        assert not (app.corpus / "energy.txt").exists()
+        expect(page.locator("#qa-doc-table")).not_to_contain_text("report.pdf", timeout=TIMEOUT_MS)
+        assert not (app.corpus / "report.pdf").exists()
 
         page.get_by_role("tab", name="Chat").click(timeout=TIMEOUT_MS)
-        reply = _ask(page, app.local_url, QUESTION, reload=False)
+        _ask(page, app.local_url, QUESTION, reload=False)
         expect(page.locator(BOT)).to_have_count(2, timeout=TIMEOUT_MS)
-        assert "1234萬千瓦" not in page.locator(BOT).last.inner_text()
-        assert "新能源報告" not in page.locator(BOT).last.inner_text()
+        assert QUOTED not in page.locator(BOT).last.inner_text()
+        assert TITLE not in page.locator(BOT).last.inner_text()
     finally:
         page.close()
 
@@ -118,8 +136,9 @@ def test_make_documents_screenshot(browser, app, tmp_path: Path) -> None:  # typ
     """docs/documents-tab.png: the tab after one upload was indexed."""
     from playwright.sync_api import expect
 
-    upload = tmp_path / "能源報告.txt"
-    upload.write_text(NEW_TEXT, encoding="utf-8")
+    from tests.document_files import make_pdf
+
+    upload = make_pdf(tmp_path / "援藏报告.pdf")
     page = browser.new_page(viewport={"width": 1100, "height": 900})
     try:
         _documents_tab(page, app.local_url)

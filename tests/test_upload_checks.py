@@ -60,12 +60,12 @@ def test_safe_filename_is_idempotent_on_many_names() -> None:
 
 @pytest.mark.parametrize(("suffix", "data", "problem"), [
     (".pdf", b"%PDF-1.7\n...", None),
-    (".pdf", TEXT.encode(), "no %PDF- header"),
+    (".pdf", TEXT.encode(), "its content is text, not a PDF"),
     (".docx", _zip("[Content_Types].xml", "word/document.xml"), None),
-    (".docx", _zip("xl/workbook.xml"), "without word/document.xml"),
-    (".docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "encrypted or old-style"),
+    (".docx", _zip("xl/workbook.xml"), "its content is an Excel workbook, not a Word document"),
+    (".docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "encrypted or old binary Office file"),
     (".xlsx", _zip("xl/workbook.xml"), None),
-    (".xlsx", b"PK\x03\x04 truncated", "broken zip"),
+    (".xlsx", b"PK\x03\x04 truncated", "damaged ZIP archive"),
     (".txt", TEXT.encode("utf-8"), None),
     (".txt", TEXT.encode("gb18030"), None),
     (".txt", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "not a text file"),
@@ -74,13 +74,28 @@ def test_safe_filename_is_idempotent_on_many_names() -> None:
     (".jsonl", b'{"id": "a", "text": "x"}\n', None),
     (".jsonl", b"not json\n", "not JSON Lines"),
     (".txt", b"", "empty file"),
+    (".pdf", b"", "its content is empty, not a PDF"),
 ])
-def test_content_must_match_its_type(suffix: str, data: bytes, problem: str | None) -> None:
-    found = content_problem(data, suffix)
+def test_content_must_match_its_type(tmp_path: Path, suffix: str, data: bytes, problem: str | None) -> None:
+    path = tmp_path / "upload"
+    path.write_bytes(data)
+    found = content_problem(path, suffix)
     if problem is None:
         assert found is None
     else:
         assert found is not None and problem in found
+
+
+def test_real_office_and_pdf_files_pass(tmp_path: Path) -> None:
+    from tests.document_files import make_docx, make_pdf, make_xlsx
+
+    for make, name in ((make_pdf, "a.pdf"), (make_docx, "a.docx"), (make_xlsx, "a.xlsx")):
+        path = make(tmp_path / name)
+        assert check_upload(path, allowed=ALLOWED, max_bytes=10_000_000).safe_name == name
+        # The same bytes under another format's name are refused.
+        for other in {".pdf", ".docx", ".xlsx"} - {path.suffix}:
+            with pytest.raises(UploadRefused, match=f"content does not match \\{other}"):
+                check_upload(path, allowed=ALLOWED, max_bytes=10_000_000, name=f"a{other}")
 
 
 def test_check_upload_accepts_text_and_names_it_safely(tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from embeddings.base import Encoder
 from embeddings.faiss_index import FaissIndex, choose_kind
 from qa.errors import QAError
 from qa.index.bm25 import BM25Index
+from qa.index.embed_cache import EmbeddingCache
 from qa.index.store import (
     FORMAT_VERSION,
     StoredChunk,
@@ -50,6 +51,8 @@ class BuildReport:
         up_to_date: True when nothing had changed and no new version was written.
         warnings: Files (or parts) that were skipped and why: broken, encrypted or
             mislabelled files, scanned PDFs without text.
+        resumed: Chunks whose vectors an earlier, interrupted build had already made
+            (counted in ``reused``).
     """
 
     index_dir: Path
@@ -60,14 +63,16 @@ class BuildReport:
     seconds: float
     up_to_date: bool
     warnings: tuple[str, ...] = ()
+    resumed: int = 0
 
     def summary(self) -> str:
         """For the terminal: what was indexed, how fast, what was reused; then one line per warning."""
         if self.up_to_date:
             head = f"Index '{self.index_dir}' is up to date: {self.chunks} passages of {self.documents} documents."
         else:
+            resumed = f", {self.resumed} of them from the interrupted build" if self.resumed else ""
             head = (f"Indexed {self.chunks} passages of {self.documents} documents into '{self.index_dir}' "
-                    f"in {self.seconds:.1f}s ({self.embedded} embedded, {self.reused} reused).")
+                    f"in {self.seconds:.1f}s ({self.embedded} embedded, {self.reused} reused{resumed}).")
         return "\n".join([head] + [f"warning: {w}" for w in self.warnings])
 
 
@@ -132,8 +137,12 @@ def build_index(
     settings: Settings,
     show_progress: bool = False,
     force: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> BuildReport:
     """Build ``index_dir`` from ``corpus_dir``, or update it if it exists.
+
+    ``progress``, when given, is called with (passages embedded so far, passages to embed)
+    before the first and after each checkpoint (the Documents tab shows it).
 
     Raises:
         CorpusError: The corpus folder is missing or holds no readable document.
@@ -150,7 +159,7 @@ def build_index(
     return build_index_from(documents, index_dir, source=str(corpus_dir),
                             files=lambda: corpus_fingerprint(corpus_dir), encoder=encoder,
                             settings=settings, show_progress=show_progress, force=force,
-                            warnings=lambda: tuple(warnings))
+                            warnings=lambda: tuple(warnings), progress=progress)
 
 
 def build_index_from(
@@ -164,6 +173,7 @@ def build_index_from(
     show_progress: bool = False,
     force: bool = False,
     warnings: Callable[[], tuple[str, ...]] = tuple,
+    progress: Callable[[int, int], None] | None = None,
 ) -> BuildReport:
     """Build ``index_dir`` from documents given by a loader (used for folders and eval sets).
 
@@ -197,16 +207,22 @@ def build_index_from(
         reusable: dict[str, np.ndarray] = {}
         if previous is not None and previous.manifest["model"].get("fingerprint") == encoder.fingerprint:
             reusable = {sc.embed_hash: previous.vectors[i] for i, sc in enumerate(previous.chunks)}
+        cache = EmbeddingCache.open(index_dir, fingerprint=encoder.fingerprint, dim=encoder.dim)
+        cached = {h: v for h, v in cache.load().items() if h not in reusable}
+        resumed = sum(1 for h in hashes if h in cached)
+        reusable.update(cached)
         todo = [i for i, h in enumerate(hashes) if h not in reusable]
         vectors = np.zeros((len(chunks), encoder.dim), dtype=np.float32)
         for i, h in enumerate(hashes):
             if h in reusable:
                 vectors[i] = reusable[h]
+        if resumed:
+            logger.info("Resuming: %d passages were analysed by an interrupted build", resumed)
         if todo:
             logger.info("Analysing %d passages with the language model%s…", len(todo),
                         f" ({len(chunks) - len(todo)} unchanged kept)" if len(todo) < len(chunks) else "")
-            vectors[todo] = encoder.encode_passages([texts[i] for i in todo], batch_size=settings.batch_size,
-                                                    show_progress_bar=show_progress)
+            _embed(encoder, texts, hashes, todo, vectors, cache=cache, settings=settings, show_progress=show_progress,
+                   progress=progress)
         kind = choose_kind(len(chunks), kind=settings.index_kind, hnsw_threshold=settings.hnsw_threshold)
         vector_index = FaissIndex.create(dim=encoder.dim, kind=kind, hnsw_m=settings.hnsw_m,
                                          ef_search=settings.hnsw_ef_search)
@@ -231,9 +247,43 @@ def build_index_from(
         write_version(index_dir, manifest=manifest, documents=docs,
                       chunks=[StoredChunk(c, h) for c, h in zip(chunks, hashes, strict=True)],
                       vectors=vectors, write_extras=write_extras)
+        cache.clear()
         seconds = time.perf_counter() - started
         # The caller prints BuildReport.summary(); this is the same fact for the debug log only.
         logger.debug("Indexed %d chunks of %d documents in %.1fs (%d embedded, %d reused)",
                     len(chunks), len(docs), seconds, len(todo), len(chunks) - len(todo))
         return BuildReport(index_dir, len(docs), len(chunks), len(todo), len(chunks) - len(todo),
-                           seconds, False, skipped)
+                           seconds, False, skipped, resumed)
+
+
+# Batches embedded between two writes of the embedding cache: small enough that an
+# interrupted build loses little, large enough that the writes cost nothing next to the model.
+CHECKPOINT_BATCHES = 8
+
+
+def _embed(encoder: Encoder, texts: list[str], hashes: list[str], todo: list[int], vectors: np.ndarray, *,
+           cache: EmbeddingCache, settings: Settings, show_progress: bool,
+           progress: Callable[[int, int], None] | None = None) -> None:
+    """Embed the ``todo`` texts into ``vectors`` segment by segment, saving each segment to ``cache``."""
+    step = settings.batch_size * CHECKPOINT_BATCHES
+    bar = None
+    if show_progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(todo), desc="Passages", unit="passage", leave=False)
+    if progress is not None:
+        progress(0, len(todo))
+    try:
+        for start in range(0, len(todo), step):
+            part = todo[start : start + step]
+            made = encoder.encode_passages([texts[i] for i in part], batch_size=settings.batch_size,
+                                           show_progress_bar=False)
+            vectors[part] = made
+            cache.append([hashes[i] for i in part], made)
+            if bar is not None:
+                bar.update(len(part))
+            if progress is not None:
+                progress(start + len(part), len(todo))
+    finally:
+        if bar is not None:
+            bar.close()

@@ -14,6 +14,7 @@ import gradio as gr
 
 from qa.interface.chat_render import Script, escape_text, render_user_message
 from qa.interface.conversation import Conversation
+from qa.interface.filter_controls import document_choices, filter_summary, filters_from_controls
 from qa.interface.i18n import LANG_NAMES, Lang, labels, pick_language, text
 from qa.interface.index_view import IndexView
 from qa.interface.page_script import COUNTER_JS, CSS, JS, SUBMIT_JS
@@ -95,6 +96,18 @@ def build_chat_page(engine: QA, *, title: str | None, default_k: int, concurrenc
                     script = gr.Radio([(text(Lang.EN, f"script_{s.value}"), s.value) for s in SCRIPTS],
                                       value=Script.ORIGINAL.value, label=text(Lang.EN, "script"),
                                       info=text(Lang.EN, "script_info"), elem_id="qa-script")
+                    doc_pick = gr.Dropdown(choices=document_choices(engine), multiselect=True, value=[],
+                                           label=text(Lang.EN, "filter_docs"), info=text(Lang.EN, "filter_docs_info"),
+                                           elem_id="qa-filter-docs")
+                    folder_pick = gr.Dropdown(choices=engine.folders(), multiselect=True, value=[],
+                                              label=text(Lang.EN, "filter_folders"),
+                                              info=text(Lang.EN, "filter_folders_info"), elem_id="qa-filter-folders")
+                    with gr.Row():
+                        date_from = gr.Textbox(label=text(Lang.EN, "date_from"), info=text(Lang.EN, "date_from_info"),
+                                               elem_id="qa-filter-from")
+                        date_to = gr.Textbox(label=text(Lang.EN, "date_to"), info=text(Lang.EN, "date_to_info"),
+                                             elem_id="qa-filter-to")
+                    scope = gr.Markdown(filter_summary(None, engine), elem_id="qa-filter-summary")
             for add_tab in extra_tabs:
                 add_tab()
 
@@ -115,11 +128,17 @@ def build_chat_page(engine: QA, *, title: str | None, default_k: int, concurrenc
                 gr.update(label=words["scores"], info=words["scores_info"]),
                 gr.update(label=words["script"], info=words["script_info"],
                           choices=[(words[f"script_{s.value}"], s.value) for s in SCRIPTS]),
+                # Documents added or deleted since the page was built are offered after a rebuild.
+                gr.update(label=words["filter_docs"], info=words["filter_docs_info"], choices=document_choices(engine)),
+                gr.update(label=words["filter_folders"], info=words["filter_folders_info"], choices=engine.folders()),
+                gr.update(label=words["date_from"], info=words["date_from_info"]),
+                gr.update(label=words["date_to"], info=words["date_to_info"]),
                 current.version,
             ]
 
         labelled = [header, chat_tab, chatbot, box, clear, examples, settings, language, k_slider, scores, script,
-                    version]
+                    doc_pick, folder_pick, date_from, date_to, version]
+        controls = [doc_pick, folder_pick, date_from, date_to]
 
         def on_load(request: gr.Request) -> str:
             headers = getattr(request, "headers", None) or {}
@@ -137,12 +156,14 @@ def build_chat_page(engine: QA, *, title: str | None, default_k: int, concurrenc
             chat.add(message, render_user_message(message))
             return chat.messages()
 
-        def answer_waiting(chat: Conversation, k: float, show_scores: bool, script_choice: str,
-                           lang: str) -> list[dict[str, str]]:
+        def answer_waiting(chat: Conversation, k: float, show_scores: bool, script_choice: str, lang: str,
+                           doc_ids: list[str] | None, folders: list[str] | None, low: str | None,
+                           high: str | None) -> list[dict[str, str]]:
             titles = view.facts().titles
+            filters = filters_from_controls(doc_ids, folders, low, high)
             while (turn := chat.claim()) is not None:
-                reply = respond(engine, turn.question, chat.earlier_questions(turn), int(k), bool(show_scores),
-                                lang=_lang(lang), script=script_choice or Script.ORIGINAL, titles=titles)
+                reply = respond(engine, turn.question, chat.earlier_questions(turn), int(k), bool(show_scores), False,
+                                filters, lang=_lang(lang), script=script_choice or Script.ORIGINAL, titles=titles)
                 chat.answer(turn, reply)
             return chat.messages()
 
@@ -175,8 +196,12 @@ def build_chat_page(engine: QA, *, title: str | None, default_k: int, concurrenc
                    api_visibility="private").then(
             add_question, [sent, conversation], chatbot, api_visibility="private", queue=False,
             show_progress="hidden").then(
-            answer_waiting, [conversation, k_slider, scores, script, language], chatbot, api_visibility="private",
+            answer_waiting, [conversation, k_slider, scores, script, language, *controls], chatbot,
+            api_visibility="private",
             show_progress="hidden")
+        for control in controls:
+            control.change(lambda *values: filter_summary(filters_from_controls(*values), engine), controls, scope,
+                           api_visibility="private", queue=False)
         clear.click(clear_chat, conversation, chatbot, api_visibility="private", queue=False)
         examples.click(pick_example, examples, box, api_visibility="private", queue=False).then(
             None, box, counter, js=COUNTER_JS % limit, api_visibility="private")

@@ -20,6 +20,9 @@ from qa.interface.reindexing import FAILED, IndexStatus
 COLUMNS = ["Title", "File", "Format", "Date", "Source", "Chunks", "Id"]
 WIDTHS = ["27%", "20%", "8%", "11%", "13%", "8%", "13%"]
 POLL_SECONDS = 1.0
+# Runs in the browser before the delete: a cancelled confirmation sends no id.
+CONFIRM_DELETE = ("(docId) => (docId && confirm(`Delete document ${docId} and its file from the corpus?`))"
+                  " ? docId : null")
 
 
 def _rows(manager: DocumentManager) -> list[list[Any]]:
@@ -36,7 +39,8 @@ def status_markdown(status: IndexStatus) -> str:
         share = f" ({status.embedded / status.to_embed:.0%})" if status.to_embed else ""
         return f"**Indexing…** {escape_text(status.message)}{share}"
     label = "Indexing failed." if status.state == FAILED else "Ready."
-    return f"**{label}** {escape_text(status.message)}"
+    skipped = "".join(f"\n- skipped: {escape_text(w)}" for w in status.warnings)
+    return f"**{label}** {escape_text(status.message)}" + (f"\n{skipped}" if skipped else "")
 
 
 def summary_markdown(summary: dict[str, Any]) -> str:
@@ -74,7 +78,7 @@ def documents_tab(manager: DocumentManager) -> Callable[[], None]:
 
         def on_delete(doc_id: str | None) -> tuple[Any, ...]:
             if not doc_id:
-                return ("Choose a document to delete.", *refreshed(False)[:4], False)
+                return ("Nothing deleted (choose a document, then confirm).", *refreshed(False)[:4], False)
             summary = manager.delete(doc_id).to_dict()
             return (summary_markdown(summary), *refreshed(False)[:4], summary["indexing"])
 
@@ -97,7 +101,7 @@ def documents_tab(manager: DocumentManager) -> Callable[[], None]:
             watching = gr.State(False)
         view = [status, table, pick, timer, watching]
         upload.upload(on_upload, upload, [result, upload, *view[:4], watching], api_visibility="private")
-        delete.click(on_delete, pick, [result, *view[:4], watching], api_visibility="private")
+        delete.click(on_delete, pick, [result, *view[:4], watching], api_visibility="private", js=CONFIRM_DELETE)
         timer.tick(refreshed, watching, view, api_visibility="private", show_progress="hidden")
         tab.select(refreshed, watching, view, api_visibility="private", show_progress="hidden")
         _endpoints(gr, manager)
@@ -121,10 +125,11 @@ def _endpoints(gr: Any, manager: DocumentManager) -> None:
         return manager.delete(doc_id).to_dict()
 
     def index_status() -> dict[str, Any]:
-        """Background indexing: state (idle/running/done/failed), message, progress, documents served."""
+        """Background indexing: state (idle/running/done/failed), message, progress, documents served, skipped files."""
         status = manager.reindexer.status()
         return {"state": status.state, "message": status.message, "embedded": status.embedded,
-                "to_embed": status.to_embed, "documents": status.documents, "chunks": status.chunks}
+                "to_embed": status.to_embed, "documents": status.documents, "chunks": status.chunks,
+                "warnings": list(status.warnings)}
 
     files = gr.File(file_count="multiple", type="filepath", visible=False)
     summary = gr.JSON(visible=False)

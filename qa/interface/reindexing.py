@@ -11,17 +11,13 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from qa.index.indexer import build_index
 
 if TYPE_CHECKING:
-    from embeddings.base import Encoder
     from qa.engine import QA
 
 logger = logging.getLogger(__name__)
@@ -41,6 +37,7 @@ class IndexStatus:
         documents: Documents the engine answers from.
         chunks: Passages the engine answers from.
         version: Index version the engine answers from.
+        warnings: Files the last build skipped, and why (scans without text, broken files...).
     """
 
     state: str
@@ -50,52 +47,12 @@ class IndexStatus:
     documents: int
     chunks: int
     version: str
+    warnings: tuple[str, ...] = ()
 
     @property
     def running(self) -> bool:
         """True while a build runs or is queued."""
         return self.state == RUNNING
-
-
-class _ProgressEncoder:
-    """Wraps an encoder so passage embedding reports progress batch by batch."""
-
-    def __init__(self, inner: Encoder, on_batch: Callable[[int, int], None]) -> None:
-        self._inner = inner
-        self._on_batch = on_batch
-
-    @property
-    def model_id(self) -> str:
-        return self._inner.model_id
-
-    @property
-    def fingerprint(self) -> str:
-        return self._inner.fingerprint
-
-    @property
-    def dim(self) -> int:
-        return self._inner.dim
-
-    def encode_queries(self, texts: Sequence[str], *, batch_size: int = 16,
-                       show_progress_bar: bool = False) -> np.ndarray:
-        return self._inner.encode_queries(texts, batch_size=batch_size, show_progress_bar=show_progress_bar)
-
-    def encode_passages(self, texts: Sequence[str], *, batch_size: int = 16,
-                        show_progress_bar: bool = False) -> np.ndarray:
-        texts = list(texts)
-        self._on_batch(0, len(texts))
-        # Slices of a few batches: small enough to move the bar, large enough to keep batching.
-        step = max(batch_size * 4, 1)
-        parts = []
-        for start in range(0, len(texts), step):
-            parts.append(self._inner.encode_passages(texts[start:start + step], batch_size=batch_size))
-            self._on_batch(min(start + step, len(texts)), len(texts))
-        if not parts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        return np.concatenate(parts, axis=0)
-
-    def token_count(self, text: str) -> int:
-        return self._inner.token_count(text)
 
 
 class Reindexer:
@@ -123,9 +80,10 @@ class Reindexer:
         """The current state, with what the engine answers from right now."""
         chunks = self.engine.chunks
         with self._lock:
+            manifest = self.engine.manifest
             return IndexStatus(self._state, self._message or self._summary(), self._embedded, self._to_embed,
-                               len({c.doc_id for c in chunks}), len(chunks),
-                               str(self.engine.manifest.get("created", "")))
+                               len({c.doc_id for c in chunks}), len(chunks), str(manifest.get("created", "")),
+                               tuple(manifest.get("warnings", ())))
 
     def _summary(self) -> str:
         n_docs = len(self.engine.documents)
@@ -173,8 +131,8 @@ class Reindexer:
             self._state = RUNNING
         self._set(f"Reading the documents ({reason})…", embedded=0, to_embed=0)
         try:
-            encoder = _ProgressEncoder(self.engine.encoder, self._on_batch)
-            report = build_index(self.corpus, self.engine.index_dir, encoder=encoder, settings=self.engine.settings)
+            report = build_index(self.corpus, self.engine.index_dir, encoder=self.engine.encoder,
+                                 settings=self.engine.settings, progress=self._on_batch)
             self._set("Switching the chat to the new index…")
             self.engine.reload_if_changed()
         except Exception as exc:
@@ -187,7 +145,8 @@ class Reindexer:
         with self._lock:
             if not self._pending:
                 self._state = DONE
-                self._message = (f"Index updated in {seconds:.1f}s ({report.embedded} passages embedded, "
-                                 f"{report.reused} reused): the chat now answers from {report.documents} "
-                                 f"documents ({report.chunks} passages).")
+                skipped = f" {len(report.warnings)} file(s) skipped, see below." if report.warnings else ""
+                self._message = (f"Index updated in {seconds:.1f}s (new passages embedded: {report.embedded}, "
+                                 f"reused: {report.reused}): the chat now answers from {report.documents} "
+                                 f"documents ({report.chunks} passages).{skipped}")
         logger.info("Background indexing done (%s) in %.1fs", reason, seconds)

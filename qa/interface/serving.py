@@ -136,7 +136,7 @@ class Served:
 
 
 def serve(demo: Any, *, host: str = "127.0.0.1", port: int = 7860, share: bool = False,
-          auth: tuple[str, str] | None = None, block: bool = True) -> Served:
+          auth: tuple[str, str] | None = None, block: bool = True, api: Any | None = None) -> Served:
     """Launch ``demo``; with ``share``, print the public link or one line saying there is none.
 
     Args:
@@ -146,6 +146,8 @@ def serve(demo: Any, *, host: str = "127.0.0.1", port: int = 7860, share: bool =
         share: Ask Gradio for a temporary public link.
         auth: ``(user, password)`` required by the page and the API.
         block: Serve until interrupted; ``False`` returns once the server runs (tests).
+        api: The JSON API (:func:`qa.interface.http_api.build_api`), served at ``/api`` on the
+            same port.
     """
     if share and auth is None:
         print("Warning: sharing without --auth: anyone with the public link can use this app.")
@@ -155,6 +157,11 @@ def serve(demo: Any, *, host: str = "127.0.0.1", port: int = 7860, share: bool =
         share = False
     launch = dict(server_name=host, server_port=port, share=share, auth=auth, max_threads=16,
                   prevent_thread_lock=True, show_error=False, footer_links=["api"], quiet=True)
+    if api is not None:
+        from starlette.routing import Mount
+
+        # Routes given to the app Gradio creates come before its own, so /api/* reaches ours.
+        launch["app_kwargs"] = {"routes": [Mount("/api", app=api)]}
     if share:
         # Gradio prints a multi-line note when the tunnel fails; keep it for the log only.
         captured = io.StringIO()
@@ -201,6 +208,9 @@ def run(args: argparse.Namespace) -> int:
 
     manager = manager_for(engine, args.corpus, share=args.share, auth=args.auth is not None)
     demo = build_ui(engine, title=args.title, default_k=args.k, extra_tabs=[documents_tab(manager)])
-    serve(demo, host=args.host, port=args.port, share=args.share, auth=args.auth)
+    from qa.interface.http_api import build_api
+
+    serve(demo, host=args.host, port=args.port, share=args.share, auth=args.auth,
+          api=build_api(engine, auth=args.auth))
     return 0
 

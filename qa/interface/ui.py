@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from qa.errors import QuestionError
+from qa.errors import FilterError, QuestionError
 from qa.interface.chat_render import ERROR, Script, escape_text, render_answer
 from qa.interface.citation import answer_to_dict
 from qa.interface.i18n import labels, text
@@ -84,8 +84,8 @@ def questions_in(history: list[Any] | None) -> list[str]:
 
 
 def respond(engine: QA, message: str, history: list[Any] | None = None, k: int = 5,
-            show_scores: bool = False, show_simplified: bool = False, *, lang: str = "en",
-            script: str = Script.ORIGINAL, titles: Mapping[str, str] | None = None) -> str:
+            show_scores: bool = False, show_simplified: bool = False, filters: dict[str, Any] | None = None, *,
+            lang: str = "en", script: str = Script.ORIGINAL, titles: Mapping[str, str] | None = None) -> str:
     """The chat reply (Markdown) to ``message``; never raises.
 
     Args:
@@ -96,17 +96,21 @@ def respond(engine: QA, message: str, history: list[Any] | None = None, k: int =
         k: Number of passages to retrieve (clamped to 1..10).
         show_scores: Show the confidence number and passage scores, explained.
         show_simplified: Also show a Traditional quote in Simplified when asked in Simplified.
+        filters: Documents to search (:mod:`qa.index.filters`); ``None`` searches all.
         lang: Interface language of the reply (:mod:`qa.interface.i18n`).
         script: Add the quote converted to this script (:class:`~qa.interface.chat_render.Script`).
         titles: Display titles by document id.
     """
     refresh(engine)
     try:
-        answer = engine.ask(message, k=_clamp_k(k), history=questions_in(history))
+        scope = {"filters": filters} if filters else {}
+        answer = engine.ask(message, k=_clamp_k(k), history=questions_in(history), **scope)
         return render_answer(answer, show_scores=bool(show_scores), show_simplified=bool(show_simplified),
                              script=script, lang=lang, titles=titles)
     except QuestionError as exc:
         return _refusal_reply(exc, lang)
+    except FilterError as exc:
+        return f"<i>{escape_text(text(lang, 'filter_error', error=str(exc)))}</i>"
     except Exception:
         logger.exception("Answering a question failed")
         return escape_text(text(lang, "error"))

@@ -2,7 +2,8 @@
 
 An upload is refused unless its extension is one the loaders read, it is no larger than
 ``Settings.max_upload_bytes``, and its bytes really are of that type (a PDF starts with
-``%PDF-``, a ``.docx``/``.xlsx`` is a zip holding the Word/Excel part, text decodes). The
+``%PDF-``, a ``.docx``/``.xlsx`` is a zip holding the Word/Excel part, as
+:func:`qa.ingest.sniff.describe` tells; text decodes). The
 name it is saved under is rebuilt from letters, digits and ``-_.()`` only, so it cannot
 name a folder, a hidden file or a device, and it never replaces a file already there.
 """
@@ -12,20 +13,17 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from qa.ingest.decoding import DecodingError, decode_bytes
+from qa.ingest.sniff import describe
 
 MAX_STEM_CHARS = 100
 DEFAULT_STEM = "document"
 _SEPARATORS = re.compile(r"[/\\]")
 _RUNS = re.compile(r"_+")
 _KEEP = frozenset("-_.()")
-# Bytes read to recognise a binary format; PDF allows its header anywhere in the first 1 KiB.
-_HEAD_BYTES = 1024
 
 
 class UploadRefused(ValueError):
@@ -75,27 +73,6 @@ def suffix_of(name: str) -> str:
     return Path(_SEPARATORS.split(name)[-1]).suffix.lower()
 
 
-def _is_pdf(data: bytes) -> str | None:
-    return None if b"%PDF-" in data[:_HEAD_BYTES] else "not a PDF (no %PDF- header)"
-
-
-def _zip_with(part: str, kind: str) -> Callable[[bytes], str | None]:
-    def check(data: bytes) -> str | None:
-        import io
-
-        if not data.startswith(b"PK\x03\x04"):
-            hint = " (an encrypted or old-style Office file?)" if data.startswith(b"\xd0\xcf\x11\xe0") else ""
-            return f"not a {kind} file{hint}"
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                names = set(archive.namelist())
-        except (zipfile.BadZipFile, OSError, ValueError) as exc:
-            return f"not a {kind} file (broken zip: {exc})"
-        return None if part in names else f"not a {kind} file (a zip without {part})"
-
-    return check
-
-
 def _is_text(data: bytes) -> str | None:
     try:
         decode_bytes(data)
@@ -117,20 +94,21 @@ def _is_jsonl(data: bytes) -> str | None:
     return "not JSON Lines (no record)"
 
 
-# What each binary format must look like; every other supported extension must be text.
-CONTENT_CHECKS: dict[str, Callable[[bytes], str | None]] = {
-    ".pdf": _is_pdf,
-    ".docx": _zip_with("word/document.xml", "Word .docx"),
-    ".xlsx": _zip_with("xl/workbook.xml", "Excel .xlsx"),
-    ".jsonl": _is_jsonl,
-}
+# What a binary format's content must be, in the words of qa.ingest.sniff.describe (which
+# the loaders use too); every other supported extension must decode as text.
+BINARY_CONTENT = {".pdf": "a PDF", ".docx": "a Word document", ".xlsx": "an Excel workbook"}
 
 
-def content_problem(data: bytes, suffix: str) -> str | None:
-    """Why ``data`` is not a file of type ``suffix``, or ``None`` when it is."""
+def content_problem(path: Path, suffix: str) -> str | None:
+    """Why the file at ``path`` is not a file of type ``suffix``, or ``None`` when it is."""
+    expected = BINARY_CONTENT.get(suffix)
+    if expected is not None:
+        found = describe(path)
+        return None if found == expected else f"its content is {found}, not {expected}"
+    data = path.read_bytes()
     if not data:
         return "empty file"
-    return CONTENT_CHECKS.get(suffix, _is_text)(data)
+    return _is_jsonl(data) if suffix == ".jsonl" else _is_text(data)
 
 
 def check_upload(source: str | Path, *, allowed: frozenset[str], max_bytes: int,
@@ -156,11 +134,10 @@ def check_upload(source: str | Path, *, allowed: frozenset[str], max_bytes: int,
     size = source.stat().st_size
     if size > max_bytes:
         raise UploadRefused(f"{size:,} bytes is over the limit of {max_bytes:,} bytes (setting max_upload_bytes)")
-    data = source.read_bytes()
-    problem = content_problem(data, suffix)
+    problem = content_problem(source, suffix)
     if problem:
         raise UploadRefused(f"content does not match {suffix}: {problem}")
-    return CheckedUpload(source, name, safe_filename(name), data)
+    return CheckedUpload(source, name, safe_filename(name), source.read_bytes())
 
 
 def save_new_file(folder: Path, name: str, data: bytes) -> Path:
