@@ -66,7 +66,7 @@ def build_chat_page(engine: QA, *, title: str | None, default_k: int, concurrenc
         conversation = gr.State(Conversation)
         with gr.Row(equal_height=True):
             header = gr.Markdown(header_markdown(Lang.EN, title, facts.documents, facts.passages),
-                                 elem_id="qa-header")
+                                 elem_id="qa-heading")
         gr.HTML("", elem_id="qa-source", js_on_load=JS, server_functions=[source], head=CSS,
                 apply_default_css=False, padding=False, container=False)
         with gr.Tabs(elem_id="qa-tabs"):
@@ -140,9 +140,12 @@ def build_chat_page(engine: QA, *, title: str | None, default_k: int, concurrenc
                     doc_pick, folder_pick, date_from, date_to, version]
         controls = [doc_pick, folder_pick, date_from, date_to]
 
-        def on_load(request: gr.Request) -> str:
+        def on_load(shown_version: str, request: gr.Request) -> list[Any]:
+            # Labels in the browser's language, and the counts and examples of the index as it is
+            # now (documents may have been added or deleted since the page was built).
             headers = getattr(request, "headers", None) or {}
-            return pick_language(headers.get("accept-language")).value
+            lang = pick_language(headers.get("accept-language")).value
+            return [lang, *relabel(lang, shown_version)]
 
         def on_tick(lang: str, shown_version: str) -> list[Any]:
             refresh(engine)
@@ -182,7 +185,9 @@ def build_chat_page(engine: QA, *, title: str | None, default_k: int, concurrenc
             """Answer a question; the answer as JSON (quote, citation, passages)."""
             return ask_json(engine, question, k)
 
-        demo.load(on_load, None, language, api_visibility="private", queue=False)
+        demo.load(on_load, version, [language, *labelled], api_visibility="private", queue=False).then(
+            None, language, None, js="(lang) => { window.__qaLang = lang; document.documentElement.lang = lang; }",
+            api_visibility="private")
         language.change(relabel, [language, version], labelled, api_visibility="private", queue=False).then(
             None, language, None, js="(lang) => { window.__qaLang = lang; document.documentElement.lang = lang; }",
             api_visibility="private")
