@@ -17,9 +17,10 @@ from qa.answer.questions import prepare_question
 from qa.errors import IndexCorruptError, ModelMismatchError
 from qa.index.bm25 import BM25Index
 from qa.index.filters import AllowedChunks, Filters, document_folder, parse_filters
-from qa.index.fusion import fuse_subset, reciprocal_rank_fusion
+from qa.index.fusion import fuse_subset
 from qa.index.indexer import BuildReport, build_index, build_index_from, documents_fingerprint
 from qa.index.lexical_tokens import question_terms
+from qa.index.ranking import bm25_candidates, fuse, make_hits
 from qa.index.store import current_version, read_manifest, read_version, rebuild_hint
 from qa.settings import QUERY_SETTINGS, SearchMode, Settings
 from qa.types import Answer, Chunk, Document, Hit, Retrieval
@@ -255,35 +256,13 @@ class QA:
             dense_ids = [int(i) for i in found.ids[0] if i >= 0]
         if bm25_mode:
             bm25_all = lexical.scores(prepared.text)
-            # Only allowed chunks compete: ranked among themselves, not cut from a global top list.
-            pool = np.arange(len(bm25_all)) if allowed is None else allowed
-            top = pool[np.argsort(-bm25_all[pool], kind="stable")[:depth]]
-            bm25_ids = [int(i) for i in top if bm25_all[i] > 0]
+            bm25_ids = bm25_candidates(bm25_all, allowed, depth)
         preferred = self._doc_ranking(prefer_doc, qvec, bm25_all) if prefer_doc else []
         if allowed is not None and preferred:
             kept = set(allowed.tolist())
             preferred = [i for i in preferred if i in kept]
-        if preferred and self.settings.prefer_doc_weight > 0:
-            lists = {SearchMode.DENSE: [dense_ids], SearchMode.BM25: [bm25_ids]}.get(mode, [dense_ids, bm25_ids])
-            weights = {SearchMode.DENSE: [1.0], SearchMode.BM25: [1.0]}.get(
-                mode, [self.settings.dense_weight, self.settings.bm25_weight])
-            fused = reciprocal_rank_fusion([*lists, preferred], k=self.settings.rrf_k,
-                                           weights=[*weights, self.settings.prefer_doc_weight])
-            ranked = [(f.id, f.score) for f in fused]
-        elif mode is SearchMode.DENSE:
-            ranked = [(i, None) for i in dense_ids]
-        elif mode is SearchMode.BM25:
-            ranked = [(i, None) for i in bm25_ids]
-        else:
-            fused = reciprocal_rank_fusion([dense_ids, bm25_ids], k=self.settings.rrf_k,
-                                           weights=[self.settings.dense_weight, self.settings.bm25_weight])
-            ranked = [(f.id, f.score) for f in fused]
-        hits = []
-        for rank, (i, fused_score) in enumerate(ranked[:k], start=1):
-            dense = float(vectors[i] @ qvec) if qvec is not None else None
-            lex = float(bm25_all[i]) if bm25_all is not None else None
-            score = fused_score if fused_score is not None else (dense if mode is SearchMode.DENSE else lex)
-            hits.append(Hit(chunks[i], float(score or 0.0), rank, dense, lex))
+        ranked = fuse(mode, dense_ids, bm25_ids, preferred, self.settings)
+        hits = make_hits(ranked, k, mode=mode, chunks=chunks, vectors=vectors, qvec=qvec, bm25_all=bm25_all)
         terms = question_terms(prepared.text)
         return Retrieval(prepared.text, hits, qvec, prepared.notice, lexical.idf(terms))
 

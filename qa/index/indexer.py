@@ -137,8 +137,12 @@ def build_index(
     settings: Settings,
     show_progress: bool = False,
     force: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> BuildReport:
     """Build ``index_dir`` from ``corpus_dir``, or update it if it exists.
+
+    ``progress``, when given, is called with (passages embedded so far, passages to embed)
+    before the first and after each checkpoint (the Documents tab shows it).
 
     Raises:
         CorpusError: The corpus folder is missing or holds no readable document.
@@ -155,7 +159,7 @@ def build_index(
     return build_index_from(documents, index_dir, source=str(corpus_dir),
                             files=lambda: corpus_fingerprint(corpus_dir), encoder=encoder,
                             settings=settings, show_progress=show_progress, force=force,
-                            warnings=lambda: tuple(warnings))
+                            warnings=lambda: tuple(warnings), progress=progress)
 
 
 def build_index_from(
@@ -169,6 +173,7 @@ def build_index_from(
     show_progress: bool = False,
     force: bool = False,
     warnings: Callable[[], tuple[str, ...]] = tuple,
+    progress: Callable[[int, int], None] | None = None,
 ) -> BuildReport:
     """Build ``index_dir`` from documents given by a loader (used for folders and eval sets).
 
@@ -216,7 +221,8 @@ def build_index_from(
         if todo:
             logger.info("Analysing %d passages with the language model%s…", len(todo),
                         f" ({len(chunks) - len(todo)} unchanged kept)" if len(todo) < len(chunks) else "")
-            _embed(encoder, texts, hashes, todo, vectors, cache=cache, settings=settings, show_progress=show_progress)
+            _embed(encoder, texts, hashes, todo, vectors, cache=cache, settings=settings, show_progress=show_progress,
+                   progress=progress)
         kind = choose_kind(len(chunks), kind=settings.index_kind, hnsw_threshold=settings.hnsw_threshold)
         vector_index = FaissIndex.create(dim=encoder.dim, kind=kind, hnsw_m=settings.hnsw_m,
                                          ef_search=settings.hnsw_ef_search)
@@ -256,7 +262,8 @@ CHECKPOINT_BATCHES = 8
 
 
 def _embed(encoder: Encoder, texts: list[str], hashes: list[str], todo: list[int], vectors: np.ndarray, *,
-           cache: EmbeddingCache, settings: Settings, show_progress: bool) -> None:
+           cache: EmbeddingCache, settings: Settings, show_progress: bool,
+           progress: Callable[[int, int], None] | None = None) -> None:
     """Embed the ``todo`` texts into ``vectors`` segment by segment, saving each segment to ``cache``."""
     step = settings.batch_size * CHECKPOINT_BATCHES
     bar = None
@@ -264,6 +271,8 @@ def _embed(encoder: Encoder, texts: list[str], hashes: list[str], todo: list[int
         from tqdm.auto import tqdm
 
         bar = tqdm(total=len(todo), desc="Passages", unit="passage", leave=False)
+    if progress is not None:
+        progress(0, len(todo))
     try:
         for start in range(0, len(todo), step):
             part = todo[start : start + step]
@@ -273,6 +282,8 @@ def _embed(encoder: Encoder, texts: list[str], hashes: list[str], todo: list[int
             cache.append([hashes[i] for i in part], made)
             if bar is not None:
                 bar.update(len(part))
+            if progress is not None:
+                progress(start + len(part), len(todo))
     finally:
         if bar is not None:
             bar.close()

@@ -12,10 +12,11 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from qa.errors import QuestionError
+from qa.errors import FilterError, QuestionError
 from qa.interface.chat_render import ERROR, REPHRASE, escape_text, render_answer, render_user_message
 from qa.interface.citation import answer_to_dict
 from qa.interface.examples import example_questions
+from qa.interface.filter_controls import document_choices, filter_summary, filters_from_controls
 
 if TYPE_CHECKING:
     import gradio as gr
@@ -70,7 +71,7 @@ def questions_in(history: list[dict[str, Any]] | None) -> list[str]:
 
 
 def respond(engine: QA, message: str, history: list[dict[str, Any]] | None = None, k: int = 5,
-            show_scores: bool = True, show_simplified: bool = False) -> str:
+            show_scores: bool = True, show_simplified: bool = False, filters: dict[str, Any] | None = None) -> str:
     """The chat reply (Markdown) to ``message``; never raises.
 
     Args:
@@ -81,13 +82,17 @@ def respond(engine: QA, message: str, history: list[dict[str, Any]] | None = Non
         k: Number of passages to retrieve (clamped to 1..10).
         show_scores: Show confidence and passage scores.
         show_simplified: Also show a Traditional quote in Simplified when asked in Simplified.
+        filters: Documents to search (:mod:`qa.index.filters`); ``None`` searches all.
     """
     refresh(engine)
     try:
-        answer = engine.ask(message, k=_clamp_k(k), history=questions_in(history))
+        scope = {"filters": filters} if filters else {}
+        answer = engine.ask(message, k=_clamp_k(k), history=questions_in(history), **scope)
         return render_answer(answer, show_scores=bool(show_scores), show_simplified=bool(show_simplified))
     except QuestionError:
         return REPHRASE
+    except FilterError as exc:
+        return f"<i>Check the filters in Settings: {escape_text(str(exc))}</i>"
     except Exception:
         logger.exception("Answering a question failed")
         return ERROR
@@ -129,11 +134,18 @@ def build_ui(engine: QA, *, title: str = DEFAULT_TITLE, default_k: int = 5, conc
 
     default_k = _clamp_k(default_k)
     chunks = engine.chunks
-    n_docs = len({c.doc_id for c in chunks})
+
+    def heading() -> str:
+        passages = engine.chunks
+        return (f"## {escape_text(title)}\n\nAnswers are quoted word for word from "
+                f"{len({c.doc_id for c in passages})} documents ({len(passages)} passages), "
+                "with where each quote comes from.")
 
     def chat(message: str, history: list[dict[str, Any]] | None, k: float, show_scores: bool,
-             show_simplified: bool) -> tuple[list[dict[str, Any]], str]:
-        reply = respond(engine, message, history, int(k), show_scores, show_simplified)
+             show_simplified: bool, doc_ids: list[str] | None = None, folders: list[str] | None = None,
+             date_from: str = "", date_to: str = "") -> tuple[list[dict[str, Any]], str]:
+        filters = filters_from_controls(doc_ids, folders, date_from, date_to)
+        reply = respond(engine, message, history, int(k), show_scores, show_simplified, filters)
         history = list(history or [])
         history += [{"role": "user", "content": render_user_message(message)},
                     {"role": "assistant", "content": reply}]
@@ -148,8 +160,7 @@ def build_ui(engine: QA, *, title: str = DEFAULT_TITLE, default_k: int = 5, conc
         return ask_json(engine, question, k)
 
     with gr.Blocks(title=title) as demo:
-        gr.Markdown(f"## {escape_text(title)}\n\nAnswers are quoted word for word from {n_docs} documents "
-                    f"({len(chunks)} passages), with where each quote comes from.")
+        top = gr.Markdown(heading(), elem_id="qa-heading")
         chatbot = gr.Chatbot(label="Answers", height=520, sanitize_html=True, allow_tags=False,
                              latex_delimiters=[], buttons=["copy", "copy_all"], feedback_options=None,
                              elem_id="qa-chat")
@@ -159,12 +170,27 @@ def build_ui(engine: QA, *, title: str = DEFAULT_TITLE, default_k: int = 5, conc
             k_slider = gr.Slider(1, MAX_K, value=default_k, step=1, label="Number of passages")
             scores = gr.Checkbox(value=True, label="Show scores")
             simplified = gr.Checkbox(value=False, label="Show Simplified conversion")
+            doc_pick = gr.Dropdown(choices=document_choices(engine), multiselect=True, value=[],
+                                   label="Search only these documents (none chosen: all)", elem_id="qa-filter-docs")
+            folder_pick = gr.Dropdown(choices=engine.folders(), multiselect=True, value=[],
+                                      label="Search only these folders", elem_id="qa-filter-folders")
+            with gr.Row():
+                date_from = gr.Textbox(label="Dated from (YYYY, YYYY-MM or YYYY-MM-DD)", elem_id="qa-filter-from")
+                date_to = gr.Textbox(label="Dated up to", elem_id="qa-filter-to")
+            scope = gr.Markdown(filter_summary(None, engine), elem_id="qa-filter-summary")
         examples = example_questions(chunks)
         if examples:
             gr.Examples(examples=examples, inputs=box, label="Example questions")
         gr.ClearButton([chatbot, box], value="Clear chat")
-        box.submit(chat, [box, chatbot, k_slider, scores, simplified], [chatbot, box],
-                   api_visibility="private")
+        box.submit(chat, [box, chatbot, k_slider, scores, simplified, doc_pick, folder_pick, date_from, date_to],
+                   [chatbot, box], api_visibility="private")
+        controls = [doc_pick, folder_pick, date_from, date_to]
+        for control in controls:
+            control.change(lambda *values: filter_summary(filters_from_controls(*values), engine), controls, scope,
+                           api_visibility="private")
+        # Documents added or deleted since the page was built appear on the next page load.
+        demo.load(lambda: (gr.Dropdown(choices=document_choices(engine)), gr.Dropdown(choices=engine.folders()),
+                           heading()), None, [doc_pick, folder_pick, top], api_visibility="private")
         gr.api(ask, api_name="ask")
         gr.api(ask_as_json, api_name="ask_json")
     if extra_tabs:
