@@ -35,6 +35,7 @@ MODULES = {
     "scale": "benchmarks.scale_section",
     "encoder": "benchmarks.encoders",
     "conversation": "benchmarks.conversation",
+    "documents": "benchmarks.documents",
 }
 
 

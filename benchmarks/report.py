@@ -12,6 +12,7 @@ TITLES = {
     "scale": "Scale: vector search against collection size",
     "encoder": "Encoder: ways to run the model on CPU",
     "conversation": "Conversation: follow-up questions",
+    "documents": "Documents: reading PDF, Word, Excel and CSV files",
 }
 
 
@@ -254,7 +255,14 @@ def conversation(sec: dict[str, Any]) -> str:
     return render_conversation(sec)
 
 
-RENDERERS = {"quality": quality, "speed": speed, "scale": scale, "encoder": encoder, "conversation": conversation}
+def documents(sec: dict[str, Any]) -> str:
+    from benchmarks.documents import render as render_documents
+
+    return render_documents(sec)
+
+
+RENDERERS = {"quality": quality, "speed": speed, "scale": scale, "encoder": encoder, "conversation": conversation,
+             "documents": documents}
 
 
 def render(results: dict[str, Any]) -> str:
@@ -278,7 +286,7 @@ def render(results: dict[str, Any]) -> str:
     rows = target_rows(sections)
     if rows:
         out.append("## Targets\n\n" + table(["target", "measured", "met"], rows) + "\n")
-    for name in ("quality", "speed", "scale", "encoder", "conversation"):
+    for name in ("quality", "speed", "scale", "encoder", "conversation", "documents"):
         if name in sections:
             out.append(
                 f"## {TITLES[name]}\n\n"

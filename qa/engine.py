@@ -16,9 +16,10 @@ from qa.answer.questions import prepare_question
 from qa.errors import IndexCorruptError, ModelMismatchError
 from qa.index.base import IndexView
 from qa.index.filters import Filters, document_folder, parse_filters
-from qa.index.fusion import fuse_subset, reciprocal_rank_fusion
+from qa.index.fusion import fuse_subset
 from qa.index.indexer import BuildReport, build_index, build_index_from, documents_fingerprint
 from qa.index.lexical_tokens import question_terms
+from qa.index.ranking import fuse, make_hits
 from qa.index.stores import is_milvus, open_store
 from qa.settings import QUERY_SETTINGS, SearchMode, Settings
 from qa.types import Answer, Chunk, Document, Hit, Retrieval
@@ -249,31 +250,11 @@ class QA:
         if allowed is not None and preferred:
             kept = set(allowed.tolist())
             preferred = [i for i in preferred if i in kept]
-        if preferred and self.settings.prefer_doc_weight > 0:
-            lists = {SearchMode.DENSE: [dense_ids], SearchMode.BM25: [bm25_ids]}.get(mode, [dense_ids, bm25_ids])
-            weights = {SearchMode.DENSE: [1.0], SearchMode.BM25: [1.0]}.get(
-                mode, [self.settings.dense_weight, self.settings.bm25_weight])
-            fused = reciprocal_rank_fusion([*lists, preferred], k=self.settings.rrf_k,
-                                           weights=[*weights, self.settings.prefer_doc_weight])
-            ranked = [(f.id, f.score) for f in fused]
-        elif mode is SearchMode.DENSE:
-            ranked = [(i, None) for i in dense_ids]
-        elif mode is SearchMode.BM25:
-            ranked = [(i, None) for i in bm25_ids]
-        else:
-            fused = reciprocal_rank_fusion([dense_ids, bm25_ids], k=self.settings.rrf_k,
-                                           weights=[self.settings.dense_weight, self.settings.bm25_weight])
-            ranked = [(f.id, f.score) for f in fused]
-        top = ranked[:k]
+        top = fuse(mode, dense_ids, bm25_ids, preferred, self.settings)[:k]
         ids = [i for i, _ in top]
         dense_scores = view.vectors(ids) @ qvec if qvec is not None and ids else None
-        lex_scores = view.lexical_scores(prepared.text, ids) if bm25_mode and ids else None
-        hits = []
-        for rank, (i, fused_score) in enumerate(top, start=1):
-            dense = float(dense_scores[rank - 1]) if dense_scores is not None else None
-            lex = float(lex_scores[rank - 1]) if lex_scores is not None else None
-            score = fused_score if fused_score is not None else (dense if mode is SearchMode.DENSE else lex)
-            hits.append(Hit(view.chunks[i], float(score or 0.0), rank, dense, lex))
+        bm25_scores = view.lexical_scores(prepared.text, ids) if bm25_mode and ids else None
+        hits = make_hits(top, mode=mode, chunks=view.chunks, dense_scores=dense_scores, bm25_scores=bm25_scores)
         terms = question_terms(prepared.text)
         return Retrieval(prepared.text, hits, qvec, prepared.notice, view.idf(terms))
 
@@ -319,7 +300,7 @@ class QA:
             QuestionError: If the question has no word to search for.
         """
         from qa.answer.answering import answer_from
-        from qa.answer.followup import read_in_history
+        from qa.answer.conversation import read_in_history
 
         checked = parse_filters(filters)
         reading = read_in_history(self, question, history) if history else None

@@ -46,6 +46,8 @@ def test_smoke_run_writes_every_section(tmp_path: Path) -> None:
     assert results["sections"]["speed"]["builds"][-1]["embedded"] == 0  # nothing changed: all reused
     markdown = (tmp_path / "benchmarks.md").read_text(encoding="utf-8")
     assert results["sections"]["conversation"]["conversations"] >= 25
-    for heading in ("## Quality", "## Speed", "## Scale", "## Encoder", "## Conversation"):
+    assert results["sections"]["documents"]["formats"]["pdf"]["count"] == 5
+    assert results["sections"]["documents"]["formats"]["pdf"]["chunks"] > 0
+    for heading in ("## Quality", "## Speed", "## Scale", "## Encoder", "## Conversation", "## Documents"):
         assert heading in markdown
     assert "cores" in markdown and "commit" in markdown

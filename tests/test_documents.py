@@ -219,3 +219,14 @@ def test_a_scanned_pdf_is_added_and_the_status_says_it_was_skipped(corpus: Path)
     status = manager.reindexer.wait(WAIT)
     assert status.state == "done" and status.documents == 5 and "1 file(s) skipped" in status.message
     assert len(status.warnings) == 1 and "scan.pdf" in status.warnings[0] and "no text layer" in status.warnings[0]
+
+
+def test_build_reports_progress_at_each_checkpoint(tmp_path: Path) -> None:
+    from qa.index.indexer import CHECKPOINT_BATCHES, build_index
+
+    calls: list[tuple[int, int]] = []
+    report = build_index(CORPUS, tmp_path / "index", encoder=FakeEncoder(), settings=Settings(batch_size=2),
+                         progress=lambda done, total: calls.append((done, total)))
+    n, step = report.embedded, 2 * CHECKPOINT_BATCHES
+    assert n > step
+    assert calls == [(0, n)] + [(min(done, n), n) for done in range(step, n + step, step)]

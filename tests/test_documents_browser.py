@@ -67,6 +67,9 @@ def test_upload_a_pdf_through_the_tab_then_ask(browser, app, tmp_path: Path) -> 
         reply = _ask(page, app.local_url, QUESTION, reload=False)
         expect(reply.locator("blockquote mark").first).to_contain_text(QUOTED, timeout=TIMEOUT_MS)
         text = reply.inner_text()
+        # A page opened now counts the new document in its heading.
+        page.goto(app.local_url, timeout=TIMEOUT_MS)
+        expect(page.locator("#qa-heading")).to_contain_text("from 6 documents", timeout=TIMEOUT_MS)
         assert "[1]" in text and TITLE in text and "p. 3" in text
     finally:
         page.close()

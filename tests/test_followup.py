@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from qa import QA
-from qa.answer.followup import Cue, Turn, follow_up_cue, previous_turn, read_question
+from qa.answer.conversation import previous_turn
+from qa.answer.followup import Cue, Turn, follow_up_cue, read_question
 from qa.answer.question_parts import narrow_subject, subject_of
 from qa.errors import QuestionError
 from qa.settings import Settings, SettingsError
@@ -29,7 +30,7 @@ HEBEI = "004_83f06d399bb386d8"
     ("原来呢？", Cue.ELLIPSIS),
     ("那第二點呢？", Cue.ELLIPSIS),
     ("What about Shandong?", Cue.ELLIPSIS),
-    ("and its budget?", Cue.ELLIPSIS),
+    ("and the budget?", Cue.ELLIPSIS),
     ("When was it built?", Cue.PRONOUN),
     ("由谁牵头？", Cue.SHORT),
     ("用於購置什麼？", Cue.SHORT),
@@ -40,6 +41,8 @@ HEBEI = "004_83f06d399bb386d8"
     ("这些年塔孜洪乡中心卫生院发生了什么变化？", None),  # 这些年 is a time phrase, not a pointer
     ("国学书院在哪里呢？", None),  # 呢 closing a full question
     ("How much aid money has Hebei province invested?", None),
+    ("and its budget?", Cue.PRONOUN),
+    ("援疆干部说他们在做什么？", None),  # 他们 points at 援疆干部, inside the question
     ("对连续两年考核优秀的干部有什么奖励？", None),
 ])
 def test_decision(question: str, cue: Cue | None) -> None:
@@ -125,6 +128,11 @@ def test_demonstrative_noun_phrase_and_traditional_script() -> None:
 def test_english_pronoun() -> None:
     reading = _read("What was it used for?", Turn("How much has Hebei invested?", "Hebei", HEBEI))
     assert reading.interpreted == "What was Hebei used for?"
+    assert reading.prefer_doc == HEBEI
+    assert _read("and its budget?", Turn("How much has Hebei invested?", "Hebei", HEBEI)).interpreted == (
+        "and Hebei's budget?")
+    other = _read("What about Shandong?", Turn("How much has Hebei invested?", "Hebei", HEBEI))
+    assert other.interpreted == "How much has Shandong invested?" and other.prefer_doc is None
 
 
 def test_stand_alone_question_is_searched_as_asked() -> None:
@@ -145,6 +153,13 @@ def test_previous_turn_from_answers_and_from_texts() -> None:
     assert turn == Turn("国学公园在哪个县？", "国学公园", None)
     assert asked == [("它在哪个县？", ["国学公园占地多少亩？"])]  # the chain resolves through ask
     assert previous_turn([], understand=understand) is None
+    def refuse(question: str, before: list) -> Answer:
+        if question == "<b></b>":
+            raise QuestionError("nothing to search for")
+        return understand(question, before)
+
+    # A line with nothing to search for is no turn: the one before it is the previous turn.
+    assert previous_turn(["国学公园占地多少亩？", "<b></b>"], understand=refuse).question == "国学公园占地多少亩？"
     with pytest.raises(TypeError, match="history items"):
         previous_turn([42], understand=understand)  # type: ignore[list-item]
 

@@ -17,34 +17,28 @@ document never mentions. A question that stands alone is searched exactly as ask
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
 
 from embeddings.base import Choice
 from qa.answer.question_parts import (
     ASKING,
     PERSONAL,
     bare,
+    english_names,
     first_reference,
     narrow_subject,
     own_nouns,
     strip_end,
-    subject_of,
     words,
 )
-from qa.answer.questions import prepare_question
 from qa.charsets import has_cjk
-from qa.settings import Settings
 from qa.textnorm import search_form
-from qa.types import Answer, Document
 
 # Questions at most this long (without punctuation) that name no noun cannot stand alone.
 SHORT_CHARS = 6
 # Content words of the earlier question carried into the search, rarest first.
 CARRIED_TERMS = 3
-# Earlier turns looked at when the history holds only question texts.
-MAX_TURNS = 4
 
 _EN_ABOUT = re.compile(r"^(?:and\s+|so\s+)?(?:what|how)\s+about\s+(?P<x>.+)$", re.I)
 _EN_PRONOUN = re.compile(r"\b(?:it|its|they|them|their|he|his|him|she|her|this|that|these|those)\b", re.I)
@@ -100,10 +94,10 @@ def follow_up_cue(question: str) -> Cue | None:
     if not form:
         return None
     if not has_cjk(form):
+        if _EN_PRONOUN.search(form):
+            return Cue.PRONOUN  # "and its budget?" too: the pronoun is what points back
         if _ellipsis_subject(form) is not None:
             return Cue.ELLIPSIS
-        if _EN_PRONOUN.search(form):
-            return Cue.PRONOUN
         return Cue.SHORT if len(form.split()) <= 2 else None
     if _ellipsis_subject(form) is not None:
         return Cue.ELLIPSIS
@@ -179,13 +173,10 @@ def _preferred(question: str, previous: Turn, cue: Cue, document_text: Callable[
     skip = None
     if cue is Cue.PRONOUN and has_cjk(form):
         skip = first_reference(words(form))
-    named = own_nouns(form, skip=skip) if has_cjk(form) else [
-        w for w in re.findall(r"[a-z0-9]+", form) if len(w) > 3 and w not in _EN_FILLER]
+    # An English name never occurs in a Chinese document as written: any name is a new subject.
+    named = own_nouns(form, skip=skip) if has_cjk(form) else english_names(question)
     text = search_form(document_text(previous.doc_id))
-    return previous.doc_id if all(n in text for n in named) else None
-
-
-_EN_FILLER = frozenset("what about does that this they their there where when which with from have".split())
+    return previous.doc_id if all(search_form(n) in text for n in named) else None
 
 
 def _ranked_terms(text: str, term_weights: Callable[[str], dict[str, float]]) -> list[str]:
@@ -259,62 +250,3 @@ def _replace_reference(asked: str, subject: str) -> str:
     if i + 1 < len(ws) and ws[i + 1].is_noun and head not in PERSONAL - {"其"}:
         return asked[:start] + subject + "的" + asked[end:]  # 这些钱 → 河北省的钱, 其院长 → …的院长
     return asked[:start] + subject + asked[end:]
-
-
-def previous_turn(history: Sequence[str | Answer], *,
-                  understand: Callable[[str, Sequence[str | Answer]], Answer]) -> Turn | None:
-    """The last turn of ``history`` as understood, or None when there is none.
-
-    An :class:`Answer` carries its reading and document. A bare question text is asked
-    again (with the turns before it, so a chain of follow-ups resolves) through
-    ``understand``, which is :meth:`qa.QA.ask`.
-
-    Raises:
-        TypeError: If an item is neither a question text nor an Answer.
-    """
-    items = list(history)[-MAX_TURNS:]
-    for item in items:
-        if not isinstance(item, (str, Answer)):
-            raise TypeError(f"history items must be question texts or Answers, got {type(item).__name__}")
-    if not items:
-        return None
-    last = items[-1]
-    if isinstance(last, str):
-        if not bare(last):
-            return previous_turn(items[:-1], understand=understand)
-        last = understand(last, items[:-1])
-    question = last.interpreted or last.question
-    doc = last.quote.chunk.doc_id if last.found and last.quote is not None else None
-    return Turn(question, subject_of(question), doc)
-
-
-class Conversant(Protocol):
-    """What reading a follow-up needs from the engine (:class:`qa.QA`)."""
-
-    settings: Settings
-
-    def ask(self, question: str, *, k: int = 5, history: Sequence[str | Answer] | None = None) -> Answer: ...
-
-    def term_weights(self, text: str) -> dict[str, float]: ...
-
-    def document(self, doc_id: str) -> Document: ...
-
-
-def read_in_history(engine: Conversant, question: str, history: Sequence[str | Answer]) -> Reading | None:
-    """How ``question`` reads after ``history`` on ``engine``; None when it stands alone.
-
-    The history is only looked at (earlier bare questions asked again) for a follow-up.
-    """
-    prepared = prepare_question(question, max_chars=engine.settings.max_question_chars).text
-    if follow_up_cue(prepared) is None:
-        return None
-    previous = previous_turn(history, understand=lambda q, before: engine.ask(q, history=before))
-
-    def document_text(doc_id: str) -> str:
-        try:
-            doc = engine.document(doc_id)
-        except KeyError:  # the index was rebuilt without it since the earlier answer
-            return ""
-        return f"{doc.title or ''}\n{doc.text}"
-
-    return read_question(prepared, previous, term_weights=engine.term_weights, document_text=document_text)

@@ -10,18 +10,11 @@ Simplified questions read the same.
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from qa.charsets import SENTENCE_ENDS, has_cjk
+from qa.index.lexical_tokens import tagged_words
 from qa.textnorm import search_form
-
-if TYPE_CHECKING:
-    from jieba.posseg import POSTokenizer
-
-_lock = threading.Lock()
 
 # Pronouns that stand for a whole noun phrase: replaced by the earlier subject.
 PERSONAL = frozenset("它 它们 他 他们 她 她们 其".split())
@@ -60,17 +53,6 @@ class Word:
         return self.flag in NOUN_FLAGS or (self.flag == "x" and self.text.isalnum())
 
 
-@lru_cache(maxsize=1)
-def _tagger() -> POSTokenizer:
-    # Built on the BM25 tokenizer's own jieba instance (see lexical_tokens): jieba's global
-    # tokenizer is shared with any other user of jieba in the process.
-    from jieba.posseg import POSTokenizer
-
-    from qa.index.lexical_tokens import _tokenizer
-
-    return POSTokenizer(_tokenizer())
-
-
 def words(text: str) -> list[Word]:
     """The words of ``text`` (already in search form) with offsets and part-of-speech flags.
 
@@ -78,11 +60,8 @@ def words(text: str) -> list[Word]:
         >>> [w.text for w in words("国学公园占地多少亩")]
         ['国学', '公园', '占地', '多少', '亩']
     """
-    tagger = _tagger()
-    with _lock:
-        pairs = [(p.word, p.flag) for p in tagger.lcut(text, HMM=True)]
     out, offset = [], 0
-    for word, flag in pairs:
+    for word, flag in tagged_words(text):
         out.append(Word(word, offset, flag))
         offset += len(word)
     return out
@@ -125,12 +104,28 @@ def referring_at(ws: list[Word], i: int) -> int:
 
 
 def first_reference(ws: list[Word]) -> tuple[int, int] | None:
-    """``(index, length)`` in words of the first phrase that points back, or None."""
-    for i in range(len(ws)):
+    """``(index, length)`` in words of the first phrase that points back, or None.
+
+    A pronoun after a noun of the question itself points at that noun, not at an earlier
+    turn (援疆干部说他们…), so only pronouns before any such noun count.
+    """
+    for i, w in enumerate(ws):
         n = referring_at(ws, i)
         if n:
             return i, n
+        if w.is_noun and len(w.text.strip()) >= 2:
+            return None
     return None
+
+
+def english_names(text: str) -> list[str]:
+    """Capitalised names in an English question, not counting its first word.
+
+    Example:
+        >>> english_names("What about Hebei Province and Tibet?")
+        ['Hebei Province', 'Tibet']
+    """
+    return _EN_NAME.findall(text.strip())
 
 
 _EN_NAME = re.compile(r"(?<!^)(?<![.?!] )\b[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*")
@@ -147,7 +142,7 @@ def subject_of(text: str) -> str | None:
         '國學公園'
     """
     if not has_cjk(text):
-        names = _EN_NAME.findall(text.strip())
+        names = english_names(text)
         return names[0] if names else None
     form = search_form(text)
     ws = words(form)

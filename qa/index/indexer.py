@@ -116,8 +116,12 @@ def build_index(
     settings: Settings,
     show_progress: bool = False,
     force: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> BuildReport:
     """Build ``index_dir`` from ``corpus_dir``, or update it if it exists.
+
+    ``progress``, when given, is called with (passages embedded so far, passages to embed)
+    before the first and after each checkpoint (the Documents tab shows it).
 
     Raises:
         CorpusError: The corpus folder is missing or holds no readable document.
@@ -134,7 +138,7 @@ def build_index(
     return build_index_from(documents, index_dir, source=str(corpus_dir),
                             files=lambda: corpus_fingerprint(corpus_dir), encoder=encoder,
                             settings=settings, show_progress=show_progress, force=force,
-                            warnings=lambda: tuple(warnings))
+                            warnings=lambda: tuple(warnings), progress=progress)
 
 
 def build_index_from(
@@ -148,6 +152,7 @@ def build_index_from(
     show_progress: bool = False,
     force: bool = False,
     warnings: Callable[[], tuple[str, ...]] = tuple,
+    progress: Callable[[int, int], None] | None = None,
 ) -> BuildReport:
     """Build ``index_dir`` from documents given by a loader (used for folders and eval sets).
 
@@ -190,7 +195,8 @@ def build_index_from(
         if todo:
             logger.info("Analysing %d passages with the language model%s…", len(todo),
                         f" ({len(chunks) - len(todo)} unchanged kept)" if len(todo) < len(chunks) else "")
-            _embed(encoder, texts, hashes, todo, vectors, cache=cache, settings=settings, show_progress=show_progress)
+            _embed(encoder, texts, hashes, todo, vectors, cache=cache, settings=settings, show_progress=show_progress,
+                   progress=progress)
         manifest = {
             "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "model": {"id": encoder.model_id, "fingerprint": encoder.fingerprint},
@@ -219,7 +225,8 @@ CHECKPOINT_BATCHES = 8
 
 
 def _embed(encoder: Encoder, texts: list[str], hashes: list[str], todo: list[int], vectors: np.ndarray, *,
-           cache: EmbeddingCache, settings: Settings, show_progress: bool) -> None:
+           cache: EmbeddingCache, settings: Settings, show_progress: bool,
+           progress: Callable[[int, int], None] | None = None) -> None:
     """Embed the ``todo`` texts into ``vectors`` segment by segment, saving each segment to ``cache``."""
     step = settings.batch_size * CHECKPOINT_BATCHES
     bar = None
@@ -227,6 +234,8 @@ def _embed(encoder: Encoder, texts: list[str], hashes: list[str], todo: list[int
         from tqdm.auto import tqdm
 
         bar = tqdm(total=len(todo), desc="Passages", unit="passage", leave=False)
+    if progress is not None:
+        progress(0, len(todo))
     try:
         for start in range(0, len(todo), step):
             part = todo[start : start + step]
@@ -236,6 +245,8 @@ def _embed(encoder: Encoder, texts: list[str], hashes: list[str], todo: list[int
             cache.append([hashes[i] for i in part], made)
             if bar is not None:
                 bar.update(len(part))
+            if progress is not None:
+                progress(start + len(part), len(todo))
     finally:
         if bar is not None:
             bar.close()

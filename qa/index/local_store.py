@@ -17,6 +17,7 @@ from qa.index.base import IndexView, NewVersion, PreviousVersion
 from qa.index.bm25 import BM25Index
 from qa.index.chunk_text import lexical_text
 from qa.index.filters import AllowedChunks, Filters
+from qa.index.ranking import bm25_candidates
 from qa.index.store import (
     CURRENT,
     IndexData,
@@ -86,10 +87,7 @@ class LocalView:
 
     def lexical(self, text: str, *, k: int, filters: Filters | None) -> list[int]:
         """Positions of the ``k`` best BM25 matches, ranked among the allowed chunks only."""
-        scores = self._scores(text)
-        pool = np.arange(len(scores)) if filters is None else self.allowed(filters)
-        top = pool[np.argsort(-scores[pool], kind="stable")[:k]]
-        return [int(i) for i in top if scores[i] > 0]
+        return bm25_candidates(self._scores(text), None if filters is None else self.allowed(filters), k)
 
     def lexical_scores(self, text: str, ids: Sequence[int]) -> np.ndarray:
         """BM25 scores of ``text`` for the chunks at ``ids``."""

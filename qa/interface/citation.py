@@ -26,14 +26,17 @@ def place(chunk: Chunk) -> str:
     return f"¶{chunk.paragraph}"
 
 
-def cite(chunk: Chunk) -> str:
-    """Human citation: title (or file name), date, source, then the place (page, row or paragraph).
+def cite(chunk: Chunk, *, title: str | None = None) -> str:
+    """Human citation: title, date, source, then the place (page, row or paragraph).
+
+    The title is ``title`` when given (a display title, see :mod:`qa.interface.titles`), else
+    the chunk's own, else its file name.
 
     Example:
         >>> cite(Chunk("a#2", "a", 2, "...", "標題", 0, 3, date="2023-07-27T09:34:00", source="西藏日報"))
         '標題 · 2023-07-27 · 西藏日報 · ¶3'
     """
-    name = chunk.title or file_name(chunk)
+    name = title or chunk.title or file_name(chunk)
     parts = [name]
     if chunk.date:
         parts.append(chunk.date[:10])

@@ -11,17 +11,13 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from qa.index.indexer import build_index
 
 if TYPE_CHECKING:
-    from embeddings.base import Encoder
     from qa.engine import QA
 
 logger = logging.getLogger(__name__)
@@ -57,50 +53,6 @@ class IndexStatus:
     def running(self) -> bool:
         """True while a build runs or is queued."""
         return self.state == RUNNING
-
-
-class _ProgressEncoder:
-    """Wraps an encoder so passage embedding reports progress batch by batch."""
-
-    def __init__(self, inner: Encoder, on_batch: Callable[[int, int], None]) -> None:
-        self._inner = inner
-        self._on_batch = on_batch
-        self._total = 0
-
-    @property
-    def model_id(self) -> str:
-        return self._inner.model_id
-
-    @property
-    def fingerprint(self) -> str:
-        return self._inner.fingerprint
-
-    @property
-    def dim(self) -> int:
-        return self._inner.dim
-
-    def encode_queries(self, texts: Sequence[str], *, batch_size: int = 16,
-                       show_progress_bar: bool = False) -> np.ndarray:
-        return self._inner.encode_queries(texts, batch_size=batch_size, show_progress_bar=show_progress_bar)
-
-    def encode_passages(self, texts: Sequence[str], *, batch_size: int = 16,
-                        show_progress_bar: bool = False) -> np.ndarray:
-        texts = list(texts)
-        # A build may embed in several calls (file by file); the counts add up over them.
-        done, self._total = self._total, self._total + len(texts)
-        self._on_batch(done, self._total)
-        # Slices of a few batches: small enough to move the bar, large enough to keep batching.
-        step = max(batch_size * 4, 1)
-        parts = []
-        for start in range(0, len(texts), step):
-            parts.append(self._inner.encode_passages(texts[start:start + step], batch_size=batch_size))
-            self._on_batch(done + min(start + step, len(texts)), self._total)
-        if not parts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        return np.concatenate(parts, axis=0)
-
-    def token_count(self, text: str) -> int:
-        return self._inner.token_count(text)
 
 
 class Reindexer:
@@ -179,8 +131,8 @@ class Reindexer:
             self._state = RUNNING
         self._set(f"Reading the documents ({reason})…", embedded=0, to_embed=0)
         try:
-            encoder = _ProgressEncoder(self.engine.encoder, self._on_batch)
-            report = build_index(self.corpus, self.engine.index_dir, encoder=encoder, settings=self.engine.settings)
+            report = build_index(self.corpus, self.engine.index_dir, encoder=self.engine.encoder,
+                                 settings=self.engine.settings, progress=self._on_batch)
             self._set("Switching the chat to the new index…")
             self.engine.reload_if_changed()
         except Exception as exc:

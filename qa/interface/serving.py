@@ -68,7 +68,7 @@ def add_options(parser: argparse.ArgumentParser, *, verbose: bool = True) -> arg
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     parser.add_argument("--port", type=_port, default=7860, help="port (default: 7860; 0 picks a free one)")
     parser.add_argument("--k", type=_k, default=5, help="passages per answer, 1..10 (default: 5)")
-    parser.add_argument("--title", default="Ask the documents", help="page title")
+    parser.add_argument("--title", default=None, help="page title (default: in the page's language)")
     parser.add_argument("--share", action="store_true", help="also ask Gradio for a temporary public link")
     parser.add_argument("--auth", type=_auth, default=None, metavar="USER:PASSWORD",
                         help=f"require this login (default: from ${AUTH_ENV}, if set)")
