@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from qa.errors import USER_ERRORS
+from qa.index.stores import INDEX_HELP
 from qa.interface.serving import add_options
 from qa.interface.terminal import configure_logging
 from qa.settings import DEFAULT_MODEL, Backend, SearchMode
@@ -47,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
 
     build = sub.add_parser("build", parents=[common], help="build or update the index of a corpus folder")
     build.add_argument("--corpus", default="corpus", help="corpus folder (default: corpus)")
-    build.add_argument("--index", default="index", help="index folder (default: index)")
+    build.add_argument("--index", default="index", help=INDEX_HELP)
     build.add_argument("--model", default=None,
                        help=f"sentence-transformers model name or local folder (default: {DEFAULT_MODEL})")
     build.add_argument("--backend", choices=[b.value for b in Backend], default=None,
@@ -58,7 +59,7 @@ def _parser() -> argparse.ArgumentParser:
                            ("ask", "answer a question with a quote from the documents")):
         cmd = sub.add_parser(name, parents=[common], help=helptext)
         cmd.add_argument("question", help="question or query text ('-' reads it from standard input)")
-        cmd.add_argument("--index", default="index", help="index folder (default: index)")
+        cmd.add_argument("--index", default="index", help=INDEX_HELP)
         cmd.add_argument("--k", type=_positive_int, default=5, help="number of passages (default: 5)")
         cmd.add_argument("--mode", choices=[m.value for m in SearchMode], default=None,
                          help="ranking (default: hybrid)")

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from qa.errors import USER_ERRORS
+from qa.index.stores import INDEX_HELP, is_milvus
 from qa.settings import DEFAULT_MODEL
 
 logger = logging.getLogger(__name__)
@@ -61,7 +62,7 @@ def add_options(parser: argparse.ArgumentParser, *, verbose: bool = True) -> arg
     """Add the app's options to ``parser`` (``python app.py`` and ``python -m qa serve``, whose
     ``-v`` comes before the command)."""
     parser.add_argument("--corpus", default="corpus", help="corpus folder (default: corpus)")
-    parser.add_argument("--index", default="index", help="index folder (default: index)")
+    parser.add_argument("--index", default="index", help=INDEX_HELP)
     parser.add_argument("--model", default=None,
                         help=f"sentence-transformers model name or local folder (default: {DEFAULT_MODEL})")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
@@ -105,7 +106,7 @@ def open_engine(args: argparse.Namespace) -> Any:
     """
     from qa.engine import QA
 
-    if not Path(args.corpus).is_dir() and Path(args.index).is_dir():
+    if not Path(args.corpus).is_dir() and (is_milvus(args.index) or Path(args.index).is_dir()):
         print(f"Corpus folder '{args.corpus}' not found; serving the existing index '{args.index}'.")
         return QA.open(args.index, model=args.model)
     engine, report = QA.build_with_report(args.corpus, args.index, model=args.model, show_progress=True)
