@@ -111,6 +111,16 @@ def test_new_subject_elsewhere_drops_the_preference() -> None:
     assert _read("那國學書院呢？", earlier).prefer_doc == SHANDONG
 
 
+def test_earlier_words_join_the_search_only_when_the_reading_lacks_the_subject() -> None:
+    earlier = Turn("阿里地區婦幼保健院的新建手術室里有哪些醫療設備？", "阿里地區婦幼保健院的新建手術室", HEBEI)
+    reading = _read("誰是該院副院長？", earlier)
+    assert reading.interpreted == "誰是阿里地區婦幼保健院副院長？"
+    assert reading.search == reading.interpreted  # 手术室 would pull the search back to the old sentence
+    unnamed = _read("其中多少個已竣工？", Turn("规划安排了多少个项目？", None, HEBEI))
+    assert unnamed.search.startswith(unnamed.interpreted + " ")  # no subject: the earlier words stand in
+    assert len(unnamed.search.split()) > 1
+
+
 def test_short_question_is_asked_of_the_earlier_subject() -> None:
     reading = _read("由谁牵头？", Turn("援疆干部家属每季度至少走访几次？", "援疆干部家属", None))
     assert reading.cue is Cue.SHORT

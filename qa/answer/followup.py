@@ -155,12 +155,13 @@ def read_question(question: str, previous: Turn | None, *,
         interpreted = f"{lead}{asked}" if has_cjk(asked) else f"{asked} ({lead})"
     interpreted = interpreted + _ending(question)
     carried: list[str] = []
-    if cue is not Cue.ELLIPSIS:
-        # The earlier subject's rarest words (or the earlier question's, when it had no subject)
-        # keep the search in context when the reading could not put the subject in.
-        scope = search_form(subject) if subject else search_form(earlier)
-        carried = [t for t in _ranked_terms(earlier, term_weights)
-                   if t in scope and t not in search_form(interpreted)][:CARRIED_TERMS]
+    reading = search_form(interpreted)
+    subject_terms = [t for t in _ranked_terms(earlier, term_weights) if subject and t in search_form(subject)]
+    if cue is not Cue.ELLIPSIS and not any(t in reading for t in subject_terms):
+        # The reading could not put the earlier subject in (or there was none): the earlier
+        # subject's rarest words, or the earlier question's, keep the search in context.
+        carried = [t for t in (subject_terms or _ranked_terms(earlier, term_weights))
+                   if t not in reading][:CARRIED_TERMS]
     search = " ".join([interpreted, *carried])
     return Reading(question, cue, interpreted, search, _preferred(question, previous, cue, document_text))
 
