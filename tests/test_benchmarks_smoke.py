@@ -48,6 +48,8 @@ def test_smoke_run_writes_every_section(tmp_path: Path) -> None:
     assert results["sections"]["conversation"]["conversations"] >= 25
     assert results["sections"]["documents"]["formats"]["pdf"]["count"] == 5
     assert results["sections"]["documents"]["formats"]["pdf"]["chunks"] > 0
-    for heading in ("## Quality", "## Speed", "## Scale", "## Encoder", "## Conversation", "## Documents"):
+    assert [u["documents_after"] for u in results["sections"]["uploads"]["uploads"]] == [6, 6]
+    for heading in ("## Quality", "## Speed", "## Scale", "## Encoder", "## Conversation", "## Documents",
+                    "## Uploads"):
         assert heading in markdown
     assert "cores" in markdown and "commit" in markdown
