@@ -270,3 +270,27 @@ def test_understood_as_in_english() -> None:
 
     answer = Answer("What was it used for?", False, None, interpreted="What was Hebei used for?")
     assert understood_as(answer) == "Understood as: What was Hebei used for?"
+
+
+def test_what_else_quotes_something_not_given_yet(engine: QA) -> None:
+    first = engine.ask("河北省投入了多少援藏資金？")
+    assert first.quote is not None
+    more = engine.ask("还有呢？", history=[first])
+    assert more.interpreted == "河北省投入了多少援藏資金？"
+    assert more.quote is None or more.quote.text != first.quote.text
+    by_text = engine.ask("还有呢？", history=["河北省投入了多少援藏資金？"])
+    assert by_text.quote == more.quote
+    if more.quote is not None:  # a third time avoids both earlier quotes
+        third = engine.ask("还有呢？", history=[first, more])
+        assert third.quote is None or third.quote.text not in (first.quote.text, more.quote.text)
+
+
+def test_answer_from_avoids_given_quotes(engine: QA) -> None:
+    from qa.answer.answering import answer_from
+
+    retrieval = engine.retrieve("河北省投入了多少援藏資金？")
+    first = answer_from(retrieval, encoder=engine.encoder, settings=engine.settings)
+    assert first.quote is not None
+    other = answer_from(retrieval, encoder=engine.encoder, settings=engine.settings, avoid=[first.quote])
+    assert other.quote is None or (other.quote.chunk.id, other.quote.start) != (first.quote.chunk.id,
+                                                                                  first.quote.start)
