@@ -209,8 +209,12 @@ def run(args: argparse.Namespace) -> int:
 
     manager = manager_for(engine, args.corpus, share=args.share, auth=args.auth is not None)
     demo = build_ui(engine, title=args.title, default_k=args.k, extra_tabs=[documents_tab(manager)])
+    import threading
+
+    from qa.answer.question_parts import warm_up
     from qa.interface.http_api import build_api
 
+    threading.Thread(target=warm_up, name="warm-up-follow-ups", daemon=True).start()
     serve(demo, host=args.host, port=args.port, share=args.share, auth=args.auth,
           api=build_api(engine, auth=args.auth))
     return 0
