@@ -36,6 +36,7 @@ MODULES = {
     "encoder": "benchmarks.encoders",
     "conversation": "benchmarks.conversation",
     "documents": "benchmarks.documents",
+    "stores": "benchmarks.stores",
 }
 
 

@@ -13,6 +13,7 @@ TITLES = {
     "encoder": "Encoder: ways to run the model on CPU",
     "conversation": "Conversation: follow-up questions",
     "documents": "Documents: reading PDF, Word, Excel and CSV files",
+    "stores": "Stores: local folder against Milvus Lite",
 }
 
 
@@ -255,6 +256,12 @@ def conversation(sec: dict[str, Any]) -> str:
     return render_conversation(sec)
 
 
+def stores(sec: dict[str, Any]) -> str:
+    from benchmarks.stores import render as render_stores
+
+    return render_stores(sec)
+
+
 def documents(sec: dict[str, Any]) -> str:
     from benchmarks.documents import render as render_documents
 
@@ -262,7 +269,7 @@ def documents(sec: dict[str, Any]) -> str:
 
 
 RENDERERS = {"quality": quality, "speed": speed, "scale": scale, "encoder": encoder, "conversation": conversation,
-             "documents": documents}
+             "documents": documents, "stores": stores}
 
 
 def render(results: dict[str, Any]) -> str:
@@ -286,7 +293,7 @@ def render(results: dict[str, Any]) -> str:
     rows = target_rows(sections)
     if rows:
         out.append("## Targets\n\n" + table(["target", "measured", "met"], rows) + "\n")
-    for name in ("quality", "speed", "scale", "encoder", "conversation", "documents"):
+    for name in ("quality", "speed", "scale", "encoder", "conversation", "documents", "stores"):
         if name in sections:
             out.append(
                 f"## {TITLES[name]}\n\n"
