@@ -85,7 +85,8 @@ def run_section(config: BenchConfig) -> dict[str, Any]:
             "answer_at_1": answers["answer_at_1"],
         })
         print(f"stores: {store} done", flush=True)
-    return {"model": base.model_id, "dataset": "smoke" if config.smoke else "CMRC2018 dev", "documents": len(docs), "chunks": len(chunks), "questions": len(sample),
+    return {"model": base.model_id, "dataset": "smoke" if config.smoke else "CMRC2018 dev",
+            "documents": len(docs), "chunks": len(chunks), "questions": len(sample),
             "embed_seconds": round(embed_seconds, 1), "stores": rows}
 
 
