@@ -36,6 +36,7 @@ MODULES = {
     "encoder": "benchmarks.encoders",
     "conversation": "benchmarks.conversation",
     "documents": "benchmarks.documents",
+    "uploads": "benchmarks.uploads",
     "stores": "benchmarks.stores",
 }
 

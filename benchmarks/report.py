@@ -13,6 +13,7 @@ TITLES = {
     "encoder": "Encoder: ways to run the model on CPU",
     "conversation": "Conversation: follow-up questions",
     "documents": "Documents: reading PDF, Word, Excel and CSV files",
+    "uploads": "Uploads: adding a document to the CMRC2018 index",
     "stores": "Stores: local folder against Milvus Lite",
 }
 
@@ -268,8 +269,14 @@ def documents(sec: dict[str, Any]) -> str:
     return render_documents(sec)
 
 
+def uploads(sec: dict[str, Any]) -> str:
+    from benchmarks.uploads import render as render_uploads
+
+    return render_uploads(sec)
+
+
 RENDERERS = {"quality": quality, "speed": speed, "scale": scale, "encoder": encoder, "conversation": conversation,
-             "documents": documents, "stores": stores}
+             "documents": documents, "uploads": uploads, "stores": stores}
 
 
 def render(results: dict[str, Any]) -> str:
@@ -293,7 +300,7 @@ def render(results: dict[str, Any]) -> str:
     rows = target_rows(sections)
     if rows:
         out.append("## Targets\n\n" + table(["target", "measured", "met"], rows) + "\n")
-    for name in ("quality", "speed", "scale", "encoder", "conversation", "documents", "stores"):
+    for name in ("quality", "speed", "scale", "encoder", "conversation", "documents", "uploads", "stores"):
         if name in sections:
             out.append(
                 f"## {TITLES[name]}\n\n"

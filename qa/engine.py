@@ -309,7 +309,7 @@ class QA:
             return answer_from(retrieval, encoder=self.encoder, settings=self.settings)
         asked = prepare_question(question, max_chars=self.settings.max_question_chars)
         retrieval = self.retrieve(reading.search, k=k, prefer_doc=reading.prefer_doc, filters=checked)
-        answer = answer_from(retrieval, encoder=self.encoder, settings=self.settings)
+        answer = answer_from(retrieval, encoder=self.encoder, settings=self.settings, avoid=reading.avoid)
         # The notice is about the question as asked, plus a filter that kept nothing.
         unfiltered = retrieval.notice if checked is not None and not retrieval.hits else None
         notice = "; ".join(filter(None, [asked.notice, unfiltered])) or None

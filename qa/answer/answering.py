@@ -139,9 +139,14 @@ def confidence(best: ScoredSentence, retrieval: Retrieval, *, settings: Settings
     return float(0.5 * lexical + 0.5 * dense)
 
 
-def answer_from(retrieval: Retrieval, *, encoder: Encoder | None, settings: Settings) -> Answer:
-    """Build the :class:`Answer` for a retrieval: a quote when confident, else none."""
-    scored = score_sentences(retrieval, encoder=encoder, settings=settings)
+def answer_from(retrieval: Retrieval, *, encoder: Encoder | None, settings: Settings,
+                avoid: Sequence[Quote] = ()) -> Answer:
+    """Build the :class:`Answer` for a retrieval: a quote when confident, else none.
+
+    Sentences overlapping a quote in ``avoid`` (already given in the conversation) are not quoted.
+    """
+    scored = [s for s in score_sentences(retrieval, encoder=encoder, settings=settings)
+              if not any(q.chunk.id == s.chunk.id and q.start < s.end and s.start < q.end for q in avoid)]
     if not scored:
         return Answer(retrieval.question, False, None, retrieval.hits, retrieval.notice)
     best = scored[0]

@@ -50,10 +50,15 @@ def build_chat_page(engine: QA, *, title: str | None, default_k: int, concurrenc
     limit = engine.settings.max_question_chars
     facts = view.facts()
 
-    def source(href: str, lang: str) -> str:
-        """HTML of the document a citation link names, for the side view."""
-        lang = _lang(lang)
-        request = parse_source_href(str(href))
+    def source(asked: dict[str, Any]) -> str:
+        """HTML of the document a citation link names, for the side view.
+
+        The page script sends one object, ``{"href": ..., "lang": ...}`` (a server function
+        of ``gr.HTML`` gets its arguments as one value).
+        """
+        asked = asked if isinstance(asked, dict) else {"href": asked}
+        lang = _lang(asked.get("lang"))
+        request = parse_source_href(str(asked.get("href", "")))
         current = view.facts()
         chunk = current.chunks.get(request.chunk_id) if request else None
         if request is None or chunk is None:
@@ -193,7 +198,8 @@ def build_chat_page(engine: QA, *, title: str | None, default_k: int, concurrenc
             api_visibility="private")
         gr.Timer(REFRESH_SECONDS).tick(on_tick, [language, version], labelled, api_visibility="private",
                                        show_progress="hidden")
-        box.input(None, box, counter, js=COUNTER_JS % limit, api_visibility="private")
+        # Any change of the box (typing, pasting, an example, a submit) updates the counter.
+        box.change(None, box, counter, js=COUNTER_JS % limit, api_visibility="private", queue=False)
         # The box is emptied in the browser at once (no server round trip), so a question typed
         # right after a submit is never cleared by the first one's reply; the question travels
         # on in a hidden box.
@@ -208,8 +214,8 @@ def build_chat_page(engine: QA, *, title: str | None, default_k: int, concurrenc
             control.change(lambda *values: filter_summary(filters_from_controls(*values), engine), controls, scope,
                            api_visibility="private", queue=False)
         clear.click(clear_chat, conversation, chatbot, api_visibility="private", queue=False)
-        examples.click(pick_example, examples, box, api_visibility="private", queue=False).then(
-            None, box, counter, js=COUNTER_JS % limit, api_visibility="private")
+        chatbot.clear(clear_chat, conversation, chatbot, api_visibility="private", queue=False)
+        examples.click(pick_example, examples, box, api_visibility="private", queue=False)
         gr.api(ask, api_name="ask")
         gr.api(ask_as_json, api_name="ask_json")
     demo.queue(default_concurrency_limit=concurrency_limit, max_size=max_queue)

@@ -45,7 +45,7 @@ JS = r"""
 const panel = document.getElementById('qa-source');
 const show = async (href) => {
   const lang = window.__qaLang || 'en';
-  props.value = await server.source(href, lang);
+  props.value = await server.source({href: href, lang: lang});
   panel.classList.add('qa-open');
   window.__qaSourceShown = href;
   const scrollToMark = (tries) => {
