@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from qa.types import Answer, Chunk, Hit
@@ -51,7 +52,7 @@ def file_name(chunk: Chunk) -> str:
     return chunk.path.replace("\\", "/").rsplit("/", 1)[-1] if chunk.path else chunk.doc_id
 
 
-def _chunk_fields(chunk: Chunk) -> dict[str, Any]:
+def _chunk_fields(chunk: Chunk, titles: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Where a text comes from: the fields quotes and passages share in JSON."""
     return {
         "doc_id": chunk.doc_id,
@@ -61,7 +62,7 @@ def _chunk_fields(chunk: Chunk) -> dict[str, Any]:
         "source": chunk.source,
         "file": file_name(chunk),
         "paragraph": chunk.paragraph,
-        "citation": cite(chunk),
+        "citation": cite(chunk, title=(titles or {}).get(chunk.doc_id)),
         "page": chunk.page,
         "last_page": chunk.last_page,
         "sheet": chunk.sheet,
@@ -70,19 +71,23 @@ def _chunk_fields(chunk: Chunk) -> dict[str, Any]:
     }
 
 
-def hit_to_dict(hit: Hit) -> dict[str, Any]:
-    """JSON-ready form of a hit, as printed by ``--json``: the fields of a quote plus ranking scores."""
+def hit_to_dict(hit: Hit, *, titles: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """JSON-ready form of a hit, as printed by ``--json``: the fields of a quote plus ranking scores.
+
+    ``titles`` are display titles by document id (:func:`qa.interface.titles.titles_for`) for
+    citations of untitled documents.
+    """
     return {
         "rank": hit.rank,
         "text": hit.chunk.text,
-        **_chunk_fields(hit.chunk),
+        **_chunk_fields(hit.chunk, titles),
         "score": round(hit.score, 6),
         "dense_score": None if hit.dense_score is None else round(hit.dense_score, 6),
         "bm25_score": None if hit.bm25_score is None else round(hit.bm25_score, 6),
     }
 
 
-def answer_to_dict(answer: Answer) -> dict[str, Any]:
+def answer_to_dict(answer: Answer, *, titles: Mapping[str, str] | None = None) -> dict[str, Any]:
     """JSON-ready form of an answer: ``question``, ``found``, ``quote`` (or null), ``passages``."""
     quote = answer.quote
     return {
@@ -90,11 +95,11 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
         "found": answer.found,
         "quote": None if quote is None else {
             "text": quote.text,
-            **_chunk_fields(quote.chunk),
+            **_chunk_fields(quote.chunk, titles),
             "start": quote.start,
             "end": quote.end,
             "score": round(quote.score, 6),
         },
-        "passages": [hit_to_dict(h) for h in answer.passages],
+        "passages": [hit_to_dict(h, titles=titles) for h in answer.passages],
         "notice": answer.notice,
     }

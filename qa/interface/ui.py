@@ -17,6 +17,7 @@ from qa.errors import FilterError, QuestionError
 from qa.interface.chat_render import ERROR, Script, escape_text, render_answer
 from qa.interface.citation import answer_to_dict
 from qa.interface.i18n import labels, text
+from qa.interface.titles import titles_for
 
 if TYPE_CHECKING:
     import gradio as gr
@@ -120,7 +121,9 @@ def ask_json(engine: QA, question: str, k: int = 5) -> dict[str, Any]:
     """Plain-data answer for the JSON API: :func:`~qa.interface.citation.answer_to_dict`, or an error."""
     refresh(engine)
     try:
-        return answer_to_dict(engine.ask(question, k=_clamp_k(k)))
+        answer = engine.ask(question, k=_clamp_k(k))
+        chunks = [h.chunk for h in answer.passages] + ([answer.quote.chunk] if answer.quote else [])
+        return answer_to_dict(answer, titles=titles_for(engine, chunks))
     except QuestionError as exc:
         return {"question": question, "error": "question", "reason": exc.reason, "message": str(exc)}
     except Exception:
