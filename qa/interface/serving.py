@@ -137,7 +137,8 @@ class Served:
 
 
 def serve(demo: Any, *, host: str = "127.0.0.1", port: int = 7860, share: bool = False,
-          auth: tuple[str, str] | None = None, block: bool = True, api: Any | None = None) -> Served:
+          auth: tuple[str, str] | None = None, block: bool = True, api: Any | None = None,
+          max_file_size: int | None = None) -> Served:
     """Launch ``demo``; with ``share``, print the public link or one line saying there is none.
 
     Args:
@@ -149,6 +150,7 @@ def serve(demo: Any, *, host: str = "127.0.0.1", port: int = 7860, share: bool =
         block: Serve until interrupted; ``False`` returns once the server runs (tests).
         api: The JSON API (:func:`qa.interface.http_api.build_api`), served at ``/api`` on the
             same port.
+        max_file_size: Largest upload Gradio accepts at all, in bytes (``None``: no limit).
     """
     if share and auth is None:
         print("Warning: sharing without --auth: anyone with the public link can use this app.")
@@ -157,7 +159,8 @@ def serve(demo: Any, *, host: str = "127.0.0.1", port: int = 7860, share: bool =
         print(f"Could not create a public share link (no internet access?); serving locally at {local}")
         share = False
     launch = dict(server_name=host, server_port=port, share=share, auth=auth, max_threads=16,
-                  prevent_thread_lock=True, show_error=False, footer_links=["api"], quiet=True)
+                  prevent_thread_lock=True, show_error=False, footer_links=["api"], quiet=True,
+                  max_file_size=max_file_size)
     if api is not None:
         from starlette.routing import Mount
 
@@ -215,7 +218,9 @@ def run(args: argparse.Namespace) -> int:
     from qa.interface.http_api import build_api
 
     threading.Thread(target=warm_up, name="warm-up-follow-ups", daemon=True).start()
+    # Gradio refuses uploads far over the limit before they reach the disk; those just over it
+    # get the Documents tab's own message.
     serve(demo, host=args.host, port=args.port, share=args.share, auth=args.auth,
-          api=build_api(engine, auth=args.auth))
+          api=build_api(engine, auth=args.auth), max_file_size=2 * manager.max_bytes)
     return 0
 
