@@ -37,6 +37,7 @@ MODULES = {
     "conversation": "benchmarks.conversation",
     "documents": "benchmarks.documents",
     "uploads": "benchmarks.uploads",
+    "stores": "benchmarks.stores",
 }
 
 

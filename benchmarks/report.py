@@ -14,6 +14,7 @@ TITLES = {
     "conversation": "Conversation: follow-up questions",
     "documents": "Documents: reading PDF, Word, Excel and CSV files",
     "uploads": "Uploads: adding a document to the CMRC2018 index",
+    "stores": "Stores: local folder against Milvus Lite",
 }
 
 
@@ -256,6 +257,12 @@ def conversation(sec: dict[str, Any]) -> str:
     return render_conversation(sec)
 
 
+def stores(sec: dict[str, Any]) -> str:
+    from benchmarks.stores import render as render_stores
+
+    return render_stores(sec)
+
+
 def documents(sec: dict[str, Any]) -> str:
     from benchmarks.documents import render as render_documents
 
@@ -269,7 +276,7 @@ def uploads(sec: dict[str, Any]) -> str:
 
 
 RENDERERS = {"quality": quality, "speed": speed, "scale": scale, "encoder": encoder, "conversation": conversation,
-             "documents": documents, "uploads": uploads}
+             "documents": documents, "uploads": uploads, "stores": stores}
 
 
 def render(results: dict[str, Any]) -> str:
@@ -293,7 +300,7 @@ def render(results: dict[str, Any]) -> str:
     rows = target_rows(sections)
     if rows:
         out.append("## Targets\n\n" + table(["target", "measured", "met"], rows) + "\n")
-    for name in ("quality", "speed", "scale", "encoder", "conversation", "documents", "uploads"):
+    for name in ("quality", "speed", "scale", "encoder", "conversation", "documents", "uploads", "stores"):
         if name in sections:
             out.append(
                 f"## {TITLES[name]}\n\n"

@@ -49,7 +49,9 @@ def test_smoke_run_writes_every_section(tmp_path: Path) -> None:
     assert results["sections"]["documents"]["formats"]["pdf"]["count"] == 5
     assert results["sections"]["documents"]["formats"]["pdf"]["chunks"] > 0
     assert [u["documents_after"] for u in results["sections"]["uploads"]["uploads"]] == [6, 6]
+    assert [r["store"] for r in results["sections"]["stores"]["stores"]] == ["local", "milvus-lite"]
+    assert len({r["hit1"] for r in results["sections"]["stores"]["stores"]}) == 1  # same ranking on both
     for heading in ("## Quality", "## Speed", "## Scale", "## Encoder", "## Conversation", "## Documents",
-                    "## Uploads"):
+                    "## Uploads", "## Stores"):
         assert heading in markdown
     assert "cores" in markdown and "commit" in markdown

@@ -16,9 +16,9 @@ from dataclasses import asdict
 from typing import Any
 
 from qa.index.base import StoredChunk
+from qa.index.bm25 import passage_tokens
 from qa.index.chunk_text import lexical_text
 from qa.index.filters import Filters
-from qa.index.lexical_tokens import tokenize
 
 # Milvus's VARCHAR limit is in bytes.
 MAX_VARCHAR = 65_535
@@ -50,7 +50,7 @@ def chunk_row(position: int, stored: StoredChunk, vector: list[float], folder: s
         "pk": position,
         "chunk": json.dumps(asdict(chunk), ensure_ascii=False),
         "text": chunk.text,
-        "tokens": " ".join(tokenize(lexical_text(chunk))),
+        "tokens": " ".join(passage_tokens(lexical_text(chunk))),
         "doc_id": chunk.doc_id,
         "title": chunk.title or "",
         "source": chunk.source or "",
