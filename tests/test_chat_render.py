@@ -259,6 +259,7 @@ def test_examples_are_checked_by_asking() -> None:
 
     assert checked_examples(chunks, ask) == ["河北省已先後投入援藏資金多少萬元？"]
     assert len(asked) == 2
+    assert checked_examples(chunks, ask, max_asked=1) == ["河北省已先後投入援藏資金多少萬元？"] and len(asked) == 3
     wrong = lambda q: Answer(q, True, Quote("別的句子。", chunks[1], 0.95, 0, 5), [])  # noqa: E731
     assert checked_examples(chunks, wrong) == [], "a confident quote without the number is not an example"
 

@@ -210,9 +210,11 @@ def build_chat_page(engine: QA, *, title: str | None, default_k: int, concurrenc
             answer_waiting, [conversation, k_slider, scores, script, language, *controls], chatbot,
             api_visibility="private",
             show_progress="hidden")
-        for control in controls:
-            control.change(lambda *values: filter_summary(filters_from_controls(*values), engine), controls, scope,
-                           api_visibility="private", queue=False)
+        def summarize(doc_ids: Any, folders: Any, low: Any, high: Any, lang: str) -> str:
+            return filter_summary(filters_from_controls(doc_ids, folders, low, high), engine, lang=_lang(lang))
+
+        for control in [*controls, language]:
+            control.change(summarize, [*controls, language], scope, api_visibility="private", queue=False)
         clear.click(clear_chat, conversation, chatbot, api_visibility="private", queue=False)
         chatbot.clear(clear_chat, conversation, chatbot, api_visibility="private", queue=False)
         examples.click(pick_example, examples, box, api_visibility="private", queue=False)

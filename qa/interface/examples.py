@@ -80,7 +80,7 @@ def example_questions(chunks: Iterable[Chunk], *, limit: int = 6) -> list[str]:
 
 
 def checked_examples(chunks: Iterable[Chunk], ask: Callable[[str], Answer], *, limit: int = 6,
-                     min_confidence: float = HIGH_CONFIDENCE) -> list[str]:
+                     min_confidence: float = HIGH_CONFIDENCE, max_asked: int = 30) -> list[str]:
     """Example questions the engine answers confidently and rightly on this corpus.
 
     Each candidate is asked; it is kept only when the answer is found with at least
@@ -92,10 +92,11 @@ def checked_examples(chunks: Iterable[Chunk], ask: Callable[[str], Answer], *, l
         ask: Answers a question (``lambda q: engine.ask(q)``).
         limit: Most questions to return.
         min_confidence: Lowest quote confidence kept.
+        max_asked: Most candidates asked (a large corpus has thousands; ~10 ms each).
     """
     kept: list[str] = []
-    for candidate in candidate_questions(chunks):
-        if len(kept) >= limit:
+    for asked, candidate in enumerate(candidate_questions(chunks)):
+        if len(kept) >= limit or asked >= max_asked:
             break
         try:
             answer = ask(candidate.question)
