@@ -15,6 +15,7 @@ TITLES = {
     "documents": "Documents: reading PDF, Word, Excel and CSV files",
     "uploads": "Uploads: adding a document to the CMRC2018 index",
     "stores": "Stores: local folder against Milvus Lite",
+    "realscale": "Scale on realistic vectors: flat, HNSW, IVF-SQ8, Milvus Lite",
 }
 
 
@@ -257,6 +258,12 @@ def conversation(sec: dict[str, Any]) -> str:
     return render_conversation(sec)
 
 
+def realscale(sec: dict[str, Any]) -> str:
+    from benchmarks.real_scale import render as render_realscale
+
+    return render_realscale(sec)
+
+
 def stores(sec: dict[str, Any]) -> str:
     from benchmarks.stores import render as render_stores
 
@@ -276,7 +283,7 @@ def uploads(sec: dict[str, Any]) -> str:
 
 
 RENDERERS = {"quality": quality, "speed": speed, "scale": scale, "encoder": encoder, "conversation": conversation,
-             "documents": documents, "uploads": uploads, "stores": stores}
+             "documents": documents, "uploads": uploads, "stores": stores, "realscale": realscale}
 
 
 def render(results: dict[str, Any]) -> str:
@@ -300,7 +307,8 @@ def render(results: dict[str, Any]) -> str:
     rows = target_rows(sections)
     if rows:
         out.append("## Targets\n\n" + table(["target", "measured", "met"], rows) + "\n")
-    for name in ("quality", "speed", "scale", "encoder", "conversation", "documents", "uploads", "stores"):
+    for name in ("quality", "speed", "scale", "realscale", "encoder", "conversation", "documents", "uploads",
+                 "stores"):
         if name in sections:
             out.append(
                 f"## {TITLES[name]}\n\n"
