@@ -36,6 +36,9 @@ MODULES = {
     "encoder": "benchmarks.encoders",
     "conversation": "benchmarks.conversation",
     "documents": "benchmarks.documents",
+    "uploads": "benchmarks.uploads",
+    "stores": "benchmarks.stores",
+    "realscale": "benchmarks.real_scale",
 }
 
 

@@ -13,6 +13,9 @@ TITLES = {
     "encoder": "Encoder: ways to run the model on CPU",
     "conversation": "Conversation: follow-up questions",
     "documents": "Documents: reading PDF, Word, Excel and CSV files",
+    "uploads": "Uploads: adding a document to the CMRC2018 index",
+    "stores": "Stores: local folder against Milvus Lite",
+    "realscale": "Scale on realistic vectors: flat, HNSW, IVF-SQ8, Milvus Lite",
 }
 
 
@@ -290,14 +293,32 @@ def conversation(sec: dict[str, Any]) -> str:
     return render_conversation(sec)
 
 
+def realscale(sec: dict[str, Any]) -> str:
+    from benchmarks.real_scale import render as render_realscale
+
+    return render_realscale(sec)
+
+
+def stores(sec: dict[str, Any]) -> str:
+    from benchmarks.stores import render as render_stores
+
+    return render_stores(sec)
+
+
 def documents(sec: dict[str, Any]) -> str:
     from benchmarks.documents import render as render_documents
 
     return render_documents(sec)
 
 
+def uploads(sec: dict[str, Any]) -> str:
+    from benchmarks.uploads import render as render_uploads
+
+    return render_uploads(sec)
+
+
 RENDERERS = {"quality": quality, "speed": speed, "scale": scale, "encoder": encoder, "conversation": conversation,
-             "documents": documents}
+             "documents": documents, "uploads": uploads, "stores": stores, "realscale": realscale}
 
 
 def render(results: dict[str, Any]) -> str:
@@ -321,7 +342,8 @@ def render(results: dict[str, Any]) -> str:
     rows = target_rows(sections)
     if rows:
         out.append("## Targets\n\n" + table(["target", "measured", "met"], rows) + "\n")
-    for name in ("quality", "speed", "scale", "encoder", "conversation", "documents"):
+    for name in ("quality", "speed", "scale", "realscale", "encoder", "conversation", "documents", "uploads",
+                 "stores"):
         if name in sections:
             out.append(
                 f"## {TITLES[name]}\n\n"

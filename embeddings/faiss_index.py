@@ -12,6 +12,11 @@ from embeddings.base import Choice, Neighbors
 logger = logging.getLogger(__name__)
 
 
+# A filtered HNSW search over at most this many vectors is done exactly: reading them back
+# and one matrix product take a few milliseconds, and no filter can strand the graph walk.
+EXACT_SUBSET = 20_000
+
+
 class IndexKind(Choice):
     """FAISS index structure: exact ``flat``, approximate ``hnsw``, or ``auto`` (chosen by size)."""
 
@@ -95,7 +100,8 @@ class FaissIndex:
 
         With ``ids``, only those vectors are searched (a FAISS ``IDSelectorBatch``), so a
         filter that keeps few vectors still gets their ``k`` best, not the few of the global
-        best that pass it. On HNSW a very selective filter may return fewer than ``k``.
+        best that pass it. On HNSW, whose graph walk a selective filter can strand, a subset
+        of up to :data:`EXACT_SUBSET` vectors is searched exactly instead.
         """
         import faiss
 
@@ -110,6 +116,8 @@ class FaissIndex:
         if len(subset) == 0:
             empty = np.zeros((len(queries), 0))
             return Neighbors(scores=empty.astype(np.float32), ids=empty.astype(np.int64))
+        if self._kind == "hnsw" and len(subset) <= EXACT_SUBSET:
+            return self._exact(queries, subset, k)
         selector = faiss.IDSelectorBatch(subset)
         if self._kind == "hnsw":
             ef = max(int(self._index.hnsw.efSearch), k)  # type: ignore[attr-defined]
@@ -118,6 +126,13 @@ class FaissIndex:
             params = faiss.SearchParameters(sel=selector)
         scores, found = self._index.search(queries, min(k, len(subset)), params=params)  # type: ignore[attr-defined]
         return Neighbors(scores=scores, ids=found)
+
+    def _exact(self, queries: np.ndarray, subset: np.ndarray, k: int) -> Neighbors:
+        """Exact inner-product search over the vectors ``subset`` (stored in the index itself)."""
+        scores = queries @ self._index.reconstruct_batch(subset).T  # type: ignore[attr-defined]
+        keep = min(k, len(subset))
+        order = np.argsort(-scores, axis=1, kind="stable")[:, :keep]
+        return Neighbors(scores=np.take_along_axis(scores, order, axis=1).astype(np.float32), ids=subset[order])
 
     def save(self, path: Path) -> None:
         """Write the index to one FAISS file."""

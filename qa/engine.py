@@ -12,16 +12,15 @@ from typing import Any
 import numpy as np
 
 from embeddings.base import Encoder
-from embeddings.faiss_index import FaissIndex, set_threads
 from qa.answer.questions import prepare_question
 from qa.errors import IndexCorruptError, ModelMismatchError
-from qa.index.bm25 import BM25Index
-from qa.index.filters import AllowedChunks, Filters, document_folder, parse_filters
+from qa.index.base import IndexView
+from qa.index.filters import Filters, document_folder, parse_filters
 from qa.index.fusion import fuse_subset
 from qa.index.indexer import BuildReport, build_index, build_index_from, documents_fingerprint
 from qa.index.lexical_tokens import question_terms
-from qa.index.ranking import bm25_candidates, fuse, make_hits
-from qa.index.store import current_version, read_manifest, read_version, rebuild_hint
+from qa.index.ranking import fuse, make_hits
+from qa.index.stores import is_milvus, open_store
 from qa.settings import QUERY_SETTINGS, SearchMode, Settings
 from qa.types import Answer, Chunk, Document, Hit, Retrieval
 
@@ -35,8 +34,16 @@ def load_encoder(model: str, *, backend: str = "onnx-int8") -> Encoder:
     return load(model, backend=backend)
 
 
+def _location(index: str | Path) -> str | Path:
+    """A ``milvus:`` location stays a string (its ``//`` must survive); anything else is a folder."""
+    return index if is_milvus(index) else Path(index)
+
+
 class QA:
     """Question answering over an indexed folder of documents.
+
+    The index is a folder (``index/``) or a Milvus location (``milvus:index/milvus.db``,
+    ``milvus:http://host:19530?collection=qa``); see :mod:`qa.index.stores`.
 
     Example:
         >>> engine = QA.build("corpus/", "index/")           # doctest: +SKIP
@@ -45,59 +52,41 @@ class QA:
         >>> engine.ask("河北投入了多少援藏资金？").quote.text  # doctest: +SKIP
     """
 
-    def __init__(self, index_dir: Path, encoder: Encoder, settings: Settings) -> None:
-        self.index_dir = Path(index_dir)
+    def __init__(self, index_dir: str | Path, encoder: Encoder, settings: Settings) -> None:
+        #: The folder (a Path) or the ``milvus:`` location (a str) the index lives in.
+        self.index_dir = _location(index_dir)
+        self.store = open_store(self.index_dir, settings=settings)
         self.encoder = encoder
         self.settings = settings
         self._lock = threading.Lock()
         self._failed_version: str | None = None
-        self._allowed = AllowedChunks()
         self._load()
 
     def _load(self) -> None:
         # A build that finishes while we read removes the version we were reading; the
         # error then says nothing about the index, so read the new version instead.
         for attempt in range(3):
-            wanted = current_version(self.index_dir).name
+            wanted = self.store.current()
             try:
                 self._load_version()
                 return
             except IndexCorruptError:
-                if attempt == 2 or current_version(self.index_dir).name == wanted:
+                if attempt == 2 or self.store.current() == wanted:
                     raise
                 logger.info("Index version %s was replaced while loading; loading the new one", wanted)
 
     def _load_version(self) -> None:
-        data = read_version(self.index_dir)
-        model = data.manifest["model"]
+        view = self.store.open()
+        model = view.manifest["model"]
         if model.get("fingerprint") != self.encoder.fingerprint:
             raise ModelMismatchError(
                 f"Index '{self.index_dir}' was built with model {model.get('id')!r} "
                 f"(copy {str(model.get('fingerprint'))[:16]}), not {self.encoder.model_id!r} "
                 f"(copy {self.encoder.fingerprint[:16]}); open it with --model {model.get('id')} or "
-                f"{rebuild_hint(self.index_dir)} --model {self.encoder.model_id}"
+                f"{self.store.rebuild_hint()} --model {self.encoder.model_id}"
             )
-        try:
-            vector_index = FaissIndex.load(data.folder / "vectors.faiss", ef_search=self.settings.hnsw_ef_search)
-            lexical = BM25Index.load(data.folder / "bm25", size=len(data.chunks))
-        except (RuntimeError, ValueError, OSError, KeyError) as exc:
-            raise IndexCorruptError(
-                f"Index '{self.index_dir}' cannot be read ({exc}); {rebuild_hint(self.index_dir)}"
-            ) from exc
-        if vector_index.ntotal != len(data.chunks):
-            raise IndexCorruptError(
-                f"Index '{self.index_dir}': FAISS holds {vector_index.ntotal} vectors for "
-                f"{len(data.chunks)} chunks; {rebuild_hint(self.index_dir)}"
-            )
-        set_threads(self.settings.faiss_threads)
         with self._lock:
-            self._version = data.folder.name
-            self._manifest = data.manifest
-            self._chunks = [sc.chunk for sc in data.chunks]
-            self._documents = {d.id: d for d in data.documents}
-            self._vectors = data.vectors
-            self._vector_index = vector_index
-            self._lexical = lexical
+            self._view: IndexView = view
 
     # construction -----------------------------------------------------------------
     @classmethod
@@ -124,7 +113,7 @@ class QA:
             settings = settings.with_(model=model)
         encoder = encoder or load_encoder(settings.model, backend=settings.encoder_backend)
         report = build_index(corpus, index, encoder=encoder, settings=settings, show_progress=show_progress)
-        return cls(Path(index), encoder, settings), report
+        return cls(index, encoder, settings), report
 
     @classmethod
     def build_from_documents(cls, documents: list[Document], index: str | Path, *, model: str | None = None,
@@ -138,7 +127,7 @@ class QA:
         files = documents_fingerprint(documents)
         build_index_from(lambda: documents, index, source="<documents>", files=lambda: files, encoder=encoder,
                          settings=settings, show_progress=show_progress)
-        return cls(Path(index), encoder, settings)
+        return cls(index, encoder, settings)
 
     @classmethod
     def open(cls, index: str | Path, *, model: str | None = None, encoder: Encoder | None = None,
@@ -148,8 +137,9 @@ class QA:
         The model is the one recorded in the index unless ``model`` or ``encoder`` is given;
         a different one raises :class:`~qa.errors.ModelMismatchError`.
         """
-        index = Path(index)
-        manifest = read_manifest(index)
+        index = _location(index)
+        store = open_store(index)
+        manifest = store.read_manifest()
         stored = Settings.from_dict(manifest["settings"])
         if settings is not None:
             stored = stored.with_(**{k: getattr(settings, k) for k in QUERY_SETTINGS})
@@ -157,7 +147,7 @@ class QA:
         if model is not None and model != recorded and encoder is None:
             raise ModelMismatchError(
                 f"Index '{index}' was built with model {recorded!r}, not {model!r}; "
-                f"{rebuild_hint(index)} --model {model}"
+                f"{store.rebuild_hint()} --model {model}"
             )
         encoder = encoder or load_encoder(recorded, backend=stored.encoder_backend)
         return cls(index, encoder, stored)
@@ -165,10 +155,10 @@ class QA:
     def reload_if_changed(self) -> bool:
         """Switch to a newer version of the index if a build has finished since; True if switched."""
         try:
-            latest = current_version(self.index_dir).name
+            latest = self.store.current()
         except Exception:  # a build may be swapping right now; keep serving what we have
             return False
-        if latest in (self._version, self._failed_version):
+        if latest in (self.version, self._failed_version):
             return False
         try:
             self._load()
@@ -183,35 +173,36 @@ class QA:
     @property
     def chunks(self) -> list[Chunk]:
         """Every indexed chunk, in index order."""
-        return list(self._chunks)
+        return list(self._view.chunks)
 
     @property
     def documents(self) -> list[Document]:
         """Every indexed document."""
-        return list(self._documents.values())
+        return list(self._view.documents.values())
 
     @property
     def version(self) -> str:
-        """Name of the index version being answered from (a folder of the index)."""
-        return self._version
+        """Name of the index version being answered from (a folder of the index, or a Milvus collection)."""
+        return self._view.version
 
     @property
     def manifest(self) -> dict:
         """The manifest of the open index version."""
-        return dict(self._manifest)
+        return dict(self._view.manifest)
 
     def document(self, doc_id: str) -> Document:
         """The document with ``doc_id``; raises KeyError naming it when unknown."""
         try:
-            return self._documents[doc_id]
+            return self._view.documents[doc_id]
         except KeyError:
             raise KeyError(f"no document {doc_id!r} in index '{self.index_dir}'") from None
 
     # querying ---------------------------------------------------------------------------
     def folders(self) -> list[str]:
         """Folders (relative to the corpus, ``/``-separated) that hold indexed documents, for filters."""
-        corpus = self._manifest.get("corpus", {}).get("dir")
-        return sorted({document_folder(d, corpus) for d in self._documents.values()} - {""})
+        view = self._view
+        corpus = view.manifest.get("corpus", {}).get("dir")
+        return sorted({document_folder(d, corpus) for d in view.documents.values()} - {""})
 
     def retrieve(self, question: str, *, k: int = 5, mode: str | None = None, embed_question: bool = True,
                  prefer_doc: str | None = None, filters: Mapping[str, Any] | Filters | None = None) -> Retrieval:
@@ -234,50 +225,52 @@ class QA:
         checked = parse_filters(filters)
         prepared = prepare_question(question, max_chars=self.settings.max_question_chars)
         with self._lock:
-            chunks, vectors, vector_index, lexical = self._chunks, self._vectors, self._vector_index, self._lexical
-            version, documents, corpus = self._version, self._documents, self._manifest.get("corpus", {}).get("dir")
+            view = self._view
         allowed = None
         if checked is not None:
-            allowed = self._allowed.get(version, checked, documents.values(), chunks, corpus)
+            allowed = view.allowed(checked)
             if len(allowed) == 0:
                 notice = f"No indexed document matches the filters ({checked.describe()}), so nothing was searched."
                 return Retrieval(prepared.text, [], None, "; ".join(filter(None, [prepared.notice, notice])))
-        n = len(chunks) if allowed is None else len(allowed)
+        n = len(view.chunks) if allowed is None else len(allowed)
         depth = min(max(k, self.settings.candidates), n)
         qvec = None
         dense_ids: list[int] = []
         bm25_ids: list[int] = []
-        bm25_all = None
         dense_mode, bm25_mode = mode is not SearchMode.BM25, mode is not SearchMode.DENSE
         if dense_mode or embed_question:
             qvec = self.encoder.encode_queries([prepared.text])[0]
-        if qvec is not None and dense_mode:
-            found = vector_index.search(qvec[None, :], k=depth, ids=allowed)
-            dense_ids = [int(i) for i in found.ids[0] if i >= 0]
-        if bm25_mode:
-            bm25_all = lexical.scores(prepared.text)
-            bm25_ids = bm25_candidates(bm25_all, allowed, depth)
-        preferred = self._doc_ranking(prefer_doc, qvec, bm25_all) if prefer_doc else []
+        if qvec is not None and dense_mode and depth:
+            dense_ids = view.dense(qvec, k=depth, filters=checked)
+        if bm25_mode and depth:
+            # Only allowed chunks compete: ranked among themselves, not cut from a global top list.
+            bm25_ids = view.lexical(prepared.text, k=depth, filters=checked)
+        lexical_text = prepared.text if bm25_mode else None
+        preferred = self._doc_ranking(view, prefer_doc, qvec, lexical_text) if prefer_doc else []
         if allowed is not None and preferred:
             kept = set(allowed.tolist())
             preferred = [i for i in preferred if i in kept]
-        ranked = fuse(mode, dense_ids, bm25_ids, preferred, self.settings)
-        hits = make_hits(ranked, k, mode=mode, chunks=chunks, vectors=vectors, qvec=qvec, bm25_all=bm25_all)
+        top = fuse(mode, dense_ids, bm25_ids, preferred, self.settings)[:k]
+        ids = [i for i, _ in top]
+        dense_scores = view.vectors(ids) @ qvec if qvec is not None and ids else None
+        bm25_scores = view.lexical_scores(prepared.text, ids) if bm25_mode and ids else None
+        hits = make_hits(top, mode=mode, chunks=view.chunks, dense_scores=dense_scores, bm25_scores=bm25_scores)
         terms = question_terms(prepared.text)
-        return Retrieval(prepared.text, hits, qvec, prepared.notice, lexical.idf(terms))
+        return Retrieval(prepared.text, hits, qvec, prepared.notice, view.idf(terms))
 
-    def _doc_ranking(self, doc_id: str, qvec: np.ndarray | None, bm25_all: np.ndarray | None) -> list[int]:
+    def _doc_ranking(self, view: IndexView, doc_id: str, qvec: np.ndarray | None, text: str | None) -> list[int]:
         """Chunk ids of ``doc_id`` ranked among themselves by fused dense and BM25 ranks."""
-        with self._lock:
-            chunks, vectors = self._chunks, self._vectors
-        ids = [i for i, c in enumerate(chunks) if c.doc_id == doc_id]
-        dense = None if qvec is None or not ids else dict(zip(ids, (vectors[ids] @ qvec).tolist(), strict=True))
-        return fuse_subset(ids, [dense, bm25_all], k=self.settings.rrf_k,
+        ids = [i for i, c in enumerate(view.chunks) if c.doc_id == doc_id]
+        if not ids:
+            return []
+        dense = None if qvec is None else dict(zip(ids, (view.vectors(ids) @ qvec).tolist(), strict=True))
+        lexical = None if text is None else dict(zip(ids, view.lexical_scores(text, ids).tolist(), strict=True))
+        return fuse_subset(ids, [dense, lexical], k=self.settings.rrf_k,
                            weights=[self.settings.dense_weight, self.settings.bm25_weight])
 
     def term_weights(self, text: str) -> dict[str, float]:
         """The content words of ``text`` (search form) with their IDF in the indexed corpus."""
-        return self._lexical.idf(question_terms(text))
+        return self._view.idf(question_terms(text))
 
     def search(self, query: str, *, k: int = 5, mode: str | None = None,
                filters: Mapping[str, Any] | Filters | None = None) -> list[Hit]:
@@ -316,7 +309,7 @@ class QA:
             return answer_from(retrieval, encoder=self.encoder, settings=self.settings)
         asked = prepare_question(question, max_chars=self.settings.max_question_chars)
         retrieval = self.retrieve(reading.search, k=k, prefer_doc=reading.prefer_doc, filters=checked)
-        answer = answer_from(retrieval, encoder=self.encoder, settings=self.settings)
+        answer = answer_from(retrieval, encoder=self.encoder, settings=self.settings, avoid=reading.avoid)
         # The notice is about the question as asked, plus a filter that kept nothing.
         unfiltered = retrieval.notice if checked is not None and not retrieval.hits else None
         notice = "; ".join(filter(None, [asked.notice, unfiltered])) or None

@@ -46,6 +46,10 @@ class ModelMismatchError(IndexError_, ValueError):
     """The index was built with a different embedding model than the one requested."""
 
 
+class IndexUnavailableError(IndexError_, ConnectionError):
+    """The index's server cannot be reached, or its Milvus Lite file is held by another process."""
+
+
 class BuildLockedError(QAError, RuntimeError):
     """Another build of the same index is running."""
 

@@ -31,6 +31,20 @@ def _t2s():  # type: ignore[no-untyped-def]
     return opencc.OpenCC("t2s")
 
 
+@lru_cache(maxsize=4)
+def _converter(config: str):  # type: ignore[no-untyped-def]
+    import opencc
+
+    return opencc.OpenCC(config)
+
+
+def to_traditional(text: str, *, config: str = "s2t") -> str:
+    """Convert Simplified characters to Traditional (OpenCC ``s2t``; ``s2twp`` adds Taiwan wording)."""
+    if not text:
+        return text
+    return _converter(config).convert(text)
+
+
 def to_simplified(text: str) -> str:
     """Convert Traditional characters to Simplified (OpenCC ``t2s``)."""
     if not text:

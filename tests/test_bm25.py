@@ -52,3 +52,17 @@ def test_empty_index() -> None:
     empty = BM25Index.build([])
     assert len(empty) == 0 and empty.scores("河北").shape == (0,)
     assert empty.idf(["河北"])["河北"] == pytest.approx(np.log1p(1.5 / 0.5))
+
+
+def test_a_rebuild_tokenizes_only_new_passages(monkeypatch: pytest.MonkeyPatch) -> None:
+    from qa.index import bm25
+
+    texts = ["河北省援藏資金一千九百五十萬元用於醫院建設", "山东援疆创新智力支持和人才保障模式"]
+    first = bm25.BM25Index.build(texts)
+    calls: list[str] = []
+    real = bm25.tokenize
+    monkeypatch.setattr(bm25, "tokenize", lambda text: calls.append(text) or real(text))
+    again = bm25.BM25Index.build([*texts, "青海省光伏发电装机容量一千二百万千瓦"])
+    assert calls == ["青海省光伏发电装机容量一千二百万千瓦"]
+    assert again.scores("援藏資金")[:2].tolist() != [0.0, 0.0]
+    assert int(again.scores("援藏資金").argmax()) == int(first.scores("援藏資金").argmax()) == 0

@@ -18,13 +18,14 @@ from qa.interface.chat_render import (
     render_answer,
     render_passages,
     render_user_message,
+    source_href,
 )
 from qa.interface.examples import example_questions
 from qa.interface.ui import respond
 from qa.types import Answer, Chunk, Hit, Quote
 
 EVIL = "正文<script>alert(1)</script><img src=x onerror=alert(1)>[x](javascript:alert(1)) **粗** `code` $$x$$"
-OUR_TAGS = {"mark", "b", "small", "i", "p", "br", "details", "summary"}
+OUR_TAGS = {"mark", "b", "small", "i", "p", "br", "details", "summary", "a", "span"}
 
 
 def _chunk(text: str, *, doc: str = "d", ordinal: int = 0, title: str | None = "標題") -> Chunk:
@@ -81,29 +82,61 @@ def test_found_reply_has_quote_citation_and_other_passages() -> None:
     assert "<mark>河北省已先後投入援藏資金1950萬元。</mark>" in reply
     assert "<b>[1]</b> 標題 · 2023&#45;07&#45;27 · 西藏日報 · ¶5" in reply
     assert "<details>" in reply and "Other passages &#40;1&#41;" in reply
-    assert "<b>[2]</b> 其他" in reply and "confidence 0.81" in reply and "score 0.0200" in reply
-    assert "\n\n" not in reply[reply.index("<details>"):], "a blank line would end the HTML block"
+    assert "<b>[2]</b> 其他" in reply
+    # Confidence in words, its number on hover only; no raw scores by default.
+    assert escape_text("Confidence: high") in reply and f'title="{escape_text("confidence 0.81 of 1")}' in reply
+    assert "0.0200" not in reply and "cosine" not in reply
+    # The file name links to the source view of the quoted span.
+    assert '<a class="qa-source" href="#qa-src=d%234&s=4&e=23"' in reply
+    details = reply[reply.index("<details>"):reply.index("</details>")]
+    assert "\n\n" not in details, "a blank line would end the HTML block"
+
+
+def test_scores_shown_on_request_are_explained() -> None:
+    chunk = _chunk("河北省投入援藏資金1950萬元。")
+    reply = render_answer(_answer("q", chunk, 0, len(chunk.text), [_chunk("別的。", doc="e")]), show_scores=True)
+    assert escape_text("Confidence: high (0.81)") in reply
+    assert escape_text("rank score 0.0200 (fused ranking)") in reply and escape_text("cosine 0.600") in reply
+
+
+@pytest.mark.parametrize(("score", "word"), [(0.95, "高"), (0.8, "高"), (0.6, "中"), (0.2, "低")])
+def test_confidence_words_in_chinese(score: float, word: str) -> None:
+    chunk = _chunk("答案。")
+    answer = Answer("q", True, Quote("答案。", chunk, score, 0, 3), [Hit(chunk, 0.03, 1)])
+    assert f"置信度：{word}" in render_answer(answer, lang="zh-Hans")
+
+
+def test_plain_reply_is_quote_and_citation() -> None:
+    from qa.interface.chat_render import plain_reply
+
+    chunk = Chunk("d#1", "d", 1, "前文。答案在此。", None, 0, 8, path="corpus/9f3a.txt")
+    answer = Answer("q", True, Quote("答案在此。", chunk, 0.9, 3, 8), [Hit(chunk, 0.03, 1)])
+    assert plain_reply(answer, titles={"d": "第一句"}) == "「答案在此。」\n— 第一句 · ¶2 · 9f3a.txt"
+    reply = render_answer(answer, titles={"d": "第一句"})
+    assert '<span class="qa-plain">「答案在此。」<br>— 第一句 · ¶2 · 9f3a&#46;txt</span>' in reply
 
 
 def test_scores_hidden_on_request() -> None:
     chunk = _chunk("河北省投入援藏資金1950萬元。")
     reply = render_answer(_answer("q", chunk, 0, len(chunk.text), [_chunk("別的。", doc="e")]),
                           show_scores=False)
-    assert "score" not in reply and "confidence" not in reply
+    assert "score" not in reply and "0.81" not in reply
 
 
 def test_not_found_reply_says_so_and_offers_passages() -> None:
     hit = Hit(_chunk("不太相關的段落。"), 0.01, 1, 0.3, 0.5)
     reply = render_answer(Answer("月球上有什麼？", False, None, [hit]))
-    assert reply.startswith(NOT_FOUND)
-    assert "Possibly related passages" in reply and "不太相關的段落" in reply and "<details open>" in reply
-    assert render_answer(Answer("q", False, None, [])) == NOT_FOUND
+    # The plain statement leads; the passages follow collapsed, labelled as not an answer.
+    assert reply.startswith(f'<p class="qa-not-found"><b>{NOT_FOUND}</b>')
+    assert escape_text("Possibly related passages, not an answer (1)") in reply and "不太相關的段落" in reply
+    assert "<details>" in reply and "<details open>" not in reply
+    assert "<details>" not in render_answer(Answer("q", False, None, []))
 
 
 def test_notice_is_shown_escaped() -> None:
     chunk = _chunk("答案。")
     reply = render_answer(_answer("q", chunk, 0, 3, notice="The question was <long>"))
-    assert "Note: The question was &#60;long&#62;" in reply
+    assert escape_text("Note: The question was <long>") in reply
 
 
 @pytest.mark.parametrize(("question", "wanted"),
@@ -114,6 +147,23 @@ def test_simplified_conversion_only_for_simplified_questions(question: str, want
     assert ("河北省已先后投入援藏资金1950万元" in reply) is wanted
     plain = render_answer(_answer(question, chunk, 0, len(chunk.text)), show_simplified=False)
     assert "河北省已先后投入援藏资金1950万元" not in plain
+
+
+@pytest.mark.parametrize(("quote", "script", "converted"), [
+    ("河北省已先後投入援藏資金。", "simplified", "河北省已先后投入援藏资金。"),
+    ("河北省已先后投入援藏资金。", "traditional", "河北省已先後投入援藏資金。"),
+    ("河北省已先後投入援藏資金。", "traditional", None),  # already Traditional: nothing to add
+    ("河北省已先后投入援藏资金。", "simplified", None),
+    ("河北省已先後投入援藏資金。", "original", None),
+])
+def test_script_conversion_works_both_ways(quote: str, script: str, converted: str | None) -> None:
+    chunk = _chunk(quote)
+    reply = render_answer(_answer("q", chunk, 0, len(chunk.text)), script=script)
+    blockquotes = [line for line in reply.splitlines() if line.startswith("> ")]
+    if converted is None:
+        assert len(blockquotes) == 1
+    else:
+        assert blockquotes[-1] == f"> {escape_text(converted)}"
 
 
 def test_is_traditional() -> None:
@@ -163,7 +213,9 @@ def test_respond_reloads_and_clamps_k() -> None:
 
 def test_respond_asks_to_rephrase_on_question_error() -> None:
     reply = respond(_Engine(QuestionError("no words")), "？？？", [], 5, True, False)
-    assert "rephrase" in reply and "Traceback" not in reply
+    assert "did not search" in reply and "Traceback" not in reply
+    reply = respond(_Engine(QuestionError("x", reason="markup_only")), "<b></b>", lang="zh-Hans")
+    assert "没有检索" in reply and "标记或代码" in reply
 
 
 def test_respond_hides_internal_errors(caplog: pytest.LogCaptureFixture) -> None:
@@ -186,14 +238,62 @@ def test_example_questions_come_from_the_corpus() -> None:
         _chunk("其中10個項目已竣工。", doc="b", ordinal=1, title="山东援疆创新人才保障模式"),
     ]
     questions = example_questions(chunks)
-    assert questions[0] == "河北省已先後投入援藏資金多少萬元？"
-    assert "「河北援藏工作紀實」的主要內容是什麼？" in questions
-    assert "「山东援疆创新人才保障模式」的主要内容是什么？" in questions
+    assert questions == ["河北省已先後投入援藏資金多少萬元？"]  # no title templates
     assert not any("其中" in q for q in questions), "clauses leaning on context make poor questions"
     assert example_questions([]) == []
-    assert len(example_questions(chunks, limit=2)) == 2
+
+
+def test_examples_are_checked_by_asking() -> None:
+    from qa.interface.examples import checked_examples
+
+    chunks = [_chunk("近年來，河北省已先後投入援藏資金1950萬元，用於醫院。", doc="a"),
+              _chunk("全年共接待遊客300萬人次，增長明顯。", doc="b")]
+    asked: list[str] = []
+
+    def ask(question: str) -> Answer:
+        asked.append(question)
+        chunk = chunks[0] if "援藏" in question else chunks[1]
+        # The first is answered confidently and rightly; the second with low confidence.
+        score = 0.9 if "援藏" in question else 0.4
+        return Answer(question, True, Quote(chunk.text, chunk, score, 0, len(chunk.text)), [])
+
+    assert checked_examples(chunks, ask) == ["河北省已先後投入援藏資金多少萬元？"]
+    assert len(asked) == 2
+    assert checked_examples(chunks, ask, max_asked=1) == ["河北省已先後投入援藏資金多少萬元？"] and len(asked) == 3
+    wrong = lambda q: Answer(q, True, Quote("別的句子。", chunks[1], 0.95, 0, 5), [])  # noqa: E731
+    assert checked_examples(chunks, wrong) == [], "a confident quote without the number is not an example"
 
 
 def test_importing_the_ui_module_does_not_import_gradio() -> None:
     code = "import sys, qa, qa.interface.ui, qa.interface.chat_render; sys.exit('gradio' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], timeout=60).returncode == 0
+
+
+def test_source_view_shows_the_whole_document_with_the_quote_marked() -> None:
+    from qa.interface.source_view import parse_source_href, render_source
+    from qa.types import Document
+
+    text = "第一段。\n第二段有答案，就在這裡。\n第三段。"
+    doc = Document("9f3a", None, text, path="corpus/9f3a.txt")
+    starts = [0, 5, 18]
+    chunks = [Chunk(f"9f3a#{i}", "9f3a", i, text[s:s + len(p)], None, s, s + len(p), path="corpus/9f3a.txt")
+              for i, (s, p) in enumerate(zip(starts, text.split("\n"), strict=True))]
+    quote_start = chunks[1].text.index("就在")
+    request = parse_source_href(source_href(chunks[1], quote_start, len(chunks[1].text)))
+    html_ = render_source(doc, chunks, request, lang="zh-Hant")
+    assert "<h3>第一段。</h3>" in html_, "an untitled document is named by its first line, not its file name"
+    assert "9f3a&#46;txt" in html_ and "關閉" in html_
+    cited = '<p id="qa-p2" class="qa-cited"><span class="qa-pn">¶2</span> 第二段有答案，<mark>就在這裡。</mark></p>'
+    assert cited in html_
+    assert html_.count("<mark>") == 1 and "¶1" in html_ and "¶3" in html_
+
+
+def test_display_title_never_uses_the_file_name() -> None:
+    from qa.interface.titles import display_title
+    from qa.types import Document
+
+    assert display_title(Document("9f3a", None, "會議綜述\n正文。")) == "會議綜述"
+    long_first = "本網拉薩8月9日訊，區黨委副書記主持召開自治區人民政府專題會議，研究部署援藏工作。其後。"
+    assert display_title(Document("9f3a", None, long_first)).endswith("…")
+    assert "9f3a" not in display_title(Document("9f3a", None, long_first))
+    assert display_title(Document("9f3a", "標題", "正文。")) == "標題"

@@ -110,6 +110,7 @@ def test_plain_answer_lists_each_passage_once() -> None:
                    quote=Quote(text="第1段。", chunk=chunks[1], score=0.9, start=0, end=4))
     text = _answer_text(found)
     assert text.count("¶2") == 1 and text.startswith("「第1段。」")
+    assert "(confidence: high, 0.90)" in text
     assert "Other passages:" in text and "[1]" in text and "[3]" in text and "[2]" not in text
     refused = _answer_text(Answer(question="?", found=False, quote=None, passages=hits))
     assert "do not seem to answer" in refused and all(f"[{i}]" in refused for i in (1, 2, 3))
@@ -133,3 +134,17 @@ def test_global_flags_work_after_the_command() -> None:
     assert _parser().parse_args(["ask", "問題"]).verbose is False
     assert _parser().parse_args(["build", "--verbose"]).verbose is True
     assert _parser().parse_args(["serve", "-v"]).verbose is True
+
+
+def test_untitled_documents_are_cited_by_their_first_sentence(fake_model, tmp_path: Path, corpus_dir: Path,
+                                                              capsys) -> None:  # type: ignore[no-untyped-def]
+    index = str(tmp_path / "index")
+    assert main(["build", "--corpus", str(corpus_dir), "--index", index]) == 0
+    capsys.readouterr()
+    assert main(["search", "鄧小剛主持召開自治區人民政府專題會議", "--index", index, "--k", "10", "--json"]) == 0
+    passages = json.loads(capsys.readouterr().out)["passages"]
+    untitled = [p for p in passages if p["title"] is None]
+    assert untitled, "the seed corpus has one page without a title"
+    for passage in untitled:
+        assert passage["citation"].startswith("本網拉薩8月9日訊"), passage["citation"]
+        assert passage["file"].startswith(passage["doc_id"][:3])  # the file name is still given, apart

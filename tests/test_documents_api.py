@@ -28,8 +28,9 @@ NEW_TEXT = "新能源報告\n\n青海省的光伏發電裝機容量達到了1234
 QUESTION = "青海省的光伏發電裝機容量是多少？"
 
 
-def serve_with_documents(corpus: Path, *, share: bool = False, auth: tuple[str, str] | None = None) -> Any:
-    """The app with its Documents tab over a copy-able corpus (fake encoder), not blocking."""
+def serve_with_documents(corpus: Path, *, share: bool = False, auth: tuple[str, str] | None = None,
+                         max_bytes: int | None = None) -> Any:
+    """The app with its Documents tab over a corpus folder (fake encoder), not blocking; as ``run`` serves it."""
     from qa.engine import QA
     from qa.interface import serving
     from qa.interface.documents import manager_for
@@ -38,10 +39,11 @@ def serve_with_documents(corpus: Path, *, share: bool = False, auth: tuple[str, 
     from qa.settings import Settings
 
     # The fake encoder's cosines mean nothing, so a low threshold lets replies carry a quote.
-    engine = QA.build(corpus, corpus.parent / "index", encoder=FakeEncoder(), settings=Settings(answer_threshold=0.2))
+    settings = Settings(answer_threshold=0.2, **({"max_upload_bytes": max_bytes} if max_bytes else {}))
+    engine = QA.build(corpus, corpus.parent / "index", encoder=FakeEncoder(), settings=settings)
     manager = manager_for(engine, corpus, share=share, auth=auth is not None)
     server = serving.serve(build_ui(engine, extra_tabs=[documents_tab(manager)]), host="127.0.0.1",
-                           port=free_port(), auth=auth, block=False)
+                           port=free_port(), auth=auth, block=False, max_file_size=2 * manager.max_bytes)
     server.manager = manager
     return server
 
@@ -108,6 +110,26 @@ def test_upload_list_ask_delete_through_the_api(served: Any, tmp_path: Path) -> 
     assert "1234萬千瓦" not in client.predict(QUESTION, api_name="/ask")
     refused = client.predict("no-such-doc", api_name="/delete_document")
     assert refused["indexing"] is False and "no document with id 'no-such-doc'" in refused["refused"][0]["reason"]
+
+
+def test_uploads_over_the_size_limit(tmp_path: Path) -> None:
+    from gradio_client import handle_file
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    server = serve_with_documents(corpus, max_bytes=3000)
+    try:
+        client = _client(server.local_url)
+        (tmp_path / "over.txt").write_text("長" * 1100, encoding="utf-8")  # 3,300 bytes
+        (tmp_path / "far_over.txt").write_text("長" * 2100, encoding="utf-8")  # 6,300 bytes
+        summary = client.predict([handle_file(str(tmp_path / "over.txt"))], api_name="/upload_documents")
+        assert "3,300 bytes is over the limit of 3,000 bytes" in summary["refused"][0]["reason"]
+        # Far over: Gradio itself refuses it before it is stored.
+        with pytest.raises(Exception, match="(?i)size|large"):
+            client.predict([handle_file(str(tmp_path / "far_over.txt"))], api_name="/upload_documents")
+        assert sorted(p.name for p in corpus.iterdir()) == sorted(p.name for p in CORPUS.iterdir())
+    finally:
+        server.demo.close()
 
 
 def test_endpoints_need_the_login(served: Any) -> None:

@@ -139,7 +139,7 @@ def test_failed_build_leaves_previous_index(built: QA, corpus_copy: Path, tmp_pa
     def boom(*args, **kwargs):
         raise RuntimeError("killed")
 
-    monkeypatch.setattr("qa.index.indexer.BM25Index.build", boom)
+    monkeypatch.setattr("qa.index.bm25.BM25Index.build", boom)
     with pytest.raises(RuntimeError):
         QA.build(corpus_copy, tmp_path / "index", encoder=FakeEncoder())
     monkeypatch.undo()

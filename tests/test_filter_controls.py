@@ -37,6 +37,9 @@ def test_choices_and_summary(engine: QA) -> None:
     assert filter_summary(None, engine) == "Searching all 3 documents."
     assert filter_summary(filters_from_controls(["2023/a"], None, "", "2024"), engine) == \
         "Searching only: 1 chosen document(s); dated … to 2024."
+    assert filter_summary(filters_from_controls(None, ["2023", "misc"]), engine, lang="zh-Hans") == \
+        "只检索：文件夹 2023 或 misc。"
+    assert filter_summary(None, engine, lang="zh-Hant") == "檢索全部 3 篇文件。"
 
 
 def test_replies_follow_the_filters(engine: QA) -> None:

@@ -190,13 +190,26 @@ def test_faiss_id_selector_equals_numpy_over_the_subset(kind: str) -> None:
         subset = np.sort(rng.choice(len(vectors), size=size, replace=False)).astype(np.int64)
         query = rng.normal(size=32).astype(np.float32)
         found = index.search(query, k=10, ids=subset)
-        brute = subset[np.argsort(-(vectors[subset] @ query), kind="stable")[:10]]
-        ids = [int(i) for i in found.ids[0] if i >= 0]
-        if kind == "flat":
-            assert ids == brute.tolist()
-        else:  # approximate: most of the true neighbours, and nothing outside the subset
-            assert set(ids) <= set(subset.tolist()) and len(set(ids) & set(brute.tolist())) >= 0.8 * len(brute)
+        exact = vectors[subset] @ query
+        brute = subset[np.argsort(-exact, kind="stable")[:10]]
+        assert [int(i) for i in found.ids[0] if i >= 0] == brute.tolist()
+        np.testing.assert_allclose(found.scores[0], np.sort(exact)[::-1][:10], rtol=1e-5)
     assert index.search(vectors[0], k=5, ids=np.array([], dtype=np.int64)).ids.shape == (1, 0)
+
+
+def test_hnsw_subset_above_the_exact_limit_goes_through_the_selector(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("embeddings.faiss_index.EXACT_SUBSET", 10)
+    rng = np.random.default_rng(3)
+    vectors = rng.normal(size=(3000, 16)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    index = FaissIndex.create(dim=16, kind="hnsw", ef_search=256)
+    index.add(vectors)
+    subset = np.arange(0, 3000, 3, dtype=np.int64)
+    found = index.search(vectors[1], k=10, ids=subset)
+    brute = subset[np.argsort(-(vectors[subset] @ vectors[1]), kind="stable")[:10]]
+    ids = [int(i) for i in found.ids[0] if i >= 0]
+    # approximate: nothing outside the subset, most of the true neighbours
+    assert set(ids) <= set(subset.tolist()) and len(set(ids) & set(brute.tolist())) >= 8
 
 
 def test_follow_up_questions_keep_the_filter(engine: QA) -> None:

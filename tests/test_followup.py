@@ -111,6 +111,16 @@ def test_new_subject_elsewhere_drops_the_preference() -> None:
     assert _read("那國學書院呢？", earlier).prefer_doc == SHANDONG
 
 
+def test_earlier_words_join_the_search_only_when_the_reading_lacks_the_subject() -> None:
+    earlier = Turn("阿里地區婦幼保健院的新建手術室里有哪些醫療設備？", "阿里地區婦幼保健院的新建手術室", HEBEI)
+    reading = _read("誰是該院副院長？", earlier)
+    assert reading.interpreted == "誰是阿里地區婦幼保健院副院長？"
+    assert reading.search == reading.interpreted  # 手术室 would pull the search back to the old sentence
+    unnamed = _read("其中多少個已竣工？", Turn("规划安排了多少个项目？", None, HEBEI))
+    assert unnamed.search.startswith(unnamed.interpreted + " ")  # no subject: the earlier words stand in
+    assert len(unnamed.search.split()) > 1
+
+
 def test_short_question_is_asked_of_the_earlier_subject() -> None:
     reading = _read("由谁牵头？", Turn("援疆干部家属每季度至少走访几次？", "援疆干部家属", None))
     assert reading.cue is Cue.SHORT
@@ -260,3 +270,27 @@ def test_understood_as_in_english() -> None:
 
     answer = Answer("What was it used for?", False, None, interpreted="What was Hebei used for?")
     assert understood_as(answer) == "Understood as: What was Hebei used for?"
+
+
+def test_what_else_quotes_something_not_given_yet(engine: QA) -> None:
+    first = engine.ask("河北省投入了多少援藏資金？")
+    assert first.quote is not None
+    more = engine.ask("还有呢？", history=[first])
+    assert more.interpreted == "河北省投入了多少援藏資金？"
+    assert more.quote is None or more.quote.text != first.quote.text
+    by_text = engine.ask("还有呢？", history=["河北省投入了多少援藏資金？"])
+    assert by_text.quote == more.quote
+    if more.quote is not None:  # a third time avoids both earlier quotes
+        third = engine.ask("还有呢？", history=[first, more])
+        assert third.quote is None or third.quote.text not in (first.quote.text, more.quote.text)
+
+
+def test_answer_from_avoids_given_quotes(engine: QA) -> None:
+    from qa.answer.answering import answer_from
+
+    retrieval = engine.retrieve("河北省投入了多少援藏資金？")
+    first = answer_from(retrieval, encoder=engine.encoder, settings=engine.settings)
+    assert first.quote is not None
+    other = answer_from(retrieval, encoder=engine.encoder, settings=engine.settings, avoid=[first.quote])
+    assert other.quote is None or (other.quote.chunk.id, other.quote.start) != (first.quote.chunk.id,
+                                                                                  first.quote.start)

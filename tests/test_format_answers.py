@@ -104,3 +104,17 @@ def test_real_model_quotes_pdf_word_and_excel_with_their_places(tmp_path: Path) 
         answer = engine.ask(question)
         assert answer.found and quoted in answer.quote.text, (question, answer.passages[:1])
         assert place in cite(answer.quote.chunk)
+
+
+def test_broken_files_never_stop_a_build(tmp_path: Path) -> None:
+    from tests.test_formats import _broken_files
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    expected = _broken_files(corpus)
+    make_xlsx(corpus / "budget.xlsx")
+    engine, report = QA.build_with_report(corpus, tmp_path / "index", encoder=FakeEncoder())
+    assert [d.id for d in engine.documents] == ["budget"] and report.chunks == 5
+    assert len(report.warnings) == len(expected)
+    assert all(any(f"{name}'" in w for w in report.warnings) for name in expected)
+    assert report.summary().count("\nwarning: ") == len(expected)

@@ -3,12 +3,16 @@
 Ask, search and health; history; login on and off; bad JSON; an empty and a 100,000-character
 question; 32 clients asking 20 questions each at once, whose answers must equal the ones
 asked one at a time.
+
+``python -m tests.test_http_loopback`` measures the same load with the default model (not part
+of the test suite): throughput and latency of /api/ask, and what history costs a follow-up.
 """
 
 from __future__ import annotations
 
 import json
 import socket
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -39,13 +43,13 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> QA:
                     settings=Settings(answer_threshold=0.2))
 
 
-def _serve(engine: QA, auth: tuple[str, str] | None):  # type: ignore[no-untyped-def]
+def _serve(engine: QA, auth: tuple[str, str] | None, **options: int):  # type: ignore[no-untyped-def]
     from qa.interface.http_api import build_api
     from qa.interface.serving import serve
     from qa.interface.ui import build_ui
 
     return serve(build_ui(engine), host="127.0.0.1", port=_free_port(), auth=auth, block=False,
-                 api=build_api(engine, auth=auth))
+                 api=build_api(engine, auth=auth, **options))
 
 
 @pytest.fixture(scope="module")
@@ -126,21 +130,69 @@ def test_login_on(login_url: str) -> None:
         assert c.get("/config").status_code in (401, 403)
 
 
+def _concurrent(url: str, questions: list[str], clients: int = 32) -> list[list[tuple[int, dict, float]]]:
+    """Each of ``clients`` threads asks every question once through /api/ask: (status, body, seconds)."""
+    def client_run(_: int) -> list[tuple[int, dict, float]]:
+        with httpx.Client(base_url=url, timeout=TIMEOUT) as c:
+            out = []
+            for q in questions:
+                started = time.perf_counter()
+                reply = c.post("/api/ask", json={"question": q})
+                out.append((reply.status_code, reply.json(), time.perf_counter() - started))
+            return out
+
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        return list(pool.map(client_run, range(clients)))
+
+
 def test_32_clients_times_20_questions(open_url: str) -> None:
     questions = _questions()
     with httpx.Client(base_url=open_url, timeout=TIMEOUT) as c:
         expected = [c.post("/api/ask", json={"question": q}).json() for q in questions]
-
-    def client_run(_: int) -> list[tuple[int, dict]]:
-        with httpx.Client(base_url=open_url, timeout=TIMEOUT) as c:
-            out = []
-            for q in questions:
-                reply = c.post("/api/ask", json={"question": q})
-                out.append((reply.status_code, reply.json()))
-            return out
-
-    with ThreadPoolExecutor(max_workers=32) as pool:
-        runs = list(pool.map(client_run, range(32)))
+    runs = [[(status, body) for status, body, _ in run] for run in _concurrent(open_url, questions)]
     statuses = [status for run in runs for status, _ in run]
     assert statuses.count(200) == 32 * len(questions)  # 0 errors
     assert all([body for _, body in run] == expected for run in runs)
+
+
+def main() -> None:
+    """Measure /api/ask with the default model on the seed corpus: 32 clients x 20 questions,
+    at API concurrency limits 16 and 4 (default), and what history costs a follow-up."""
+    import statistics
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = QA.build(CORPUS, Path(tmp) / "index")
+        questions = _questions()
+        for limit in (16, 4):
+            server = _serve(engine, None, concurrency_limit=limit)
+            try:
+                url = server.local_url
+                with httpx.Client(base_url=url, timeout=TIMEOUT) as c:
+                    expected = [c.post("/api/ask", json={"question": q}).json() for q in questions]
+                    alone, follow = [], []
+                    for _ in range(5):  # the same follow-up without and with its history
+                        for body, into in (({"question": "该院原来一周接诊多少人？"}, alone),
+                                           ({"question": "该院原来一周接诊多少人？",
+                                             "history": ["塔孜洪乡中心卫生院院长是谁？"]}, follow)):
+                            started = time.perf_counter()
+                            c.post("/api/ask", json=body).raise_for_status()
+                            into.append(time.perf_counter() - started)
+                started = time.perf_counter()
+                runs = _concurrent(url, questions)
+                seconds = time.perf_counter() - started
+            finally:
+                server.demo.close()
+            latencies = sorted(t for run in runs for _, _, t in run)
+            errors = sum(status != 200 for run in runs for status, _, _ in run)
+            different = sum(body != expected[i] for run in runs for i, (_, body, _) in enumerate(run))
+            cuts = statistics.quantiles(latencies, n=100, method="inclusive")
+            print(f"limit {limit}: {len(latencies)} asks in {seconds:.1f}s: {len(latencies) / seconds:.1f}/s, "
+                  f"p50 {cuts[49] * 1000:.0f} ms, p95 {cuts[94] * 1000:.0f} ms, max {latencies[-1] * 1000:.0f} ms; "
+                  f"{errors} errors, {different} answers differing from single-threaded")
+            print(f"  one follow-up: median {statistics.median(alone) * 1000:.0f} ms without history, "
+                  f"{statistics.median(follow) * 1000:.0f} ms with one earlier question as history")
+
+
+if __name__ == "__main__":
+    main()

@@ -13,7 +13,7 @@ evidence alone (see :func:`qa.answer.reader.read`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -48,10 +48,11 @@ def exact_words(candidate: Candidate, question: str, terms: set[str], kind: Answ
 
 
 def answer_from(retrieval: Retrieval, *, encoder: Encoder | None, settings: Settings,
-                weights: ReaderWeights | None = None) -> Answer:
+                weights: ReaderWeights | None = None, avoid: Sequence[Quote] = ()) -> Answer:
     """Build the :class:`Answer` for a retrieval: a quote when the reader is sure enough, else none.
 
-    The answer's passages are the retrieval's hits in the reader's order.
+    The answer's passages are the retrieval's hits in the reader's order. Sentences overlapping
+    a quote in ``avoid`` (already given in the conversation) are not quoted.
 
     Raises:
         ReaderWeightsError: If the shipped weights are missing or damaged (the message says how
@@ -61,7 +62,8 @@ def answer_from(retrieval: Retrieval, *, encoder: Encoder | None, settings: Sett
     reading = read(retrieval, weights, passages=settings.answer_passages,
                    band=(settings.dense_floor, settings.dense_ceiling),
                    crosslingual_band=(settings.crosslingual_floor, settings.crosslingual_ceiling),
-                   embed=None if encoder is None else _embedder(encoder), max_embedded=settings.max_encoded_sentences)
+                   embed=None if encoder is None else _embedder(encoder), max_embedded=settings.max_encoded_sentences,
+                   avoid=[(q.chunk.id, q.start, q.end) for q in avoid])
     if reading.best < 0 or reading.confidence < settings.answer_threshold:
         return Answer(retrieval.question, False, None, reading.hits, retrieval.notice)
     lexical = has_cjk(retrieval.question) and bool(retrieval.term_weights)

@@ -48,7 +48,10 @@ def previous_turn(history: Sequence[str | Answer], *,
             return previous_turn(items[:-1], understand=understand)
     question = last.interpreted or last.question
     doc = last.quote.chunk.doc_id if last.found and last.quote is not None else None
-    return Turn(question, subject_of(question), doc)
+    # Quotes already given for this question: the last one, and those of earlier Answers to it.
+    given = [a.quote for a in [*items[:-1], last] if isinstance(a, Answer) and a.found and a.quote is not None
+             and (a.interpreted or a.question) == question]
+    return Turn(question, subject_of(question), doc, tuple(dict.fromkeys(given)))
 
 
 class Conversant(Protocol):

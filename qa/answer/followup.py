@@ -6,7 +6,8 @@ is read against the previous turn, without a language model:
 * **pronoun** (它/他/她/其/该/此/这/那 in the place of a subject, "it", "its"): the earlier
   subject takes the pronoun's place (它在哪个县 → 国学公园在哪个县);
 * **ellipsis** (那…呢, 还有呢, 原来呢, "what about …"): the earlier question is asked again
-  about the new subject (那国学书院呢 → 国学书院占地多少亩);
+  about the new subject (那国学书院呢 → 国学书院占地多少亩), or as it was for 还有呢 ("what
+  else?"), which then quotes something not quoted yet;
 * **short** (a few characters naming nothing: 谁主持的？, 多少钱？): asked of the earlier subject.
 
 The search gets the reading plus the earlier question's rarest content words (by IDF), and
@@ -34,6 +35,7 @@ from qa.answer.question_parts import (
 )
 from qa.charsets import has_cjk
 from qa.textnorm import search_form
+from qa.types import Quote
 
 # Questions at most this long (without punctuation) that name no noun cannot stand alone.
 SHORT_CHARS = 6
@@ -57,11 +59,13 @@ class Cue(Choice):
 @dataclass(frozen=True)
 class Turn:
     """An earlier turn as understood: its question (completed, if it was a follow-up), its
-    subject, and the document its quote came from (None when it had none)."""
+    subject, the document its quote came from (None when it had none), and the quotes
+    already given for that question (so "还有呢" gets another one)."""
 
     question: str
     subject: str | None
     doc_id: str | None
+    quotes: tuple[Quote, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,7 @@ class Reading:
         interpreted: The question as understood (国学公园在哪个县？), None when it stands alone.
         search: The text to search: the reading plus the earlier question's rare words.
         prefer_doc: Document to prefer (the earlier answer's), or None.
+        avoid: Quotes not to give again ("还有呢" asks for something else).
     """
 
     question: str
@@ -81,6 +86,7 @@ class Reading:
     interpreted: str | None
     search: str
     prefer_doc: str | None
+    avoid: tuple[Quote, ...] = ()
 
 
 def follow_up_cue(question: str) -> Cue | None:
@@ -139,6 +145,7 @@ def read_question(question: str, previous: Turn | None, *,
     asked = strip_end(question)
     earlier = strip_end(previous.question)
     subject = previous.subject
+    avoid: tuple[Quote, ...] = ()
     if cue is Cue.ELLIPSIS:
         x = _ellipsis_subject(strip_end(search_form(question))) or ""
         x = _as_written(question, x)
@@ -147,7 +154,7 @@ def read_question(question: str, previous: Turn | None, *,
         elif x:
             interpreted = _insert_after_subject(earlier, subject, x)
         else:
-            interpreted = earlier
+            interpreted, avoid = earlier, previous.quotes
     elif cue is Cue.PRONOUN:
         interpreted = _replace_reference(asked, subject or _top_terms(earlier, term_weights, 2, joined=True))
     else:
@@ -155,14 +162,15 @@ def read_question(question: str, previous: Turn | None, *,
         interpreted = f"{lead}{asked}" if has_cjk(asked) else f"{asked} ({lead})"
     interpreted = interpreted + _ending(question)
     carried: list[str] = []
-    if cue is not Cue.ELLIPSIS:
-        # The earlier subject's rarest words (or the earlier question's, when it had no subject)
-        # keep the search in context when the reading could not put the subject in.
-        scope = search_form(subject) if subject else search_form(earlier)
-        carried = [t for t in _ranked_terms(earlier, term_weights)
-                   if t in scope and t not in search_form(interpreted)][:CARRIED_TERMS]
+    reading = search_form(interpreted)
+    subject_terms = [t for t in _ranked_terms(earlier, term_weights) if subject and t in search_form(subject)]
+    if cue is not Cue.ELLIPSIS and not any(t in reading for t in subject_terms):
+        # The reading could not put the earlier subject in (or there was none): the earlier
+        # subject's rarest words, or the earlier question's, keep the search in context.
+        carried = [t for t in (subject_terms or _ranked_terms(earlier, term_weights))
+                   if t not in reading][:CARRIED_TERMS]
     search = " ".join([interpreted, *carried])
-    return Reading(question, cue, interpreted, search, _preferred(question, previous, cue, document_text))
+    return Reading(question, cue, interpreted, search, _preferred(question, previous, cue, document_text), avoid)
 
 
 def _preferred(question: str, previous: Turn, cue: Cue, document_text: Callable[[str], str]) -> str | None:

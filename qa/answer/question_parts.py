@@ -67,6 +67,11 @@ def words(text: str) -> list[Word]:
     return out
 
 
+def warm_up() -> None:
+    """Load jieba's part-of-speech table now (a few seconds, once) rather than on the first follow-up."""
+    words("国学公园")
+
+
 def bare(text: str) -> str:
     """``text`` without spaces or punctuation (how long a question really is)."""
     return _PUNCT.sub("", text)

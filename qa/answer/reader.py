@@ -15,7 +15,7 @@ answering cannot drift apart.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -149,6 +149,13 @@ class Reading:
     confidence: float
 
 
+def _without(cands: Candidates, avoid: Sequence[tuple[str, int, int]]) -> Candidates:
+    """``cands`` minus the sentences that overlap an avoided span (features were computed with them)."""
+    keep = [i for i, c in enumerate(cands.items)
+            if not any(cid == c.chunk.id and start < c.end and c.start < end for cid, start, end in avoid)]
+    return Candidates([cands.items[i] for i in keep], cands.features[keep], cands.kind)
+
+
 def rerank(hits: list[Hit], ids: list[str], passage_logits: np.ndarray) -> list[Hit]:
     """Hits with the scored passages first in model order, the rest after in their old order."""
     order = [ids[i] for i in np.argsort(-passage_logits, kind="stable")]
@@ -158,17 +165,21 @@ def rerank(hits: list[Hit], ids: list[str], passage_logits: np.ndarray) -> list[
 
 
 def read(retrieval: Retrieval, weights: ReaderWeights, *, passages: int, band: tuple[float, float],
-         crosslingual_band: tuple[float, float], embed: Embed | None = None, max_embedded: int = 8) -> Reading:
+         crosslingual_band: tuple[float, float], embed: Embed | None = None, max_embedded: int = 8,
+         avoid: Sequence[tuple[str, int, int]] = ()) -> Reading:
     """Score sentences, reorder passages, choose the quote's sentence and say how sure.
 
     The quote comes from the best sentence of the passage placed first, so the quote and
     the first passage shown always agree. ``band`` and ``crosslingual_band`` are the encoder's
     cosine bands for questions with and without Chinese characters. A question without Chinese
     characters shares no words with the text: its sentence is the one of the first passage that
-    ``embed`` (the encoder's passage embedding) puts closest to the question.
+    ``embed`` (the encoder's passage embedding) puts closest to the question. Sentences that
+    overlap a ``(chunk id, start, end)`` in ``avoid`` are never chosen.
     """
     lexical = has_cjk(retrieval.question) and bool(retrieval.term_weights)
     cands = build_candidates(retrieval, passages=passages, band=band if lexical else crosslingual_band)
+    if avoid:
+        cands = _without(cands, avoid)
     scores = sentence_scores(cands, weights.sentence.score(cands.features) if cands.items else np.zeros(0))
     if not cands.items:
         return Reading(cands, scores, list(retrieval.hits), -1, 0.0)

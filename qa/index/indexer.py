@@ -16,23 +16,18 @@ from typing import Any
 import numpy as np
 
 from embeddings.base import Encoder
-from embeddings.faiss_index import FaissIndex, choose_kind
-from qa.errors import QAError
-from qa.index.bm25 import BM25Index
+from qa.index.base import NewVersion, StoredChunk
+from qa.index.chunk_text import embed_text, lexical_text
 from qa.index.embed_cache import EmbeddingCache
-from qa.index.store import (
-    FORMAT_VERSION,
-    StoredChunk,
-    build_lock,
-    file_sha256,
-    read_version,
-    text_sha256,
-    write_version,
-)
+from qa.index.store import FORMAT_VERSION, file_sha256, text_sha256
+from qa.index.stores import is_milvus, open_store
 from qa.ingest.chunking import chunk_documents
 from qa.ingest.corpus import load_corpus
 from qa.settings import CHUNK_SETTINGS, INDEX_SETTINGS, Settings
-from qa.types import Chunk, Document
+from qa.types import Document
+
+# Re-exported: callers import the chunk texts from here.
+__all__ = ["BuildReport", "build_index", "build_index_from", "embed_text", "lexical_text"]
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +37,7 @@ class BuildReport:
     """What a build did.
 
     Attributes:
-        index_dir: The index folder.
+        index_dir: The index folder, or the ``milvus:`` location.
         documents: Number of documents indexed.
         chunks: Number of chunks indexed.
         embedded: Chunks sent to the encoder in this build.
@@ -55,7 +50,7 @@ class BuildReport:
             (counted in ``reused``).
     """
 
-    index_dir: Path
+    index_dir: Path | str
     documents: int
     chunks: int
     embedded: int
@@ -74,22 +69,6 @@ class BuildReport:
             head = (f"Indexed {self.chunks} passages of {self.documents} documents into '{self.index_dir}' "
                     f"in {self.seconds:.1f}s ({self.embedded} embedded, {self.reused} reused{resumed}).")
         return "\n".join([head] + [f"warning: {w}" for w in self.warnings])
-
-
-def embed_text(chunk: Chunk) -> str:
-    """Text given to the encoder for a chunk: title and date, then the paragraph.
-
-    The title (and a Word chunk's heading path) travels with every paragraph so one that
-    never names its subject still matches questions about it; only ``chunk.text`` is shown
-    and quoted.
-    """
-    head = " ".join(part for part in (chunk.title, (chunk.date or "")[:10], chunk.section) if part)
-    return f"{head}\n{chunk.text}" if head else chunk.text
-
-
-def lexical_text(chunk: Chunk) -> str:
-    """Text indexed by BM25 for a chunk: the title and the paragraph."""
-    return f"{chunk.title}\n{chunk.text}" if chunk.title else chunk.text
 
 
 def _hash(text: str) -> str:
@@ -181,21 +160,16 @@ def build_index_from(
     ``warnings``, called after ``documents``, what the loader skipped (kept in the manifest,
     so an up-to-date index still reports them).
     """
-    index_dir = Path(index_dir)
+    store = open_store(index_dir, settings=settings)
+    index_dir = index_dir if is_milvus(index_dir) else Path(index_dir)
     started = time.perf_counter()
-    with build_lock(index_dir):
-        previous = None
-        try:
-            previous = read_version(index_dir)
-        except QAError as exc:
-            if (index_dir / "CURRENT").exists():
-                logger.warning("Previous index at %s cannot be reused (%s); building from scratch",
-                               index_dir, exc)
+    with store.build_lock():
+        previous = store.previous()
         hashes_now = files()
         if (previous is not None and not force and _manifest_matches(
                 previous.manifest, files=hashes_now, encoder=encoder, settings=settings)):
-            n = len(previous.chunks)
-            return BuildReport(index_dir, len(previous.documents), n, 0, n,
+            n = previous.chunk_count
+            return BuildReport(index_dir, previous.document_count, n, 0, n,
                                time.perf_counter() - started, True, tuple(previous.manifest.get("warnings", ())))
         docs = documents()
         skipped = tuple(warnings())
@@ -206,8 +180,8 @@ def build_index_from(
         hashes = [_hash(t) for t in texts]
         reusable: dict[str, np.ndarray] = {}
         if previous is not None and previous.manifest["model"].get("fingerprint") == encoder.fingerprint:
-            reusable = {sc.embed_hash: previous.vectors[i] for i, sc in enumerate(previous.chunks)}
-        cache = EmbeddingCache.open(index_dir, fingerprint=encoder.fingerprint, dim=encoder.dim)
+            reusable = previous.vectors_for(hashes)
+        cache = EmbeddingCache.open(store.cache_dir(), fingerprint=encoder.fingerprint, dim=encoder.dim)
         cached = {h: v for h, v in cache.load().items() if h not in reusable}
         resumed = sum(1 for h in hashes if h in cached)
         reusable.update(cached)
@@ -223,30 +197,19 @@ def build_index_from(
                         f" ({len(chunks) - len(todo)} unchanged kept)" if len(todo) < len(chunks) else "")
             _embed(encoder, texts, hashes, todo, vectors, cache=cache, settings=settings, show_progress=show_progress,
                    progress=progress)
-        kind = choose_kind(len(chunks), kind=settings.index_kind, hnsw_threshold=settings.hnsw_threshold)
-        vector_index = FaissIndex.create(dim=encoder.dim, kind=kind, hnsw_m=settings.hnsw_m,
-                                         ef_search=settings.hnsw_ef_search)
-        vector_index.add(vectors)
-        lexical = BM25Index.build([lexical_text(c) for c in chunks])
-
-        def write_extras(folder: Path) -> None:
-            vector_index.save(folder / "vectors.faiss")
-            lexical.save(folder / "bm25")
-
         manifest = {
             "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "model": {"id": encoder.model_id, "fingerprint": encoder.fingerprint},
             "dim": encoder.dim,
             "chunk_count": len(chunks),
             "document_count": len(docs),
-            "index_kind": kind,
             "corpus": {"dir": source, "files": hashes_now},
             "settings": settings.to_dict(),
             "warnings": list(skipped),
         }
-        write_version(index_dir, manifest=manifest, documents=docs,
-                      chunks=[StoredChunk(c, h) for c, h in zip(chunks, hashes, strict=True)],
-                      vectors=vectors, write_extras=write_extras)
+        store.write(NewVersion(manifest=manifest, documents=docs,
+                               chunks=[StoredChunk(c, h) for c, h in zip(chunks, hashes, strict=True)],
+                               vectors=vectors, settings=settings))
         cache.clear()
         seconds = time.perf_counter() - started
         # The caller prints BuildReport.summary(); this is the same fact for the debug log only.

@@ -54,13 +54,14 @@ def fuse(mode: SearchMode, dense_ids: list[int], bm25_ids: list[int], preferred:
     return [(f.id, f.score) for f in fused]
 
 
-def make_hits(ranked: Sequence[tuple[int, float | None]], k: int, *, mode: SearchMode, chunks: Sequence[Chunk],
-              vectors: np.ndarray, qvec: np.ndarray | None, bm25_all: np.ndarray | None) -> list[Hit]:
-    """The first ``k`` ranked chunks as hits, each with its cosine and BM25 score when known."""
+def make_hits(top: Sequence[tuple[int, float | None]], *, mode: SearchMode, chunks: Sequence[Chunk],
+              dense_scores: np.ndarray | None, bm25_scores: np.ndarray | None) -> list[Hit]:
+    """The ranked chunks ``top`` as hits; ``dense_scores``/``bm25_scores`` give each one's cosine and
+    BM25 score in the same order (``None`` when not computed)."""
     hits = []
-    for rank, (i, fused_score) in enumerate(ranked[:k], start=1):
-        dense = float(vectors[i] @ qvec) if qvec is not None else None
-        lex = float(bm25_all[i]) if bm25_all is not None else None
+    for rank, (i, fused_score) in enumerate(top, start=1):
+        dense = float(dense_scores[rank - 1]) if dense_scores is not None else None
+        lex = float(bm25_scores[rank - 1]) if bm25_scores is not None else None
         score = fused_score if fused_score is not None else (dense if mode is SearchMode.DENSE else lex)
         hits.append(Hit(chunks[i], float(score or 0.0), rank, dense, lex))
     return hits

@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from qa.errors import BuildLockedError, IndexCorruptError, IndexNotFoundError
+from qa.index.base import StoredChunk
 from qa.index.index_schema import MANIFEST, bad, rebuild_hint, typed_rows, validate_manifest
 from qa.types import Chunk, Document, Location
 
@@ -62,14 +63,6 @@ def file_sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-@dataclass(frozen=True)
-class StoredChunk:
-    """A chunk as stored: the chunk plus the hash of the text its vector was made from."""
-
-    chunk: Chunk
-    embed_hash: str
 
 
 @dataclass(frozen=True)
@@ -223,7 +216,7 @@ def read_version(index_dir: Path) -> IndexData:
             raise bad(index_dir, f"{name} is truncated or corrupted (checksum differs)")
     try:
         doc_rows = typed_rows(index_dir, "documents.jsonl", _read_jsonl(folder / "documents.jsonl"), Document)
-        documents = [_document(index_dir, row) for row in doc_rows]
+        documents = [document_from_row(index_dir, row) for row in doc_rows]
         chunks = []
         for row in typed_rows(index_dir, "chunks.jsonl", _read_jsonl(folder / "chunks.jsonl"), Chunk,
                                extra=("embed_hash",)):
@@ -241,7 +234,7 @@ def read_version(index_dir: Path) -> IndexData:
     return IndexData(folder=folder, manifest=manifest, documents=documents, chunks=chunks, vectors=vectors)
 
 
-def _document(index_dir: Path, row: dict[str, Any]) -> Document:
+def document_from_row(index_dir: Path, row: dict[str, Any]) -> Document:
     locations = typed_rows(index_dir, "documents.jsonl locations", row.get("locations", []), Location)
     return Document(**{**row, "duplicates": tuple(row.get("duplicates", ())), "sheets": tuple(row.get("sheets", ())),
                        "locations": tuple(Location(**loc) for loc in locations)})

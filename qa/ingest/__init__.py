@@ -1,1 +1,2 @@
-"""Reading documents: files, encodings, HTML, cleaning rules, metadata, chunks."""
+"""Reading documents: folders and files (text, HTML, JSONL, PDF, Word, Excel, CSV), encodings,
+cleaning, metadata, chunks."""

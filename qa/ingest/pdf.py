@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from pathlib import Path
 
 from qa.errors import FileFormatError
@@ -19,6 +20,9 @@ from qa.types import Document
 
 logger = logging.getLogger(__name__)
 
+# PDFium is not thread-safe (pypdfium2's documentation): one document at a time per process,
+# so a background re-index and another reader never call into it together.
+_PDFIUM_LOCK = threading.Lock()
 _PDF_DATE = re.compile(r"^D:(\d{4})(\d{2})?(\d{2})?")
 # Producer-made titles that name a file or say nothing.
 _USELESS_TITLE = re.compile(r"(?i)^(untitled|microsoft word|無標題|无标题)|\.\w{2,4}$")
@@ -37,12 +41,8 @@ def _title(raw: str | None) -> str | None:
     return title if title and not _USELESS_TITLE.search(title) else None
 
 
-def read_pdf(path: Path, doc_id: str) -> Document:
-    """The document in the PDF at ``path``, its lines placed on their pages.
-
-    Raises:
-        FileFormatError: The file is not a readable PDF, is encrypted, or has no text layer.
-    """
+def _read_pages(path: Path) -> tuple[list[list[str]], dict[str, str]]:
+    """The text lines of every page and the document's metadata."""
     import pypdfium2 as pdfium
 
     try:
@@ -59,9 +59,19 @@ def read_pdf(path: Path, doc_id: str) -> Document:
             pages.append(split_lines(textpage.get_text_range()))
             textpage.close()
             page.close()
-        metadata = pdf.get_metadata_dict()
+        return pages, pdf.get_metadata_dict()
     finally:
         pdf.close()
+
+
+def read_pdf(path: Path, doc_id: str) -> Document:
+    """The document in the PDF at ``path``, its lines placed on their pages.
+
+    Raises:
+        FileFormatError: The file is not a readable PDF, is encrypted, or has no text layer.
+    """
+    with _PDFIUM_LOCK:
+        pages, metadata = _read_pages(path)
     empty = [n for n, lines in enumerate(pages, start=1) if not any(line.strip() for line in lines)]
     if len(empty) == len(pages):
         raise FileFormatError(f"'{path}' has no text layer (a scan or images only, {len(pages)} page(s)): "

@@ -2,22 +2,35 @@
 
 Everything that comes from a document (or a user) goes through :func:`escape_text`
 before it is placed in a reply, so the only live markup in a reply is the markup
-written here (``<mark>``, ``<details>``, ``<p>``, ``<br>``). The chat widget sanitizes
+written here (``<mark>``, ``<details>``, ``<p>``, ``<br>``, ``<span>``, ``<a>`` to a ``#``
+fragment that the page script turns into the source view). The chat widget sanitizes
 HTML too, but a scraped page is untrusted input and this module does not rely on that.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from enum import StrEnum
+from urllib.parse import quote as quote_url
 
 from qa.charsets import has_cjk
-from qa.interface.citation import cite
-from qa.textnorm import to_simplified
-from qa.types import Answer, Hit
+from qa.interface.citation import cite, file_name
+from qa.interface.confidence import confidence_level
+from qa.interface.i18n import EN, text
+from qa.textnorm import to_simplified, to_traditional
+from qa.types import Answer, Chunk, Hit
 
-NOT_FOUND = "The documents don't seem to answer this."
-REPHRASE = "I couldn't find any words to search for in that. Please rephrase your question."
-ERROR = "Sorry, something went wrong while answering. The error was logged; please try again."
+ERROR = EN["error"]
+
+
+class Script(StrEnum):
+    """Which converted copy of a quote to add below it (the quote itself stays as written)."""
+
+    ORIGINAL = "original"
+    SIMPLIFIED = "simplified"
+    TRADITIONAL = "traditional"
+    AUTO = "auto"
 
 # Every ASCII punctuation character becomes a numeric entity. That covers what
 # ``html.escape`` covers (& < > " ') and also every character Markdown gives meaning
@@ -46,6 +59,12 @@ def escape_text(text: str, *, strip: bool = True) -> str:
     """
     folded = _SPACE_RUN.sub(" ", text)
     return (folded.strip() if strip else folded).translate(_ENTITIES)
+
+
+# As they appear in a reply (escaped like all text), for tests and callers that look for them.
+NOT_FOUND = escape_text(EN["not_found"])
+# The reply to a question with nothing to search for (other refusals name their reason).
+REPHRASE = escape_text(EN["refused"].format(reason=EN["refused_no_words"]))
 
 
 def is_traditional(text: str) -> bool:
@@ -87,31 +106,89 @@ def highlight_in_context(text: str, start: int, end: int, *, context: int = 150,
             + escape_text(after.rstrip(), strip=False))
 
 
-def _scores(hit: Hit) -> str:
-    parts = [f"score {hit.score:.4f}"]
-    if hit.dense_score is not None:
-        parts.append(f"cosine {hit.dense_score:.3f}")
-    if hit.bm25_score is not None:
-        parts.append(f"BM25 {hit.bm25_score:.2f}")
-    return " · ".join(parts)
+def source_href(chunk: Chunk, start: int | None = None, end: int | None = None) -> str:
+    """The link a citation carries: the page script opens the source view on it.
+
+    Only ``href`` survives the chat's HTML sanitizer (``data-*`` attributes do not), so
+    the chunk id and the quoted span travel in the fragment.
+    """
+    href = f"#qa-src={quote_url(chunk.id, safe='')}"
+    if start is not None and end is not None:
+        href += f"&s={int(start)}&e={int(end)}"
+    return href
+
+
+def source_link(chunk: Chunk, lang: str, *, start: int | None = None, end: int | None = None) -> str:
+    """``<a>`` naming the chunk's file; clicking it opens the whole document beside the chat."""
+    hint = escape_text(text(lang, "source"))
+    return (f'<a class="qa-source" href="{source_href(chunk, start, end)}" title="{hint}">'
+            f"{escape_text(file_name(chunk))}</a>")
+
+
+def _scores(hit: Hit, lang: str) -> str:
+    cosine = "—" if hit.dense_score is None else f"{hit.dense_score:.3f}"
+    bm25 = "—" if hit.bm25_score is None else f"{hit.bm25_score:.2f}"
+    return escape_text(text(lang, "scores_hint", score=hit.score, cosine=cosine, bm25=bm25))
+
+
+def _citation(chunk: Chunk, title: str | None, lang: str, *, start: int | None = None,
+              end: int | None = None) -> str:
+    return f"{escape_text(cite(chunk, title=title))} · {source_link(chunk, lang, start=start, end=end)}"
 
 
 def render_passages(hits: list[Hit], *, first_number: int, summary: str, show_scores: bool,
-                    open_: bool = False, snippet_chars: int = 160) -> str:
+                    open_: bool = False, snippet_chars: int = 160, lang: str = "en",
+                    titles: Mapping[str, str] | None = None) -> str:
     """A ``<details>`` block listing ``hits``, numbered from ``first_number``.
 
     The block has no blank line inside, so Markdown leaves it alone.
     """
     if not hits:
         return ""
+    titles = titles or {}
     items = []
     for number, hit in enumerate(hits, start=first_number):
-        head = f"<b>[{number}]</b> {escape_text(cite(hit.chunk))}"
+        head = f"<b>[{number}]</b> {_citation(hit.chunk, titles.get(hit.chunk.doc_id), lang)}"
         if show_scores:
-            head += f" <small>({_scores(hit)})</small>"
+            head += f"<br><small>{_scores(hit, lang)}</small>"
         items.append(f"<p>{head}<br>{escape_text(_clip(hit.chunk.text, snippet_chars))}</p>")
     opening = "<details open>" if open_ else "<details>"
     return "\n".join([opening, f"<summary>{escape_text(summary)}</summary>", *items, "</details>"])
+
+
+def _confidence(score: float, lang: str, *, show_number: bool) -> str:
+    level = confidence_level(score)
+    word = text(lang, level.value)
+    label = text(lang, "confidence", word=word) + (f" ({score:.2f})" if show_number else "")
+    hint = escape_text(text(lang, "conf_hint", score=score))
+    return f'<span class="qa-conf qa-{level.value}" title="{hint}">{escape_text(label)}</span>'
+
+
+def _converted(quote_text: str, question: str, script: str, lang: str) -> str | None:
+    """The quote in the other script, when asked for and different from the quote."""
+    if script == Script.SIMPLIFIED or (script == Script.AUTO and not is_traditional(question)):
+        converted, key = to_simplified(quote_text), "converted_simplified"
+    elif script == Script.TRADITIONAL:
+        converted, key = to_traditional(quote_text), "converted_traditional"
+    else:
+        return None
+    if converted == quote_text:
+        return None
+    return f"{escape_text(text(lang, key))}\n\n> {escape_text(converted)}"
+
+
+def plain_reply(answer: Answer, *, lang: str = "en", titles: Mapping[str, str] | None = None) -> str:
+    """What the copy button copies: the quote and its citation as plain text, no markup."""
+    quote = answer.quote
+    if not answer.found or quote is None:
+        return text(lang, "not_found")
+    title = (titles or {}).get(quote.chunk.doc_id)
+    return f"「{quote.text}」\n— {cite(quote.chunk, title=title)} · {file_name(quote.chunk)}"
+
+
+def _plain_block(plain: str) -> str:
+    # Hidden by the page's style sheet; the copy handler reads it (see page_script.py).
+    return f'<span class="qa-plain">{"<br>".join(escape_text(line) for line in plain.splitlines())}</span>'
 
 
 def understood_as(answer: Answer) -> str:
@@ -127,42 +204,58 @@ def understood_as(answer: Answer) -> str:
     return f"{label}{answer.interpreted}"
 
 
-def render_answer(answer: Answer, *, show_scores: bool = True, show_simplified: bool = False) -> str:
+def render_answer(answer: Answer, *, show_scores: bool = False, show_simplified: bool = False,
+                  script: str = "original", lang: str = "en", titles: Mapping[str, str] | None = None) -> str:
     """The Markdown of the chat reply for ``answer``.
 
     Found: the quote as a block quote (highlighted inside its paragraph), its numbered
-    citation, optionally its Simplified form, then the other passages, collapsed.
-    Not found: says so plainly and lists the closest passages as possibly related.
+    citation with the file name (a link that opens the whole document) and its confidence in
+    words (the number on hover), optionally the quote in the other script, then the other
+    passages, collapsed. Not found: the plain statement first, then the closest passages,
+    collapsed and labelled as possibly related.
 
     Args:
         answer: What :meth:`qa.engine.QA.ask` returned.
-        show_scores: Show the quote's confidence and each passage's scores.
-        show_simplified: When the question is in Simplified and the quote in Traditional
-            script, also show the quote converted to Simplified.
+        show_scores: Also show the confidence number and each passage's scores, explained.
+        show_simplified: Older switch: the same as ``script="auto"``.
+        script: ``original``; ``simplified`` or ``traditional`` to add the quote converted into
+            that script when it differs; ``auto``: Simplified when the question is Simplified.
+        lang: Interface language (:mod:`qa.interface.i18n`).
+        titles: Display titles by document id (:func:`qa.interface.titles.display_titles`).
     """
+    if show_simplified and script == Script.ORIGINAL:
+        script = Script.AUTO
+    titles = titles or {}
     blocks: list[str] = []
     if answer.interpreted:
         blocks.append(f"<i>{escape_text(understood_as(answer))}</i>")
-    if answer.notice:
-        blocks.append(f"<i>Note: {escape_text(answer.notice)}</i>")
     quote = answer.quote
     if not answer.found or quote is None:
-        blocks.append(NOT_FOUND)
-        blocks.append(render_passages(answer.passages, first_number=1, show_scores=show_scores, open_=True,
-                                      summary=f"Possibly related passages ({len(answer.passages)})"))
+        blocks.append(f'<p class="qa-not-found"><b>{escape_text(text(lang, "not_found"))}</b> '
+                      f'{escape_text(text(lang, "not_found_hint"))}</p>')
+        if answer.notice:
+            blocks.append(f"<i>{escape_text(text(lang, 'note', text=answer.notice))}</i>")
+        blocks.append(render_passages(answer.passages, first_number=1, show_scores=show_scores, lang=lang,
+                                      titles=titles,
+                                      summary=text(lang, "possibly_related", n=len(answer.passages))))
+        blocks.append(_plain_block(plain_reply(answer, lang=lang)))
         return "\n\n".join(b for b in blocks if b)
+    if answer.notice:
+        blocks.append(f"<i>{escape_text(text(lang, 'note', text=answer.notice))}</i>")
     exact = (quote.exact_start, quote.exact_end) if quote.exact_start is not None and quote.exact_end is not None \
         else None
     blocks.append("> " + highlight_in_context(quote.chunk.text, quote.start, quote.end, exact=exact))
-    citation = f"— <b>[1]</b> {escape_text(cite(quote.chunk))}"
-    if show_scores:
-        citation += f" <small>(confidence {quote.score:.2f})</small>"
+    title = titles.get(quote.chunk.doc_id)
+    citation = (f"— <b>[1]</b> {_citation(quote.chunk, title, lang, start=quote.start, end=quote.end)}"
+                f"<br>{_confidence(quote.score, lang, show_number=show_scores)}")
     blocks.append(citation)
-    if show_simplified and not is_traditional(answer.question) and is_traditional(quote.text):
-        blocks.append("Simplified:\n\n> " + escape_text(to_simplified(quote.text)))
+    converted = _converted(quote.text, answer.question, script, lang)
+    if converted:
+        blocks.append(converted)
     others = [h for h in answer.passages if h.chunk.id != quote.chunk.id]
-    blocks.append(render_passages(others, first_number=2, show_scores=show_scores,
-                                  summary=f"Other passages ({len(others)})"))
+    blocks.append(render_passages(others, first_number=2, show_scores=show_scores, lang=lang, titles=titles,
+                                  summary=text(lang, "other_passages", n=len(others))))
+    blocks.append(_plain_block(plain_reply(answer, lang=lang, titles=titles)))
     return "\n\n".join(b for b in blocks if b)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from qa.types import Answer, Chunk, Hit
@@ -26,14 +27,17 @@ def place(chunk: Chunk) -> str:
     return f"¶{chunk.paragraph}"
 
 
-def cite(chunk: Chunk) -> str:
-    """Human citation: title (or file name), date, source, then the place (page, row or paragraph).
+def cite(chunk: Chunk, *, title: str | None = None) -> str:
+    """Human citation: title, date, source, then the place (page, row or paragraph).
+
+    The title is ``title`` when given (a display title, see :mod:`qa.interface.titles`), else
+    the chunk's own, else its file name.
 
     Example:
         >>> cite(Chunk("a#2", "a", 2, "...", "標題", 0, 3, date="2023-07-27T09:34:00", source="西藏日報"))
         '標題 · 2023-07-27 · 西藏日報 · ¶3'
     """
-    name = chunk.title or file_name(chunk)
+    name = title or chunk.title or file_name(chunk)
     parts = [name]
     if chunk.date:
         parts.append(chunk.date[:10])
@@ -48,7 +52,7 @@ def file_name(chunk: Chunk) -> str:
     return chunk.path.replace("\\", "/").rsplit("/", 1)[-1] if chunk.path else chunk.doc_id
 
 
-def _chunk_fields(chunk: Chunk) -> dict[str, Any]:
+def _chunk_fields(chunk: Chunk, titles: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Where a text comes from: the fields quotes and passages share in JSON."""
     return {
         "doc_id": chunk.doc_id,
@@ -58,7 +62,7 @@ def _chunk_fields(chunk: Chunk) -> dict[str, Any]:
         "source": chunk.source,
         "file": file_name(chunk),
         "paragraph": chunk.paragraph,
-        "citation": cite(chunk),
+        "citation": cite(chunk, title=(titles or {}).get(chunk.doc_id)),
         "page": chunk.page,
         "last_page": chunk.last_page,
         "sheet": chunk.sheet,
@@ -67,19 +71,23 @@ def _chunk_fields(chunk: Chunk) -> dict[str, Any]:
     }
 
 
-def hit_to_dict(hit: Hit) -> dict[str, Any]:
-    """JSON-ready form of a hit, as printed by ``--json``: the fields of a quote plus ranking scores."""
+def hit_to_dict(hit: Hit, *, titles: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """JSON-ready form of a hit, as printed by ``--json``: the fields of a quote plus ranking scores.
+
+    ``titles`` are display titles by document id (:func:`qa.interface.titles.titles_for`) for
+    citations of untitled documents.
+    """
     return {
         "rank": hit.rank,
         "text": hit.chunk.text,
-        **_chunk_fields(hit.chunk),
+        **_chunk_fields(hit.chunk, titles),
         "score": round(hit.score, 6),
         "dense_score": None if hit.dense_score is None else round(hit.dense_score, 6),
         "bm25_score": None if hit.bm25_score is None else round(hit.bm25_score, 6),
     }
 
 
-def answer_to_dict(answer: Answer) -> dict[str, Any]:
+def answer_to_dict(answer: Answer, *, titles: Mapping[str, str] | None = None) -> dict[str, Any]:
     """JSON-ready form of an answer: ``question``, ``found``, ``quote`` (or null), ``passages``."""
     quote = answer.quote
     return {
@@ -87,7 +95,7 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
         "found": answer.found,
         "quote": None if quote is None else {
             "text": quote.text,
-            **_chunk_fields(quote.chunk),
+            **_chunk_fields(quote.chunk, titles),
             "start": quote.start,
             "end": quote.end,
             "score": round(quote.score, 6),
@@ -95,6 +103,6 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
             "exact_start": quote.exact_start,
             "exact_end": quote.exact_end,
         },
-        "passages": [hit_to_dict(h) for h in answer.passages],
+        "passages": [hit_to_dict(h, titles=titles) for h in answer.passages],
         "notice": answer.notice,
     }

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from qa.errors import USER_ERRORS
+from qa.index.stores import INDEX_HELP
 from qa.interface.serving import add_options
 from qa.interface.terminal import configure_logging
 from qa.settings import DEFAULT_MODEL, Backend, SearchMode
@@ -47,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
 
     build = sub.add_parser("build", parents=[common], help="build or update the index of a corpus folder")
     build.add_argument("--corpus", default="corpus", help="corpus folder (default: corpus)")
-    build.add_argument("--index", default="index", help="index folder (default: index)")
+    build.add_argument("--index", default="index", help=INDEX_HELP)
     build.add_argument("--model", default=None,
                        help=f"sentence-transformers model name or local folder (default: {DEFAULT_MODEL})")
     build.add_argument("--backend", choices=[b.value for b in Backend], default=None,
@@ -58,7 +59,7 @@ def _parser() -> argparse.ArgumentParser:
                            ("ask", "answer a question with a quote from the documents")):
         cmd = sub.add_parser(name, parents=[common], help=helptext)
         cmd.add_argument("question", help="question or query text ('-' reads it from standard input)")
-        cmd.add_argument("--index", default="index", help="index folder (default: index)")
+        cmd.add_argument("--index", default="index", help=INDEX_HELP)
         cmd.add_argument("--k", type=_positive_int, default=5, help="number of passages (default: 5)")
         cmd.add_argument("--mode", choices=[m.value for m in SearchMode], default=None,
                          help="ranking (default: hybrid)")
@@ -127,6 +128,7 @@ def _query(args: argparse.Namespace) -> int:
     from qa.engine import QA
     from qa.index.filters import parse_filter_args, parse_filters
     from qa.interface.citation import answer_to_dict, cite, hit_to_dict
+    from qa.interface.titles import titles_for
     from qa.settings import Settings
 
     question = _question_text(args.question)
@@ -135,37 +137,47 @@ def _query(args: argparse.Namespace) -> int:
     if args.command == "search":
         retrieval = engine.retrieve(question, k=args.k, embed_question=False, filters=filters)
         hits = retrieval.hits
+        titles = titles_for(engine, [h.chunk for h in hits])
         if args.json:  # the keys of `ask --json` that a search has
-            _print_json({"question": retrieval.question, "passages": [hit_to_dict(h) for h in hits],
+            _print_json({"question": retrieval.question, "passages": [hit_to_dict(h, titles=titles) for h in hits],
                          "notice": retrieval.notice})
         elif retrieval.notice:
             print(f"Note: {retrieval.notice}")
         for hit in [] if args.json else hits:
-            print(f"[{hit.rank}] {hit.score:.4f}  {cite(hit.chunk)}\n    {hit.chunk.text}\n")
+            print(f"[{hit.rank}] {hit.score:.4f}  {cite(hit.chunk, title=titles.get(hit.chunk.doc_id))}\n"
+                  f"    {hit.chunk.text}\n")
         return 0
     answer = engine.ask(question, k=args.k, filters=filters)
+    titles = titles_for(engine, [h.chunk for h in answer.passages] + ([answer.quote.chunk] if answer.quote else []))
     if args.json:
-        _print_json(answer_to_dict(answer))
+        _print_json(answer_to_dict(answer, titles=titles))
         return 0
-    print(_answer_text(answer))
+    print(_answer_text(answer, titles=titles))
     return 0
 
 
-def _answer_text(answer: Answer) -> str:
+def _answer_text(answer: Answer, *, titles: dict[str, str] | None = None) -> str:
     """The plain-text reply: the quote and its citation, then every other passage once."""
-    from qa.interface.citation import cite
+    from qa.interface.citation import cite, file_name
+    from qa.interface.confidence import confidence_level
+    from qa.interface.i18n import EN
 
+    titles = titles or {}
     lines = [f"Note: {answer.notice}"] if answer.notice else []
     if answer.quote is not None:
-        lines.append(f"「{answer.quote.text}」\n    — {cite(answer.quote.chunk)}  "
-                     f"(confidence {answer.quote.score:.2f})\n")
+        word = EN[confidence_level(answer.quote.score).value]
+        title = titles.get(answer.quote.chunk.doc_id)
+        lines.append(f"「{answer.quote.text}」\n    — {cite(answer.quote.chunk, title=title)} · "
+                     f"{file_name(answer.quote.chunk)}  "
+                     f"(confidence: {word}, {answer.quote.score:.2f})\n")
     else:
         lines.append("The documents do not seem to answer this. Possibly related passages (low confidence):")
     quoted = answer.quote.chunk.id if answer.quote is not None else None
     others = [hit for hit in answer.passages if hit.chunk.id != quoted]
     if quoted is not None and others:
         lines.append("Other passages:")
-    lines += [f"[{hit.rank}] {cite(hit.chunk)}\n    {hit.chunk.text[:200]}" for hit in others]
+    lines += [f"[{hit.rank}] {cite(hit.chunk, title=titles.get(hit.chunk.doc_id))}\n    {hit.chunk.text[:200]}"
+              for hit in others]
     return "\n".join(lines)
 
 

@@ -99,12 +99,12 @@ def documents_tab(manager: DocumentManager) -> Callable[[], None]:
                 delete = gr.Button("Delete document", variant="stop", interactive=allowed, elem_id="qa-doc-delete")
             timer = gr.Timer(POLL_SECONDS, active=manager.reindexer.status().running)
             watching = gr.State(False)
+            _endpoints(gr, manager)  # hidden components: inside the tab, as gr.Tabs holds only tabs
         view = [status, table, pick, timer, watching]
         upload.upload(on_upload, upload, [result, upload, *view[:4], watching], api_visibility="private")
         delete.click(on_delete, pick, [result, *view[:4], watching], api_visibility="private", js=CONFIRM_DELETE)
         timer.tick(refreshed, watching, view, api_visibility="private", show_progress="hidden")
         tab.select(refreshed, watching, view, api_visibility="private", show_progress="hidden")
-        _endpoints(gr, manager)
 
     return add
 

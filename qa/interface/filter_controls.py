@@ -48,15 +48,17 @@ def file_name_of(path: str, doc_id: str) -> str:
     return path.replace("\\", "/").rsplit("/", 1)[-1] if path else doc_id
 
 
-def filter_summary(filters: dict[str, Any] | None, engine: QA) -> str:
-    """A short line saying what the chat searches, shown under the filter controls."""
+def filter_summary(filters: dict[str, Any] | None, engine: QA, *, lang: str = "en") -> str:
+    """A short line saying what the chat searches, shown under the filter controls (in ``lang``)."""
+    from qa.interface.i18n import text
+
     if not filters:
-        return f"Searching all {len(engine.documents)} documents."
+        return text(lang, "scope_all", n=len(engine.documents))
     parts = []
     if "doc_id" in filters:
-        parts.append(f"{len(filters['doc_id'])} chosen document(s)")
+        parts.append(text(lang, "scope_docs", n=len(filters["doc_id"])))
     if "folder" in filters:
-        parts.append("folder " + " or ".join(filters["folder"]))
+        parts.append(text(lang, "scope_folders", folders=text(lang, "scope_or").join(filters["folder"])))
     if "date" in filters:
-        parts.append(f"dated {filters['date']['gte'] or '…'} to {filters['date']['lte'] or '…'}")
-    return "Searching only: " + "; ".join(parts) + "."
+        parts.append(text(lang, "scope_dates", low=filters["date"]["gte"] or "…", high=filters["date"]["lte"] or "…"))
+    return text(lang, "scope_only", parts=text(lang, "scope_and").join(parts))

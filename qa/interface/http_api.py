@@ -21,6 +21,7 @@ Example:
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import logging
 import secrets
@@ -28,6 +29,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
@@ -67,13 +69,25 @@ def _error(status: int, error: str, message: str, headers: dict[str, str] | None
     return JSONResponse({"error": error, "message": message}, status_code=status, headers=headers)
 
 
-def build_api(engine: QA | Callable[[], QA | None], *, auth: tuple[str, str] | None = None) -> FastAPI:
+def build_api(engine: QA | Callable[[], QA | None], *, auth: tuple[str, str] | None = None,
+              concurrency_limit: int = 4) -> FastAPI:
     """The API app over ``engine`` (or a function giving the engine, None while there is none).
 
     Args:
         engine: The engine, or a callable returning it (``None`` answers 503).
         auth: ``(user, password)`` every request must send as HTTP Basic; None: open.
+        concurrency_limit: Requests answered at once; the others wait their turn in arrival
+            order (answering is CPU-bound: more at once only makes each slower, and the last
+            ones unboundedly late).
     """
+    if not isinstance(concurrency_limit, int) or concurrency_limit < 1:
+        raise ValueError(f"concurrency_limit={concurrency_limit!r} is not allowed; use a whole number >= 1")
+    turns = asyncio.Semaphore(concurrency_limit)  # FIFO: waiters are woken in order
+
+    async def in_turn(call: Callable[[QA], Any]) -> Any:
+        async with turns:
+            return await run_in_threadpool(_guarded, lambda: call(loaded()))
+
     get_engine: Callable[[], QA | None] = (lambda: engine) if hasattr(engine, "ask") else engine  # type: ignore[assignment,return-value]
     app = FastAPI(title="Ask the documents: JSON API", version="1",
                   description="Quoted answers from the indexed documents, on the chat's port. When the "
@@ -124,18 +138,17 @@ def build_api(engine: QA | Callable[[], QA | None], *, auth: tuple[str, str] | N
                       chunks=len(current.chunks), model=str(manifest.get("model", {}).get("id", "")))
 
     @app.post("/ask", response_model=AskResponse, responses=ERRORS)
-    def ask(body: AskRequest) -> dict[str, Any]:
+    async def ask(body: AskRequest) -> dict[str, Any]:
         """Answer a question with a verbatim quote, reading a follow-up in the light of ``history``."""
-        current = loaded()
-        answer = _guarded(lambda: current.ask(body.question, k=body.k, history=body.history, filters=body.filters))
+        answer = await in_turn(lambda engine: engine.ask(body.question, k=body.k, history=body.history,
+                                                         filters=body.filters))
         return {**answer_to_dict(answer), "interpreted": answer.interpreted}
 
     @app.post("/search", response_model=SearchResponse, responses=ERRORS)
-    def search(body: SearchRequest) -> dict[str, Any]:
+    async def search(body: SearchRequest) -> dict[str, Any]:
         """The passages that best match a query, best first (no quote chosen)."""
-        current = loaded()
-        retrieval = _guarded(lambda: current.retrieve(body.query, k=body.k, embed_question=False,
-                                                      filters=body.filters))
+        retrieval = await in_turn(lambda engine: engine.retrieve(body.query, k=body.k, embed_question=False,
+                                                                 filters=body.filters))
         return {"question": retrieval.question, "passages": [hit_to_dict(h) for h in retrieval.hits],
                 "notice": retrieval.notice}
 
@@ -160,6 +173,8 @@ def _guarded(call: Callable[[], Any]) -> Any:
     """Run an engine call; its errors become :class:`ApiProblem` (logged when unexpected)."""
     try:
         return call()
+    except ApiProblem:
+        raise
     except QuestionError as exc:
         raise ApiProblem(400, "question", str(exc)) from None
     except FilterError as exc:

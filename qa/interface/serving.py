@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from qa.errors import USER_ERRORS
+from qa.index.stores import INDEX_HELP, is_milvus
 from qa.settings import DEFAULT_MODEL
 
 logger = logging.getLogger(__name__)
@@ -61,13 +62,13 @@ def add_options(parser: argparse.ArgumentParser, *, verbose: bool = True) -> arg
     """Add the app's options to ``parser`` (``python app.py`` and ``python -m qa serve``, whose
     ``-v`` comes before the command)."""
     parser.add_argument("--corpus", default="corpus", help="corpus folder (default: corpus)")
-    parser.add_argument("--index", default="index", help="index folder (default: index)")
+    parser.add_argument("--index", default="index", help=INDEX_HELP)
     parser.add_argument("--model", default=None,
                         help=f"sentence-transformers model name or local folder (default: {DEFAULT_MODEL})")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     parser.add_argument("--port", type=_port, default=7860, help="port (default: 7860; 0 picks a free one)")
     parser.add_argument("--k", type=_k, default=5, help="passages per answer, 1..10 (default: 5)")
-    parser.add_argument("--title", default="Ask the documents", help="page title")
+    parser.add_argument("--title", default=None, help="page title (default: in the page's language)")
     parser.add_argument("--share", action="store_true", help="also ask Gradio for a temporary public link")
     parser.add_argument("--auth", type=_auth, default=None, metavar="USER:PASSWORD",
                         help=f"require this login (default: from ${AUTH_ENV}, if set)")
@@ -105,7 +106,7 @@ def open_engine(args: argparse.Namespace) -> Any:
     """
     from qa.engine import QA
 
-    if not Path(args.corpus).is_dir() and Path(args.index).is_dir():
+    if not Path(args.corpus).is_dir() and (is_milvus(args.index) or Path(args.index).is_dir()):
         print(f"Corpus folder '{args.corpus}' not found; serving the existing index '{args.index}'.")
         return QA.open(args.index, model=args.model)
     engine, report = QA.build_with_report(args.corpus, args.index, model=args.model, show_progress=True)
@@ -136,7 +137,8 @@ class Served:
 
 
 def serve(demo: Any, *, host: str = "127.0.0.1", port: int = 7860, share: bool = False,
-          auth: tuple[str, str] | None = None, block: bool = True, api: Any | None = None) -> Served:
+          auth: tuple[str, str] | None = None, block: bool = True, api: Any | None = None,
+          max_file_size: int | None = None) -> Served:
     """Launch ``demo``; with ``share``, print the public link or one line saying there is none.
 
     Args:
@@ -148,6 +150,7 @@ def serve(demo: Any, *, host: str = "127.0.0.1", port: int = 7860, share: bool =
         block: Serve until interrupted; ``False`` returns once the server runs (tests).
         api: The JSON API (:func:`qa.interface.http_api.build_api`), served at ``/api`` on the
             same port.
+        max_file_size: Largest upload Gradio accepts at all, in bytes (``None``: no limit).
     """
     if share and auth is None:
         print("Warning: sharing without --auth: anyone with the public link can use this app.")
@@ -156,7 +159,8 @@ def serve(demo: Any, *, host: str = "127.0.0.1", port: int = 7860, share: bool =
         print(f"Could not create a public share link (no internet access?); serving locally at {local}")
         share = False
     launch = dict(server_name=host, server_port=port, share=share, auth=auth, max_threads=16,
-                  prevent_thread_lock=True, show_error=False, footer_links=["api"], quiet=True)
+                  prevent_thread_lock=True, show_error=False, footer_links=["api"], quiet=True,
+                  max_file_size=max_file_size)
     if api is not None:
         from starlette.routing import Mount
 
@@ -208,9 +212,15 @@ def run(args: argparse.Namespace) -> int:
 
     manager = manager_for(engine, args.corpus, share=args.share, auth=args.auth is not None)
     demo = build_ui(engine, title=args.title, default_k=args.k, extra_tabs=[documents_tab(manager)])
+    import threading
+
+    from qa.answer.question_parts import warm_up
     from qa.interface.http_api import build_api
 
+    threading.Thread(target=warm_up, name="warm-up-follow-ups", daemon=True).start()
+    # Gradio refuses uploads far over the limit before they reach the disk; those just over it
+    # get the Documents tab's own message.
     serve(demo, host=args.host, port=args.port, share=args.share, auth=args.auth,
-          api=build_api(engine, auth=args.auth))
+          api=build_api(engine, auth=args.auth), max_file_size=2 * manager.max_bytes)
     return 0
 

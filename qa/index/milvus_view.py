@@ -1,0 +1,148 @@
+"""One version of an index in Milvus, as the engine searches it (see :class:`qa.index.base.IndexView`).
+
+A view reads one concrete data collection, never the alias: a build that switches the
+alias meanwhile cannot mix two versions into one answer. The chunks and documents are
+read once into memory (they are what answers quote and cite); vectors and BM25 stay in Milvus.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from qa.index.base import StoredChunk, idf_from_counts
+from qa.index.filters import AllowedChunks, Filters
+from qa.index.lexical_tokens import tokenize
+from qa.index.milvus_schema import BM25_PARAMS, filter_expression
+from qa.types import Chunk, Document
+
+# Milvus's BM25 multiplies each term's score by (k1 + 1), bm25s (Lucene's variant) does not;
+# dividing makes the scores the answer step sees the same for both stores.
+BM25_SCALE = 1.0 + BM25_PARAMS["bm25_k1"]
+MAX_CACHED_TERMS = 100_000
+# Rows per query page and ids per ``pk in [...]`` expression.
+PAGE = 1000
+
+
+def read_meta(client: Any, collection: str) -> dict[str, Any]:
+    """The manifest and documents stored beside ``collection`` (its ``_meta`` collection)."""
+    rows: list[dict[str, Any]] = []
+    start = 0
+    while True:
+        page = client.query(f"{collection}_meta", filter=f"pk >= {start} and pk < {start + PAGE}",
+                            output_fields=["pk", "part"])
+        rows.extend(page)
+        if len(page) < PAGE:
+            break
+        start += PAGE
+    text = "".join(r["part"] for r in sorted(rows, key=lambda r: r["pk"]))
+    meta = json.loads(text)
+    if not isinstance(meta, dict) or not isinstance(meta.get("manifest"), dict):
+        raise ValueError(f"the meta of {collection} holds no manifest")
+    return meta
+
+
+def read_chunks(client: Any, collection: str, count: int) -> list[StoredChunk]:
+    """Every chunk of ``collection`` in position order."""
+    out: list[StoredChunk | None] = [None] * count
+    for start in range(0, count, PAGE):
+        for row in client.query(collection, filter=f"pk >= {start} and pk < {start + PAGE}",
+                                output_fields=["pk", "chunk", "embed_hash"]):
+            out[int(row["pk"])] = StoredChunk(Chunk(**json.loads(row["chunk"])), row["embed_hash"])
+    missing = [i for i, c in enumerate(out) if c is None]
+    if missing:
+        raise ValueError(f"{collection} lacks {len(missing)} of its {count} chunks (first: position {missing[0]})")
+    return [c for c in out if c is not None]
+
+
+def _pk(hit: dict[str, Any]) -> int:
+    # Milvus Lite 3 hits carry the primary key only in ``entity``; a server's also as ``id``.
+    entity = hit.get("entity") or {}
+    return int(entity["pk"] if "pk" in entity else hit["id"])
+
+
+class MilvusView:
+    """A Milvus data collection opened for searching.
+
+    Example:
+        >>> view = MilvusStore.from_location("milvus:index/milvus.db").open()  # doctest: +SKIP
+        >>> view.lexical("河北 援藏 资金", k=3, filters=None)                     # doctest: +SKIP
+        [12, 3, 40]
+    """
+
+    def __init__(self, client: Any, collection: str, meta: dict[str, Any], documents: list[Document],
+                 chunks: list[StoredChunk]) -> None:
+        self._client = client
+        self.version = collection
+        self.manifest: dict[str, Any] = meta["manifest"]
+        self.documents: dict[str, Document] = {d.id: d for d in documents}
+        self.chunks: list[Chunk] = [sc.chunk for sc in chunks]
+        self._allowed = AllowedChunks()
+        # A version never changes once built, so a term's count is asked once per view.
+        self._counts: dict[str, int] = {}
+        self._corpus = self.manifest.get("corpus", {}).get("dir")
+
+    def allowed(self, filters: Filters) -> np.ndarray:
+        """Positions of the chunks ``filters`` keep, worked out from the documents in memory."""
+        return self._allowed.get(self.version, filters, self.documents.values(), self.chunks, self._corpus)
+
+    def _search(self, data: list[Any], field: str, *, k: int, expr: str) -> list[tuple[int, float]]:
+        found = self._client.search(self.version, data=data, anns_field=field, limit=k, filter=expr,
+                                    output_fields=["pk"])
+        return [(_pk(hit), float(hit["distance"])) for hit in found[0]]
+
+    def dense(self, qvec: np.ndarray, *, k: int, filters: Filters | None) -> list[int]:
+        """Positions of the ``k`` nearest chunks by inner product, filtered inside Milvus."""
+        expr = filter_expression(filters) if filters is not None else ""
+        vector = np.asarray(qvec, dtype=np.float32).tolist()
+        return [pk for pk, _ in self._search([vector], "vector", k=k, expr=expr)]
+
+    def lexical(self, text: str, *, k: int, filters: Filters | None) -> list[int]:
+        """Positions of the ``k`` best BM25 matches of ``text``'s tokens, filtered inside Milvus."""
+        tokens = tokenize(text)
+        if not tokens:
+            return []
+        expr = filter_expression(filters) if filters is not None else ""
+        # Milvus Lite 3 reports BM25 scores negated; the order is best first either way.
+        return [pk for pk, score in self._search([" ".join(tokens)], "sparse", k=k, expr=expr) if score != 0]
+
+    def lexical_scores(self, text: str, ids: Sequence[int]) -> np.ndarray:
+        """BM25 scores of ``text`` for the chunks at ``ids`` (a search restricted to them)."""
+        out = np.zeros(len(ids), dtype=np.float32)
+        tokens = tokenize(text)
+        if not tokens or not len(ids):
+            return out
+        where = {int(i): n for n, i in enumerate(ids)}
+        for start in range(0, len(where), PAGE):
+            part = list(where)[start : start + PAGE]
+            for pk, score in self._search([" ".join(tokens)], "sparse", k=len(part), expr=f"pk in {part}"):
+                out[where[pk]] = abs(score) / BM25_SCALE
+        return out
+
+    def vectors(self, ids: Sequence[int]) -> np.ndarray:
+        """The stored vectors of the chunks at ``ids``."""
+        wanted = [int(i) for i in ids]
+        found: dict[int, list[float]] = {}
+        for start in range(0, len(wanted), PAGE):
+            part = wanted[start : start + PAGE]
+            for row in self._client.query(self.version, filter=f"pk in {part}", output_fields=["pk", "vector"]):
+                found[int(row["pk"])] = row["vector"]
+        dim = int(self.manifest["dim"])
+        return np.array([found[i] for i in wanted], dtype=np.float32).reshape(len(wanted), dim)
+
+    def idf(self, terms: Sequence[str]) -> dict[str, float]:
+        """IDF from Milvus's own counts of the chunks holding each term (``TEXT_MATCH``)."""
+        counts = {}
+        for term in terms:
+            if term not in self._counts:
+                quoted = term.replace("\\", "\\\\").replace("'", "\\'")
+                rows = self._client.query(self.version, filter=f"TEXT_MATCH(tokens, '{quoted}')",
+                                          output_fields=["count(*)"])
+                if len(self._counts) >= MAX_CACHED_TERMS:
+                    self._counts.clear()
+                self._counts[term] = int(rows[0]["count(*)"]) if rows else 0
+            counts[term] = self._counts[term]
+        return idf_from_counts(counts, len(self.chunks))

@@ -1,0 +1,89 @@
+"""One browser session's chat: questions in the order asked, each answered exactly once.
+
+The chat box may be submitted again while an answer is being computed. Gradio gives every
+event a snapshot of its inputs, so two overlapping events that each append to the chat they
+were given would overwrite each other and lose a question. The conversation is therefore
+kept here, in one object per session (a ``gr.State``), changed only under its lock: a
+submit appends the question with a placeholder at once, and any answering event answers
+every question still waiting, in order.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+PENDING = '<span class="qa-pending">…</span>'
+
+
+@dataclass
+class Turn:
+    """A question as typed, its message as shown, and its reply (``None`` while waiting)."""
+
+    question: str
+    shown: str
+    reply: str | None = None
+    claimed: bool = False
+
+
+class Conversation:
+    """The turns of one chat session; safe to share between the events of that session.
+
+    Example:
+        >>> chat = Conversation()
+        >>> turn = chat.add("河北投入多少？", "河北投入多少？")
+        >>> chat.claim() is turn, chat.claim() is None
+        (True, True)
+        >>> chat.answer(turn, "1950萬元"); chat.messages()[-1]["content"]
+        '1950萬元'
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._turns: list[Turn] = []
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Conversation:
+        # Gradio may copy state values; a session's conversation must stay one object.
+        return self
+
+    def add(self, question: str, shown: str) -> Turn:
+        """Append a question; it shows at once with a placeholder reply."""
+        turn = Turn(question, shown)
+        with self._lock:
+            self._turns.append(turn)
+        return turn
+
+    def claim(self) -> Turn | None:
+        """The oldest question nobody is answering yet (now claimed), or None."""
+        with self._lock:
+            for turn in self._turns:
+                if turn.reply is None and not turn.claimed:
+                    turn.claimed = True
+                    return turn
+        return None
+
+    def answer(self, turn: Turn, reply: str) -> None:
+        """Set the reply of a claimed question."""
+        with self._lock:
+            turn.reply = reply
+
+    def earlier_questions(self, turn: Turn) -> list[str]:
+        """The questions asked before ``turn``, oldest first (for follow-up questions)."""
+        with self._lock:
+            index = next((i for i, t in enumerate(self._turns) if t is turn), len(self._turns))
+            return [t.question for t in self._turns[:index]]
+
+    def clear(self) -> None:
+        """Forget every turn (a reply still being computed is dropped when it arrives)."""
+        with self._lock:
+            self._turns = []
+
+    def messages(self) -> list[dict[str, str]]:
+        """The chat as the chat widget shows it (``role``/``content`` messages)."""
+        with self._lock:
+            out = []
+            for turn in self._turns:
+                out.append({"role": "user", "content": turn.shown})
+                out.append({"role": "assistant", "content": PENDING if turn.reply is None else turn.reply})
+            return out
