@@ -184,7 +184,7 @@ def build_candidates(retrieval: Retrieval, *, passages: int, band: tuple[float, 
         sharp_o, overlap, bigram, lcs = base[i]
         dense = min(max((float(hit.dense_score or 0.0) - band[0]) / (band[1] - band[0]), -1.0), 2.0)
         length = c.end - c.start
-        novel = sum(ch not in qchars for ch in c.form) / max(len(c.form), 1)
+        novel = (len(c.form) - sum(c.form.count(ch) for ch in qchars)) / max(len(c.form), 1)
         # The asked-for kind is only looked up where the words already point (posseg costs).
         promising = overlap >= best[1] - 0.35 or window[i] >= best[1] - 0.2
         types = [float(promising and kind is k and has_kind(c.form, k)) for k in _KINDS]

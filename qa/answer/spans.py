@@ -13,10 +13,11 @@ from __future__ import annotations
 import math
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
-from qa.answer.answer_types import AnswerType, TaggedWord, kind_share, tag_words
+from qa.answer.answer_types import PERSON_TAGS, PLACE_TAGS, AnswerType, TaggedWord, kind_share, tag_words
 from qa.answer.reader_weights import LinearModel
 
 MAX_WORDS = 6
@@ -24,7 +25,7 @@ MAX_CHARS = 30
 # Words that never start or end an answer.
 _EDGE_STOP = frozenset(
     "的 了 是 在 和 与 及 或 等 也 都 而 对 为 把 被 从 以 于 之 其 这 那 就 又 还 着 过 并 但 则 由 将 "
-    "是因为 因为 所以 他 她 它 他们 其中 以及 一个 等等".split()
+    "是因为 因为 所以 他 她 它 他们 其中 以及 一个 等等 · •".split()
 )
 _COPULAS = frozenset("是 为 叫 称 名为 称为 叫做 即 乃 系 有 达 约 共 于 在 由".split())
 _OPEN, _CLOSE = "《“「『（(\"", "》”」』）)\""
@@ -56,8 +57,18 @@ class SpanCandidates:
     features: np.ndarray
 
 
+@lru_cache(maxsize=65536)
 def _is_word(token: str) -> bool:
-    return any(unicodedata.category(ch)[0] in "LN" for ch in token)
+    # A middle dot joins the parts of a transliterated name (阿孜古·玉素甫).
+    return token in ("·", "•") or any(unicodedata.category(ch)[0] in "LN" for ch in token)
+
+
+def _share_of_kind(text: str, words: list[TaggedWord], i: int, j: int, kind: AnswerType) -> float:
+    """Share of the span's characters of the asked-for kind; names and places from the sentence's tags."""
+    if kind in (AnswerType.PERSON, AnswerType.PLACE):
+        tags = PERSON_TAGS if kind is AnswerType.PERSON else PLACE_TAGS
+        return sum(w.end - w.start for w in words[i:j + 1] if w.tag in tags) / len(text)
+    return kind_share(text, kind)
 
 
 def _group(tag: str, groups: tuple[str, ...]) -> float:
@@ -101,7 +112,7 @@ def _row(text: str, words: list[TaggedWord], i: int, j: int, in_q: list[bool], a
     distance = min((min(abs(a - start), abs(a - end)) for a in anchors), default=n)
     left = words[i - 1] if i > 0 else None
     right = words[j + 1] if j + 1 < len(words) else None
-    share = kind_share(text, kind)
+    share = _share_of_kind(text, words, i, j, kind)
     first, last = words[i], words[j]
     return [
         math.log1p(end - start), float(j - i + 1), share,
