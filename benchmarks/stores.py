@@ -124,7 +124,7 @@ def render(sec: dict[str, Any]) -> str:
         "jieba tokens plus the meta collection and the alias switch. *ask* is warm, with the real encoder, "
         "fusion and answering in the engine for both. Milvus Lite runs inside the process; a Milvus server "
         "adds a network round trip per call (a few per question: dense, BM25, the hits' vectors and BM25 "
-        "scores, one IDF count per question word).\n\n"
+        "scores, the question words' passage counts).\n\n"
         + table(["store", "build (s)", "ask p50 (ms)", "ask p95 (ms)", "hit@1 (hybrid)", "hit@5", "answer@1"],
                 rows)
     )
