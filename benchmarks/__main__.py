@@ -38,6 +38,7 @@ MODULES = {
     "documents": "benchmarks.documents",
     "uploads": "benchmarks.uploads",
     "stores": "benchmarks.stores",
+    "realscale": "benchmarks.real_scale",
 }
 
 

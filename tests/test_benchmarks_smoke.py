@@ -51,7 +51,9 @@ def test_smoke_run_writes_every_section(tmp_path: Path) -> None:
     assert [u["documents_after"] for u in results["sections"]["uploads"]["uploads"]] == [6, 6]
     assert [r["store"] for r in results["sections"]["stores"]["stores"]] == ["local", "milvus-lite"]
     assert len({r["hit1"] for r in results["sections"]["stores"]["stores"]}) == 1  # same ranking on both
+    kinds = {p["kind"] for p in results["sections"]["realscale"]["points"]}
+    assert {"flat", "milvus-lite FLAT"} <= kinds and any(k.startswith("IVF") for k in kinds)
     for heading in ("## Quality", "## Speed", "## Scale", "## Encoder", "## Conversation", "## Documents",
-                    "## Uploads", "## Stores"):
+                    "## Uploads", "## Stores", "## Scale on realistic vectors"):
         assert heading in markdown
     assert "cores" in markdown and "commit" in markdown

@@ -35,7 +35,8 @@ def corpus(tmp_path: Path) -> Path:
 
 def _engine(corpus: Path, encoder: FakeEncoder | None = None, **settings: object) -> QA:
     return QA.build(corpus, corpus.parent / "index", encoder=encoder or FakeEncoder(),
-                    settings=Settings(answer_threshold=0.2, **settings))  # type: ignore[arg-type]
+                    settings=Settings(answer_threshold=0.2, dense_floor=0.1, dense_ceiling=0.5,  # fake encoder's band
+                                      **settings))  # type: ignore[arg-type]
 
 
 def _file(folder: Path, name: str, data: str | bytes) -> Path:
@@ -230,3 +231,20 @@ def test_build_reports_progress_at_each_checkpoint(tmp_path: Path) -> None:
     n, step = report.embedded, 2 * CHECKPOINT_BATCHES
     assert n > step
     assert calls == [(0, n)] + [(min(done, n), n) for done in range(step, n + step, step)]
+
+
+def test_tab_text_shows_file_names_as_text() -> None:
+    import html
+
+    from qa.interface.documents_tab import status_markdown, summary_markdown
+    from qa.interface.reindexing import IndexStatus
+
+    evil = "<img src=x onerror=alert(1)>[x](javascript:alert(1)).txt"
+    shown = summary_markdown({"message": "0 added, 0 skipped, 1 refused.", "refused": [
+        {"file": evil, "reason": "type .txt<script> is not supported"}]})
+    assert "<" not in shown and "](" not in shown
+    assert html.unescape(shown) == ("0 added, 0 skipped, 1 refused.\n"
+                                    f"- **refused** {evil}: type .txt<script> is not supported")
+    status = status_markdown(IndexStatus("done", "Index updated.", 0, 0, 5, 69, "v", ("<b>scan.pdf</b>: no text",)))
+    assert "<b>" not in status
+    assert html.unescape(status) == "**Ready.** Index updated.\n\n- skipped: <b>scan.pdf</b>: no text"

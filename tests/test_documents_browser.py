@@ -67,9 +67,10 @@ def test_upload_a_pdf_through_the_tab_then_ask(browser, app, tmp_path: Path) -> 
         reply = _ask(page, app.local_url, QUESTION, reload=False)
         expect(reply.locator("blockquote mark").first).to_contain_text(QUOTED, timeout=TIMEOUT_MS)
         text = reply.inner_text()
-        # A page opened now counts the new document in its heading.
+        # The open page's heading counts the new document (no reload), as does a page opened now.
+        expect(page.locator("#qa-heading")).to_contain_text("6 documents", timeout=TIMEOUT_MS)
         page.goto(app.local_url, timeout=TIMEOUT_MS)
-        expect(page.locator("#qa-heading")).to_contain_text("from 6 documents", timeout=TIMEOUT_MS)
+        expect(page.locator("#qa-heading")).to_contain_text("6 documents", timeout=TIMEOUT_MS)
         assert "[1]" in text and TITLE in text and "p. 3" in text
     finally:
         page.close()
@@ -151,6 +152,7 @@ def test_make_documents_screenshot(browser, app, tmp_path: Path) -> None:  # typ
         if toast.count():
             toast.first.click()
         expect(page.locator(".toast-body")).to_have_count(0, timeout=TIMEOUT_MS)
+        expect(page.locator("#qa-heading")).to_contain_text("6 documents", timeout=TIMEOUT_MS)
         target = REPO / "docs" / "documents-tab.png"
         page.screenshot(path=str(target), full_page=True)
     finally:

@@ -17,6 +17,7 @@ from qa.index.indexer import embed_text, lexical_text
 from qa.interface.cli import main
 from qa.types import Chunk
 from tests.conftest import FakeEncoder
+from tests.store_locations import STORES, make_location
 
 TOPICS = ("援藏资金投入医疗设备", "牧民子女双语教育课堂", "牦牛乳制品加工产业", "高原公路建设与养护",
           "草场生态保护补偿", "边境口岸贸易往来")
@@ -35,15 +36,15 @@ def _text(n: int) -> tuple[str, str, str]:
     return folder, date, f"报道{n}\n\n发布时间：{date} 来源：{SOURCES[n % len(SOURCES)]}\n\n{body}\n"
 
 
-@pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory) -> QA:
+@pytest.fixture(scope="module", params=STORES)
+def engine(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> QA:
     root = tmp_path_factory.mktemp("filters")
     for n in range(40):
         folder, _, text = _text(n)
         path = root / "corpus" / folder / f"doc{n:02d}.txt"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    return QA.build(root / "corpus", root / "index", encoder=FakeEncoder())
+    return QA.build(root / "corpus", make_location(request.param, root), encoder=FakeEncoder())
 
 
 def _allowed_reference(engine: QA, filters: dict) -> set[str]:

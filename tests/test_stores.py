@@ -22,15 +22,10 @@ from qa.index.milvus_connection import disconnect
 from qa.index.stores import open_store
 from qa.settings import Settings
 from tests.conftest import FakeEncoder
+from tests.store_locations import STORES, make_location
 
 QUESTION = "河北省先后投入了多少援藏资金？"
 SEED_DEV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "seed_qa_dev.jsonl"
-STORES = ["local", "milvus"]
-
-
-def make_location(kind: str, tmp_path: Path, name: str = "index") -> str:
-    """An index location of the store ``kind`` under ``tmp_path``."""
-    return str(tmp_path / name) if kind == "local" else f"milvus:{tmp_path / name}.db"
 
 
 @pytest.fixture(params=STORES)

@@ -22,6 +22,7 @@ from qa.types import Chunk, Document
 # Milvus's BM25 multiplies each term's score by (k1 + 1), bm25s (Lucene's variant) does not;
 # dividing makes the scores the answer step sees the same for both stores.
 BM25_SCALE = 1.0 + BM25_PARAMS["bm25_k1"]
+MAX_CACHED_TERMS = 100_000
 # Rows per query page and ids per ``pk in [...]`` expression.
 PAGE = 1000
 
@@ -80,6 +81,8 @@ class MilvusView:
         self.documents: dict[str, Document] = {d.id: d for d in documents}
         self.chunks: list[Chunk] = [sc.chunk for sc in chunks]
         self._allowed = AllowedChunks()
+        # A version never changes once built, so a term's count is asked once per view.
+        self._counts: dict[str, int] = {}
         self._corpus = self.manifest.get("corpus", {}).get("dir")
 
     def allowed(self, filters: Filters) -> np.ndarray:
@@ -134,8 +137,12 @@ class MilvusView:
         """IDF from Milvus's own counts of the chunks holding each term (``TEXT_MATCH``)."""
         counts = {}
         for term in terms:
-            quoted = term.replace("\\", "\\\\").replace("'", "\\'")
-            rows = self._client.query(self.version, filter=f"TEXT_MATCH(tokens, '{quoted}')",
-                                      output_fields=["count(*)"])
-            counts[term] = int(rows[0]["count(*)"]) if rows else 0
+            if term not in self._counts:
+                quoted = term.replace("\\", "\\\\").replace("'", "\\'")
+                rows = self._client.query(self.version, filter=f"TEXT_MATCH(tokens, '{quoted}')",
+                                          output_fields=["count(*)"])
+                if len(self._counts) >= MAX_CACHED_TERMS:
+                    self._counts.clear()
+                self._counts[term] = int(rows[0]["count(*)"]) if rows else 0
+            counts[term] = self._counts[term]
         return idf_from_counts(counts, len(self.chunks))
