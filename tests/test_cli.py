@@ -62,7 +62,12 @@ def test_build_search_ask_json(fake_model, tmp_path: Path, corpus_dir: Path, cap
     # search --json and ask --json describe a passage with the same fields, and a quote with
     # the same fields as a passage (minus the ranking scores).
     assert set(searched["passages"][0]) == set(data["passages"][0])
-    assert set(data["quote"]) - {"start", "end"} <= set(data["passages"][0])
+    assert set(data["quote"]) - {"start", "end", "exact", "exact_start", "exact_end"} <= set(data["passages"][0])
+    quote = data["quote"]
+    if quote["exact"] is not None:  # the exact answer's offsets are into the passage, inside the quote
+        passage = next(p["text"] for p in data["passages"] if p["chunk_id"] == quote["chunk_id"])
+        assert passage[quote["exact_start"]:quote["exact_end"]] == quote["exact"]
+        assert quote["start"] <= quote["exact_start"] < quote["exact_end"] <= quote["end"]
     assert {"source", "file", "citation"} <= set(data["quote"])
     assert data["quote"]["file"].endswith((".txt", ".html", ".htm", ".md", ".jsonl"))
     assert {"text", "doc_id", "chunk_id", "title", "date", "score"} <= set(data["quote"])

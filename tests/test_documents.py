@@ -35,7 +35,8 @@ def corpus(tmp_path: Path) -> Path:
 
 def _engine(corpus: Path, encoder: FakeEncoder | None = None, **settings: object) -> QA:
     return QA.build(corpus, corpus.parent / "index", encoder=encoder or FakeEncoder(),
-                    settings=Settings(answer_threshold=0.2, **settings))  # type: ignore[arg-type]
+                    settings=Settings(answer_threshold=0.2, dense_floor=0.1, dense_ceiling=0.5,  # fake encoder's band
+                                      **settings))  # type: ignore[arg-type]
 
 
 def _file(folder: Path, name: str, data: str | bytes) -> Path:

@@ -28,7 +28,7 @@ from qa.settings import (
     ({"dense_weight": -1.0}, "dense_weight=-1.0 is not allowed; use a number >= 0"),
     ({"dense_floor": 0.9, "dense_ceiling": 0.8}, "dense_floor=0.9 must be below dense_ceiling=0.8"),
     ({"answer_threshold": 1.5}, "answer_threshold=1.5 is not allowed; use 0..1"),
-    ({"lexical_sure": -0.1}, "lexical_sure=-0.1 is not allowed; use 0..1"),
+    ({"answer_threshold": -0.1}, "answer_threshold=-0.1 is not allowed; use 0..1"),
     ({"max_upload_bytes": 0}, "max_upload_bytes=0 is not allowed; use a whole number >= 1"),
 ])
 def test_bad_values_are_refused_with_what_is_allowed(changes: dict[str, object], message: str) -> None:
@@ -52,8 +52,7 @@ def test_every_setting_names_its_scope() -> None:
     assert set(QUERY_SETTINGS) == {
         "mode", "rrf_k", "dense_weight", "bm25_weight", "candidates", "hnsw_ef_search", "faiss_threads",
         "answer_threshold", "answer_passages", "max_question_chars", "dense_floor", "dense_ceiling",
-        "lexical_sure", "max_encoded_sentences", "crosslingual_floor", "crosslingual_ceiling",
-        "quote_overlap_weight", "quote_cosine_weight", "quote_rank_weight", "short_sentence_chars",
+        "max_encoded_sentences", "crosslingual_floor", "crosslingual_ceiling", "short_sentence_chars",
         "prefer_doc_weight", "max_upload_bytes",
     }
 

@@ -1,158 +1,80 @@
-"""Choose the sentence that answers a question, or decide the documents do not answer it.
+"""Turn a retrieval into an :class:`~qa.types.Answer`: a quote with its exact words, or none.
 
-Each sentence of the top passages is scored by term overlap with the question (on
-search forms, so scripts do not matter), by the encoder's similarity, and by the rank
-of its passage. The confidence that decides ``found`` combines how well the best
-passage matches (cosine) with how much of the question the quote covers.
+The learned reader (:mod:`qa.answer.reader`) scores every sentence of the top passages,
+reorders those passages, and gives a calibrated probability that its quote answers; below
+``Settings.answer_threshold`` the answer is "not found". The span model
+(:mod:`qa.answer.spans`) marks the exact words inside the chosen sentence.
+
+Questions without Chinese characters (English asked of Chinese text) share no words with
+the passages, so their sentence is chosen by the encoder's cosine between the question and
+the sentences of the first passage (one model call), and their confidence uses cosine
+evidence alone (see :func:`qa.answer.reader.read`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from embeddings.base import Encoder
-from qa.charsets import has_cjk, leans_back
+from qa.answer.answer_types import AnswerType
+from qa.answer.features import Candidate
+from qa.answer.quoting import quote_bounds
+from qa.answer.reader import load_reader, read
+from qa.answer.reader_weights import LinearModel, ReaderWeights
+from qa.answer.spans import best_span, span_candidates
+from qa.charsets import has_cjk
 from qa.settings import Settings
-from qa.textnorm import search_form, split_sentences
-from qa.types import Answer, Chunk, Quote, Retrieval
+from qa.textnorm import search_form
+from qa.types import Answer, Quote, Retrieval
 
 
-@dataclass(frozen=True)
-class ScoredSentence:
-    """A candidate sentence with the parts of its score."""
-
-    chunk: Chunk
-    start: int
-    end: int
-    rank: int
-    overlap: float
-    similarity: float
-    score: float
+def _embedder(encoder: Encoder) -> Callable[[list[str]], np.ndarray]:
+    return lambda texts: encoder.encode_passages(texts, batch_size=32)
 
 
-def term_overlap(weights: Mapping[str, float], text: str) -> float:
-    """Share of the question's term weight (IDF) whose terms occur in ``text``'s search form.
-
-    Rare words say more than common ones: ``援藏资金`` matching counts for more than ``要``,
-    and a word the corpus never uses counts fully against.
-    """
-    total = sum(weights.values())
-    if total <= 0:
-        return 0.0
-    form = search_form(text)
-    return sum(w for term, w in weights.items() if term in form) / total
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Sentences of a chunk; a line break (after a joined heading) also ends a sentence."""
-    spans: list[tuple[int, int]] = []
-    offset = 0
-    for line in text.split("\n"):
-        spans.extend((offset + s, offset + e) for s, e in split_sentences(line))
-        offset += len(line) + 1
-    return spans
-
-
-def _candidates(retrieval: Retrieval, passages: int) -> list[tuple[Chunk, int, int, int]]:
-    out = []
-    for hit in retrieval.hits[:passages]:
-        for start, end in sentence_spans(hit.chunk.text):
-            out.append((hit.chunk, start, end, hit.rank))
-    return out
-
-
-def score_sentences(
-    retrieval: Retrieval, *, encoder: Encoder | None, settings: Settings
-) -> list[ScoredSentence]:
-    """Score every sentence of the top passages, best first."""
-    candidates = _candidates(retrieval, settings.answer_passages)
-    if not candidates:
-        return []
-    weights = retrieval.term_weights if has_cjk(retrieval.question) else {}
-    # Squared IDF when choosing the sentence: the rarest question word (站位 in
-    # "提高什么站位") usually marks the sentence that answers.
-    sharpened = {t: w * w for t, w in weights.items()}
-    texts = [chunk.text[s:e] for chunk, s, e, _ in candidates]
-    overlaps = [term_overlap(sharpened, text) for text in texts]
-    # Each sentence starts with its passage's cosine; the encoder scores sentences one by
-    # one only when the words cannot decide (a question in another language, or no
-    # sentence covering enough of it): that costs a model call per sentence.
-    passage_sim = {hit.chunk.id: hit.dense_score or 0.0 for hit in retrieval.hits}
-    sims = np.array([passage_sim.get(chunk.id, 0.0) for chunk, _, _, _ in candidates], dtype=np.float32)
-    sentence_level = max(overlaps) < settings.lexical_sure
-    if encoder is not None and retrieval.query_vector is not None and sentence_level:
-        # Embed only the most promising sentences (by words, then passage rank) so the
-        # cost of one answer stays bounded however long the passages are.
-        order = sorted(range(len(texts)), key=lambda i: (-overlaps[i], candidates[i][3], i))
-        chosen = order[: settings.max_encoded_sentences]
-        vecs = encoder.encode_passages([texts[i] for i in chosen], batch_size=32)
-        sims[chosen] = vecs @ retrieval.query_vector
-    low, high = _band(retrieval.question, settings)
-    scored = []
-    for (chunk, start, end, rank), overlap, sim in zip(candidates, overlaps, sims, strict=True):
-        dense = _scale(float(sim), low, high)
-        score = settings.quote_overlap_weight * overlap + settings.quote_cosine_weight * dense \
-            + settings.quote_rank_weight / rank
-        scored.append(ScoredSentence(chunk, start, end, rank, overlap, float(sim), score))
-    scored.sort(key=lambda s: (-s.score, s.rank, s.start))
-    return scored
-
-
-def _extend_backwards(chunk: Chunk, start: int, end: int, *, short: int) -> int:
-    """Start of the quote: include the previous sentence (of at most ``short`` characters)
-    when this one cannot stand alone."""
-    if not leans_back(chunk.text[start:end]):
-        return start
-    previous = [s for s in sentence_spans(chunk.text) if s[1] <= start]
-    if previous and previous[-1][1] - previous[-1][0] <= short:
-        return previous[-1][0]
-    return start
-
-
-def _band(question: str, settings: Settings) -> tuple[float, float]:
-    if has_cjk(question):
-        return settings.dense_floor, settings.dense_ceiling
-    return settings.crosslingual_floor, settings.crosslingual_ceiling
-
-
-def _scale(value: float, low: float, high: float) -> float:
-    return min(max((value - low) / (high - low), 0.0), 1.0)
-
-
-def confidence(best: ScoredSentence, retrieval: Retrieval, *, settings: Settings,
-               scored: Sequence[ScoredSentence] = ()) -> float:
-    """Confidence in [0, 1] that ``best`` answers the question.
-
-    Half lexical (IDF-weighted share of the question's words found in the quote's
-    passage and title), half dense (best cosine, rescaled from the encoder's band).
-    Questions without Chinese characters are judged on the dense half alone.
-    """
-    sims = [s.similarity for s in scored if s.similarity] or [retrieval.hits[0].dense_score or 0.0]
-    dense = _scale(max(sims), *_band(retrieval.question, settings))
-    if not has_cjk(retrieval.question) or not retrieval.term_weights:
-        return dense
-    context = f"{best.chunk.title or ''}\n{best.chunk.text}"
-    lexical = term_overlap(retrieval.term_weights, context)
-    return float(0.5 * lexical + 0.5 * dense)
+def exact_words(candidate: Candidate, question: str, terms: set[str], kind: AnswerType,
+                model: LinearModel) -> tuple[int, int] | None:
+    """Offsets in ``candidate.chunk.text`` of the words of the sentence that answer, or None."""
+    spans = span_candidates(candidate.form, search_form(question), frozenset(terms), kind)
+    span = best_span(model, spans)
+    if span is None:
+        return None
+    text = candidate.chunk.text[candidate.start:candidate.end]
+    if len(text) != len(candidate.form):  # folding changed lengths: offsets would not match the source
+        return None
+    return candidate.start + span.start, candidate.start + span.end
 
 
 def answer_from(retrieval: Retrieval, *, encoder: Encoder | None, settings: Settings,
-                avoid: Sequence[Quote] = ()) -> Answer:
-    """Build the :class:`Answer` for a retrieval: a quote when confident, else none.
+                weights: ReaderWeights | None = None, avoid: Sequence[Quote] = ()) -> Answer:
+    """Build the :class:`Answer` for a retrieval: a quote when the reader is sure enough, else none.
 
-    Sentences overlapping a quote in ``avoid`` (already given in the conversation) are not quoted.
+    The answer's passages are the retrieval's hits in the reader's order. Sentences overlapping
+    a quote in ``avoid`` (already given in the conversation) are not quoted.
+
+    Raises:
+        ReaderWeightsError: If the shipped weights are missing or damaged (the message says how
+            to retrain).
     """
-    scored = [s for s in score_sentences(retrieval, encoder=encoder, settings=settings)
-              if not any(q.chunk.id == s.chunk.id and q.start < s.end and s.start < q.end for q in avoid)]
-    if not scored:
-        return Answer(retrieval.question, False, None, retrieval.hits, retrieval.notice)
-    best = scored[0]
-    conf = confidence(best, retrieval, settings=settings, scored=scored)
-    if conf < settings.answer_threshold:
-        return Answer(retrieval.question, False, None, retrieval.hits, retrieval.notice)
-    start = _extend_backwards(best.chunk, best.start, best.end, short=settings.short_sentence_chars)
-    quote = Quote(best.chunk.text[start:best.end], best.chunk, round(conf, 4), start, best.end)
-    return Answer(retrieval.question, True, quote, retrieval.hits, retrieval.notice)
+    weights = weights or load_reader()
+    reading = read(retrieval, weights, passages=settings.answer_passages,
+                   band=(settings.dense_floor, settings.dense_ceiling),
+                   crosslingual_band=(settings.crosslingual_floor, settings.crosslingual_ceiling),
+                   embed=None if encoder is None else _embedder(encoder), max_embedded=settings.max_encoded_sentences,
+                   avoid=[(q.chunk.id, q.start, q.end) for q in avoid])
+    if reading.best < 0 or reading.confidence < settings.answer_threshold:
+        return Answer(retrieval.question, False, None, reading.hits, retrieval.notice)
+    lexical = has_cjk(retrieval.question) and bool(retrieval.term_weights)
+    candidate = reading.candidates.items[reading.best]
+    chunk = candidate.chunk
+    exact = exact_words(candidate, retrieval.question, set(retrieval.term_weights), reading.candidates.kind,
+                        weights.span) if lexical else None
+    low, high = exact if exact else (candidate.start, candidate.end)
+    bounds = quote_bounds(chunk, low, high, short=settings.short_sentence_chars)
+    quote = Quote(
+        chunk.text[bounds.start:bounds.end], chunk, round(reading.confidence, 4), bounds.start, bounds.end,
+        chunk.text[exact[0]:exact[1]] if exact else None, exact[0] if exact else None, exact[1] if exact else None,
+    )
+    return Answer(retrieval.question, True, quote, reading.hits, retrieval.notice)

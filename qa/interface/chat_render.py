@@ -77,11 +77,18 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def highlight_in_context(text: str, start: int, end: int, *, context: int = 150) -> str:
+def highlight_in_context(text: str, start: int, end: int, *, context: int = 150,
+                         exact: tuple[int, int] | None = None) -> str:
     """Escaped ``text`` with ``text[start:end]`` wrapped in ``<mark>``.
 
     At most ``context`` characters are kept on each side of the highlighted part
     (cut with an ellipsis), so a long paragraph still reads as the quote's setting.
+    ``exact`` (offsets into ``text``, inside the highlighted part) marks the words that
+    answer in bold inside the highlight; offsets outside the highlight are ignored.
+
+    Example:
+        >>> highlight_in_context("共計1950萬元。", 0, 9, exact=(2, 8))
+        '<mark>共計<b>1950萬元</b>。</mark>'
     """
     start = max(0, min(start, len(text)))
     end = max(start, min(end, len(text)))
@@ -90,7 +97,12 @@ def highlight_in_context(text: str, start: int, end: int, *, context: int = 150)
         before = "…" + before[-context:].lstrip()
     if len(after) > context:
         after = after[:context].rstrip() + "…"
-    return (escape_text(before.lstrip(), strip=False) + f"<mark>{escape_text(quoted)}</mark>"
+    marked = escape_text(quoted)
+    if exact is not None and start <= exact[0] < exact[1] <= end:
+        lead, words, tail = text[start:exact[0]], text[exact[0]:exact[1]], text[exact[1]:end]
+        marked = (escape_text(lead.lstrip(), strip=False) + f"<b>{escape_text(words)}</b>"
+                  + escape_text(tail.rstrip(), strip=False))
+    return (escape_text(before.lstrip(), strip=False) + f"<mark>{marked}</mark>"
             + escape_text(after.rstrip(), strip=False))
 
 
@@ -230,7 +242,9 @@ def render_answer(answer: Answer, *, show_scores: bool = False, show_simplified:
         return "\n\n".join(b for b in blocks if b)
     if answer.notice:
         blocks.append(f"<i>{escape_text(text(lang, 'note', text=answer.notice))}</i>")
-    blocks.append("> " + highlight_in_context(quote.chunk.text, quote.start, quote.end))
+    exact = (quote.exact_start, quote.exact_end) if quote.exact_start is not None and quote.exact_end is not None \
+        else None
+    blocks.append("> " + highlight_in_context(quote.chunk.text, quote.start, quote.end, exact=exact))
     title = titles.get(quote.chunk.doc_id)
     citation = (f"— <b>[1]</b> {_citation(quote.chunk, title, lang, start=quote.start, end=quote.end)}"
                 f"<br>{_confidence(quote.score, lang, show_number=show_scores)}")

@@ -1,0 +1,34 @@
+"""Answer types of questions and the text that matches them."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.answer.answer_types import AnswerType, has_kind, kind_share, question_type
+from qa.textnorm import search_form
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("河北投入了多少援藏资金？", AnswerType.NUMBER),
+    ("日喀則市委副書記是誰？", AnswerType.PERSON),
+    ("会议在哪里召开？", AnswerType.PLACE),
+    ("该医院何时建成？", AnswerType.TIME),
+    ("這座橋是哪一年建成的？", AnswerType.TIME),
+    ("会议以什么形式召开？", AnswerType.OTHER),
+    ("How many people attended?", AnswerType.NUMBER),
+])
+def test_question_types(question: str, kind: AnswerType) -> None:
+    assert question_type(search_form(question)) is kind
+
+
+def test_text_kinds() -> None:
+    assert has_kind("投入资金1950万元", AnswerType.NUMBER)
+    assert has_kind("共有三百人参加", AnswerType.NUMBER)
+    assert not has_kind("统一部署", AnswerType.NUMBER)
+    assert has_kind("2019年8月9日召开", AnswerType.TIME)
+    assert has_kind("副书记彭一浩讲话", AnswerType.PERSON)
+    assert not has_kind("会议讲话", AnswerType.PERSON)
+    assert has_kind("他来自北京", AnswerType.PLACE)
+    assert not has_kind("任何文字", AnswerType.OTHER)
+    assert kind_share("1950", AnswerType.NUMBER) == 1.0
+    assert kind_share("", AnswerType.NUMBER) == 0.0

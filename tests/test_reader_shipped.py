@@ -1,0 +1,45 @@
+"""The shipped reader weights on ``corpus/`` with the real model: quotes, exact words, refusals.
+
+Marked slow: it converts the shipped model on first use and embeds the five documents. The
+questions come from the seed dev set (which was never used to train or tune the reader).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from qa import QA
+from tests.conftest import CORPUS
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[QA]:
+    yield QA.build(CORPUS, tmp_path_factory.mktemp("reader") / "index", show_progress=False)
+
+
+@pytest.mark.parametrize(("question", "exact"), [
+    ("这篇拉萨报道的记者是谁？", "陳林"),
+    ("河北援藏工作队赴多个城市开展调研考察了几次？", "13次"),
+])
+def test_exact_answers(engine: QA, question: str, exact: str) -> None:
+    answer = engine.ask(question)
+    assert answer.found and answer.quote is not None
+    quote = answer.quote
+    assert quote.exact == exact, quote.text
+    assert quote.chunk.text[quote.exact_start:quote.exact_end] == exact
+    assert quote.start <= quote.exact_start < quote.exact_end <= quote.end
+
+
+def test_the_number_is_marked_in_the_funds_sentence(engine: QA) -> None:
+    quote = engine.ask("河北省投入了多少援藏資金？").quote
+    assert quote is not None and "1950萬元" in quote.text
+    assert quote.exact is not None and "1950" in quote.exact
+
+
+@pytest.mark.parametrize("question", ["北京的房价是多少？", "How do I bake sourdough bread?", "劳务派遣公司哪家好？"])
+def test_unanswerable_seed_questions_are_refused(engine: QA, question: str) -> None:
+    assert not engine.ask(question).found
