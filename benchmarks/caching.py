@@ -38,6 +38,10 @@ class CachingEncoder:
     def token_count(self, text: str) -> int:
         return self._inner.token_count(text)
 
+    def remember(self, kind: str, text: str, vector: np.ndarray) -> None:
+        """Take ``vector`` as the encoding of ``text`` (``kind``: ``q`` or ``p``), e.g. from a stored index."""
+        self._cache[(kind, text)] = np.asarray(vector, dtype=np.float32)
+
     def _encode(
         self, kind: str, texts: Sequence[str], batch_size: int, show_progress_bar: bool
     ) -> np.ndarray:

@@ -49,9 +49,24 @@ def real_vectors(config: BenchConfig) -> tuple[np.ndarray, np.ndarray, str]:
     docs, questions = smoke_set() if config.smoke else load_cmrc(articles=60 if config.quick else None)
     settings = Settings()
     chunks = chunk_documents(docs, max_chars=settings.max_chunk_chars, heading_max_chars=settings.heading_max_chars)
-    passages = encoder.encode_passages([embed_text(c) for c in chunks], batch_size=settings.batch_size)
+    passages = _stored_vectors(config, encoder.fingerprint, len(chunks))
+    if passages is None:
+        passages = encoder.encode_passages([embed_text(c) for c in chunks], batch_size=settings.batch_size)
     asked = [q.question for q in questions][: 20 if config.smoke else 200]
     return passages, encoder.encode_queries(asked), encoder.model_id
+
+
+def _stored_vectors(config: BenchConfig, fingerprint: str, count: int) -> np.ndarray | None:
+    """The same passages' vectors from the ``stores`` section's folder index, when it was built with this model."""
+    from qa.errors import QAError
+    from qa.index.store import read_version
+
+    try:
+        data = read_version(config.cache / "stores" / "local")
+    except QAError:
+        return None
+    same = data.manifest["model"]["fingerprint"] == fingerprint and len(data.chunks) == count
+    return data.vectors if same and not config.smoke else None
 
 
 def draw_like(real: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:

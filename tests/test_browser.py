@@ -64,9 +64,9 @@ def corpus_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
     from qa.engine import QA
     from qa.settings import Settings
 
-    # The fake encoder's cosines mean nothing, so a low threshold lets replies carry a quote.
+    # The fake encoder's cosines lie far below a real model's: its own band and a low threshold.
     engine = QA.build(CORPUS, tmp_path_factory.mktemp("browser") / "index", encoder=FakeEncoder(),
-                      settings=Settings(answer_threshold=0.2))
+                      settings=Settings(answer_threshold=0.2, dense_floor=0.1, dense_ceiling=0.5))
     server = _served(engine)
     try:
         yield server
@@ -122,8 +122,9 @@ def test_document_markup_renders_inert(browser, tmp_path: Path) -> None:  # type
     corpus.mkdir()
     (corpus / "evil.txt").write_text(f"惡意測試頁面[t](javascript:alert(2))\n\n{EVIL}\n", encoding="utf-8")
     (corpus / "plain.txt").write_text("普通頁面\n\n今天天氣很好，適合出門散步。\n", encoding="utf-8")
-    # The fake encoder's cosines mean nothing, so a low threshold lets the quote path render.
-    engine = QA.build(corpus, tmp_path / "index", encoder=FakeEncoder(), settings=Settings(answer_threshold=0.2))
+    # The fake encoder's cosines lie far below a real model's: its own band and a low threshold.
+    engine = QA.build(corpus, tmp_path / "index", encoder=FakeEncoder(),
+                      settings=Settings(answer_threshold=0.2, dense_floor=0.1, dense_ceiling=0.5))
     server = _served(engine)
     page = browser.new_page()
     dialogs: list[str] = []

@@ -72,9 +72,15 @@ def _page(browser: Any, size: str, *, locale: str = "en-US") -> Any:  # noqa: F8
     return context.new_page()
 
 
+def _open(page: Any, url: str) -> None:
+    """Open the app and wait until its page load event (language, counts) has run."""
+    page.goto(url, timeout=TIMEOUT_MS)
+    page.wait_for_function("() => window.__qaLang", timeout=TIMEOUT_MS)
+
+
 def _ask(page: Any, url: str, question: str, *, reload: bool = True) -> Any:
     if reload:
-        page.goto(url, timeout=TIMEOUT_MS)
+        _open(page, url)
     box = page.locator("#qa-question textarea")
     box.wait_for(timeout=TIMEOUT_MS)
     before = page.locator(BOT).count()
@@ -170,7 +176,7 @@ def test_header_and_examples_follow_a_rebuild(browser, tmp_path: Path) -> None: 
     server = _served(engine)
     page = _page(browser, "desktop")
     try:
-        page.goto(server.local_url, timeout=TIMEOUT_MS)
+        _open(page, server.local_url)
         heading = page.locator("#qa-heading")
         expect(heading).to_contain_text("5 documents (69 passages)", timeout=TIMEOUT_MS)
         examples = page.locator("#qa-examples")
@@ -192,7 +198,7 @@ def test_chinese_interface_for_a_chinese_browser(browser, app, locale: str, word
 
     page = _page(browser, "mobile", locale=locale)
     try:
-        page.goto(app.local_url, timeout=TIMEOUT_MS)
+        _open(page, app.local_url)
         expect(page.locator("#qa-heading")).to_contain_text(words[2], timeout=TIMEOUT_MS)
         expect(page.locator("#qa-settings")).to_contain_text(words[0], timeout=TIMEOUT_MS)
         reply = _ask(page, app.local_url, QUESTION, reload=False)
@@ -213,7 +219,7 @@ def test_example_question_fills_the_box_and_counter(browser, app) -> None:  # no
 
     page = _page(browser, "desktop")
     try:
-        page.goto(app.local_url, timeout=TIMEOUT_MS)
+        _open(page, app.local_url)
         example = page.locator("#qa-examples button").first
         example.wait_for(timeout=TIMEOUT_MS)
         text = example.inner_text()
@@ -230,14 +236,16 @@ def test_no_empty_send_and_no_lost_question(browser, app) -> None:  # noqa: F811
 
     page = _page(browser, "desktop")
     try:
-        page.goto(app.local_url, timeout=TIMEOUT_MS)
+        _open(page, app.local_url)
         box = page.locator("#qa-question textarea")
         box.wait_for(timeout=TIMEOUT_MS)
         box.fill("   ")
         box.press("Enter")
-        # Two questions in quick succession: both get their reply, in order.
+        # Two questions in quick succession (the second sent as soon as the box has taken the
+        # first, well before its reply): both get their reply, in order.
         box.fill(QUESTION)
         box.press("Enter")
+        expect(box).to_have_value("", timeout=TIMEOUT_MS)
         box.fill("How much did Hebei invest in Tibet?")
         box.press("Enter")
         wait_for_replies(page, 2)

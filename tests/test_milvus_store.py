@@ -105,7 +105,7 @@ def test_reader_sees_old_or_new_version_never_a_mix(tmp_path: Path) -> None:
     assert {"甲"} in seen and {"乙"} in seen
     # The live version and the one before it stay; older ones and their meta are dropped.
     names = [c for c in connect(str(tmp_path / "swap.db")).list_collections() if c.startswith("qa_v")]
-    assert len([c for c in names if not c.endswith("_meta")]) == 2 and len(names) == 4
+    assert len([c for c in names if not c.endswith(("_meta", "_terms"))]) == 2 and len(names) == 6
 
 
 def test_unreachable_server_is_a_clear_error() -> None:
@@ -224,5 +224,5 @@ def test_build_killed_midway_leaves_previous_collection_serving(tmp_path: Path, 
     rebuilt = QA.build(smaller, location, encoder=FakeEncoder())
     assert rebuilt.version != version and len(rebuilt.documents) == 2
     collections = connect(str(tmp_path / "kill.db")).list_collections()
-    assert sorted(c for c in collections if c.startswith("qa_v") and not c.endswith("_meta")) == sorted(
+    assert sorted(c for c in collections if c.startswith("qa_v") and not c.endswith(("_meta", "_terms"))) == sorted(
         {version, rebuilt.version})

@@ -22,6 +22,8 @@ from qa.index.filters import Filters
 
 # Milvus's VARCHAR limit is in bytes.
 MAX_VARCHAR = 65_535
+# Longest token kept in the term counts; a longer one (a URL, say) counts as unseen.
+MAX_TERM_BYTES = 1024
 # Parts of the meta JSON: 16,000 characters are at most 64,000 UTF-8 bytes.
 META_PART_CHARS = 16_000
 # bm25s's defaults, so Milvus ranks and scores exactly as the local index does.
@@ -64,6 +66,12 @@ def chunk_row(position: int, stored: StoredChunk, vector: list[float], folder: s
             raise ValueError(f"chunk {chunk.id!r}: its {key} is longer than Milvus's {MAX_VARCHAR} bytes; "
                              f"lower max_chunk_chars or shorten the document's {key}")
     return row
+
+
+def term_rows(counts: dict[str, int]) -> list[dict[str, Any]]:
+    """Rows ``{"pk": token, "part": "<chunks holding it>"}`` of a version's term collection."""
+    return [{"pk": term, "part": str(n), "dummy": [0.0, 0.0]} for term, n in counts.items()
+            if len(term.encode("utf-8", "surrogatepass")) <= MAX_TERM_BYTES]
 
 
 def meta_parts(payload: dict[str, Any]) -> list[dict[str, Any]]:
@@ -142,14 +150,18 @@ def _create_data_collection(client: Any, name: str, *, dim: int, index_type: str
 
 
 def create_small_collection(client: Any, name: str, *, key_type: str) -> None:
-    """A collection of ``pk`` + ``part`` text rows (meta and lock); Milvus needs a vector field in each."""
+    """A collection of ``pk`` + ``part`` text rows (meta, terms, lock); Milvus needs a vector field in each.
+
+    ``key_type``: ``int`` (meta parts), ``str`` (the lock) or ``term`` (a BM25 token).
+    """
     from pymilvus import DataType
 
     schema = client.create_schema(auto_id=False, enable_dynamic_field=False)
     if key_type == "int":
         schema.add_field("pk", DataType.INT64, is_primary=True)
     else:
-        schema.add_field("pk", DataType.VARCHAR, is_primary=True, max_length=64)
+        length = MAX_TERM_BYTES if key_type == "term" else 64
+        schema.add_field("pk", DataType.VARCHAR, is_primary=True, max_length=length)
     schema.add_field("part", DataType.VARCHAR, max_length=MAX_VARCHAR)
     schema.add_field("dummy", DataType.FLOAT_VECTOR, dim=2)
     params = client.prepare_index_params()

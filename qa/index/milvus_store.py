@@ -14,6 +14,7 @@ import logging
 import re
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import asdict
@@ -30,7 +31,13 @@ from qa.index.filters import document_folder
 from qa.index.index_schema import validate_manifest
 from qa.index.milvus_connection import connect
 from qa.index.milvus_lock import build_lock
-from qa.index.milvus_schema import chunk_row, create_data_collection, create_small_collection, meta_parts
+from qa.index.milvus_schema import (
+    chunk_row,
+    create_data_collection,
+    create_small_collection,
+    meta_parts,
+    term_rows,
+)
 from qa.index.milvus_view import PAGE, MilvusView, read_chunks, read_meta
 from qa.index.store import FORMAT_VERSION, document_from_row
 
@@ -149,6 +156,7 @@ class MilvusStore:
         manifest = meta["manifest"]
         try:
             self._client().load_collection(collection)
+            self._client().load_collection(f"{collection}_terms")
             chunks = read_chunks(self._client(), collection, int(manifest["chunk_count"]))
             documents = [document_from_row(Path(self.location), row) for row in meta.get("documents", [])]
         except IndexCorruptError:
@@ -192,14 +200,24 @@ class MilvusStore:
         corpus = version.manifest.get("corpus", {}).get("dir")
         folders = {d.id: document_folder(d, corpus) for d in version.documents}
         rows = []
+        # Chunks holding each token: the IDF answer confidence uses, stored with the version
+        # (which never changes) so a question asks Milvus for its words' counts by key.
+        counts: Counter[str] = Counter()
         for i, stored in enumerate(version.chunks):
-            rows.append(chunk_row(i, stored, version.vectors[i].tolist(), folders.get(stored.chunk.doc_id, "")))
+            row = chunk_row(i, stored, version.vectors[i].tolist(), folders.get(stored.chunk.doc_id, ""))
+            counts.update({t for t in row["tokens"].split(" ") if t})
+            rows.append(row)
             if len(rows) == INSERT_BATCH:
                 client.insert(name, rows)
                 rows = []
         if rows:
             client.insert(name, rows)
         client.flush(name)
+        create_small_collection(client, f"{name}_terms", key_type="term")
+        terms = term_rows(counts)
+        for start in range(0, len(terms), 4 * INSERT_BATCH):
+            client.insert(f"{name}_terms", terms[start : start + 4 * INSERT_BATCH])
+        client.flush(f"{name}_terms")
         manifest = {**version.manifest, "index_kind": f"milvus-{index_type.lower()}", "store": "milvus",
                     "format_version": FORMAT_VERSION, "checksums": {}}
         create_small_collection(client, f"{name}_meta", key_type="int")
@@ -228,5 +246,6 @@ class MilvusStore:
             if pattern.fullmatch(collection) and collection not in keep:
                 logger.info("Dropping old index collection %s", collection)
                 client.drop_collection(collection)
-                if client.has_collection(f"{collection}_meta"):
-                    client.drop_collection(f"{collection}_meta")
+                for extra in (f"{collection}_meta", f"{collection}_terms"):
+                    if client.has_collection(extra):
+                        client.drop_collection(extra)

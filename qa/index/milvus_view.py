@@ -134,15 +134,16 @@ class MilvusView:
         return np.array([found[i] for i in wanted], dtype=np.float32).reshape(len(wanted), dim)
 
     def idf(self, terms: Sequence[str]) -> dict[str, float]:
-        """IDF from Milvus's own counts of the chunks holding each term (``TEXT_MATCH``)."""
-        counts = {}
-        for term in terms:
-            if term not in self._counts:
-                quoted = term.replace("\\", "\\\\").replace("'", "\\'")
-                rows = self._client.query(self.version, filter=f"TEXT_MATCH(tokens, '{quoted}')",
-                                          output_fields=["count(*)"])
-                if len(self._counts) >= MAX_CACHED_TERMS:
-                    self._counts.clear()
-                self._counts[term] = int(rows[0]["count(*)"]) if rows else 0
-            counts[term] = self._counts[term]
-        return idf_from_counts(counts, len(self.chunks))
+        """IDF from the version's term counts in Milvus (one lookup by key per question)."""
+        missing = [t for t in dict.fromkeys(terms) if t not in self._counts]
+        if missing:
+            found = {}
+            for start in range(0, len(missing), PAGE):
+                keys = json.dumps(missing[start : start + PAGE], ensure_ascii=False)
+                for row in self._client.query(f"{self.version}_terms", filter=f"pk in {keys}",
+                                              output_fields=["pk", "part"]):
+                    found[row["pk"]] = int(row["part"])
+            if len(self._counts) + len(missing) > MAX_CACHED_TERMS:
+                self._counts.clear()
+            self._counts.update({t: found.get(t, 0) for t in missing})
+        return idf_from_counts({t: self._counts[t] for t in terms}, len(self.chunks))

@@ -67,7 +67,6 @@ def build_chat_page(engine: QA, *, title: str | None, default_k: int, concurrenc
 
     with gr.Blocks(title=title or text(Lang.EN, "title"), fill_height=True) as demo:
         version = gr.State(facts.version)
-        sent = gr.Textbox(visible=False)
         conversation = gr.State(Conversation)
         with gr.Row(equal_height=True):
             header = gr.Markdown(header_markdown(Lang.EN, title, facts.documents, facts.passages),
@@ -200,13 +199,10 @@ def build_chat_page(engine: QA, *, title: str | None, default_k: int, concurrenc
                                        show_progress="hidden")
         # Any change of the box (typing, pasting, an example, a submit) updates the counter.
         box.change(None, box, counter, js=COUNTER_JS % limit, api_visibility="private", queue=False)
-        # The box is emptied in the browser at once (no server round trip), so a question typed
-        # right after a submit is never cleared by the first one's reply; the question travels
-        # on in a hidden box.
-        box.submit(None, box, [sent, box, counter], js=SUBMIT_JS % limit, queue=False, trigger_mode="multiple",
-                   api_visibility="private").then(
-            add_question, [sent, conversation], chatbot, api_visibility="private", queue=False,
-            show_progress="hidden").then(
+        # The box is emptied in the browser as the question is sent (no server round trip), so a
+        # question typed right after a submit is never cleared by the first one's reply.
+        box.submit(add_question, [box, conversation], chatbot, js=SUBMIT_JS, queue=False, trigger_mode="multiple",
+                   api_visibility="private", show_progress="hidden").then(
             answer_waiting, [conversation, k_slider, scores, script, language, *controls], chatbot,
             api_visibility="private",
             show_progress="hidden")

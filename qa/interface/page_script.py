@@ -131,8 +131,10 @@ COUNTER_JS = """(value) => {
   return `<span${cls}>${used.toLocaleString()} / ${limit.toLocaleString()}</span>`;
 }"""
 
-# On submit: hand the question on, empty the box and reset the counter, all in the browser.
-SUBMIT_JS = """(value) => {
-  const question = (value || '').trim() ? value : '';
-  return [question, '', `<span>0 / ${(%d).toLocaleString()}</span>`];
+# On submit: the question goes to the server as typed, and the box is emptied in the browser
+# at once (an `input` event updates the box's value), all before any reply can arrive.
+SUBMIT_JS = """(message, chat) => {
+  const box = document.querySelector('#qa-question textarea');
+  if (box) { box.value = ''; box.dispatchEvent(new Event('input', {bubbles: true})); }
+  return [message, chat];
 }"""
