@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from qa.settings import Settings
 from tests.fakes import HashingEncoder
 
 
@@ -29,6 +30,15 @@ class FakeEncoder(HashingEncoder):
 
     def __init__(self, dim: int = 64, model_id: str = "fake/hash-encoder") -> None:
         super().__init__(dim, model_id)
+
+
+def fake_settings(**overrides: object) -> Settings:
+    """Settings for an engine on :class:`FakeEncoder`.
+
+    The fake's cosines lie far below a real model's, so it gets its own cosine band, and a
+    low answer threshold lets replies carry a quote; ``overrides`` set any other field.
+    """
+    return Settings(**{"answer_threshold": 0.2, "dense_floor": 0.1, "dense_ceiling": 0.5, **overrides})
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CORPUS, FakeEncoder
+from tests.conftest import CORPUS, FakeEncoder, fake_settings
 
 pytestmark = pytest.mark.e2e
 
@@ -62,11 +62,10 @@ def _served(engine, **kwargs):  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="module")
 def corpus_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
     from qa.engine import QA
-    from qa.settings import Settings
 
     # The fake encoder's cosines lie far below a real model's: its own band and a low threshold.
     engine = QA.build(CORPUS, tmp_path_factory.mktemp("browser") / "index", encoder=FakeEncoder(),
-                      settings=Settings(answer_threshold=0.2, dense_floor=0.1, dense_ceiling=0.5))
+                      settings=fake_settings())
     server = _served(engine)
     try:
         yield server
@@ -116,7 +115,6 @@ def test_question_shows_quote_and_citation(browser, corpus_app) -> None:  # type
 
 def test_document_markup_renders_inert(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from qa.engine import QA
-    from qa.settings import Settings
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -124,7 +122,7 @@ def test_document_markup_renders_inert(browser, tmp_path: Path) -> None:  # type
     (corpus / "plain.txt").write_text("普通頁面\n\n今天天氣很好，適合出門散步。\n", encoding="utf-8")
     # The fake encoder's cosines lie far below a real model's: its own band and a low threshold.
     engine = QA.build(corpus, tmp_path / "index", encoder=FakeEncoder(),
-                      settings=Settings(answer_threshold=0.2, dense_floor=0.1, dense_ceiling=0.5))
+                      settings=fake_settings())
     server = _served(engine)
     page = browser.new_page()
     dialogs: list[str] = []

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import CORPUS, REPO, FakeEncoder
+from tests.conftest import CORPUS, REPO, FakeEncoder, fake_settings
 from tests.test_app import TIMEOUT, _client, _read_lines, free_port
 
 pytestmark = pytest.mark.e2e
@@ -36,10 +36,9 @@ def serve_with_documents(corpus: Path, *, share: bool = False, auth: tuple[str, 
     from qa.interface.documents import manager_for
     from qa.interface.documents_tab import documents_tab
     from qa.interface.ui import build_ui
-    from qa.settings import Settings
 
     # The fake encoder's cosines mean nothing, so a low threshold lets replies carry a quote.
-    settings = Settings(answer_threshold=0.2, **({"max_upload_bytes": max_bytes} if max_bytes else {}))
+    settings = fake_settings(**({"max_upload_bytes": max_bytes} if max_bytes else {}))
     engine = QA.build(corpus, corpus.parent / "index", encoder=FakeEncoder(), settings=settings)
     manager = manager_for(engine, corpus, share=share, auth=auth is not None)
     server = serving.serve(build_ui(engine, extra_tabs=[documents_tab(manager)]), host="127.0.0.1",

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.conftest import FakeEncoder
+from tests.conftest import FakeEncoder, fake_settings
 from tests.test_browser import TIMEOUT_MS, _ask, _served, browser  # noqa: F401  (browser is a fixture)
 
 pytestmark = pytest.mark.e2e
@@ -15,7 +15,6 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
     from qa.engine import QA
-    from qa.settings import Settings
 
     root = tmp_path_factory.mktemp("filters-browser")
     for folder, name, date, text in (("2023", "a", "2023-05-01", "阿里地区援藏资金投入三千万元，用于修建医院。"),
@@ -23,7 +22,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
         path = root / "corpus" / folder / f"{name}.txt"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(f"报道{name}\n\n发布时间：{date}\n\n{text}\n", encoding="utf-8")
-    engine = QA.build(root / "corpus", root / "index", encoder=FakeEncoder(), settings=Settings(answer_threshold=0.2))
+    engine = QA.build(root / "corpus", root / "index", encoder=FakeEncoder(), settings=fake_settings())
     server = _served(engine)
     try:
         yield server

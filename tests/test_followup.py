@@ -11,7 +11,7 @@ from qa.answer.question_parts import narrow_subject, subject_of
 from qa.errors import QuestionError
 from qa.settings import Settings, SettingsError
 from qa.types import Answer
-from tests.conftest import CORPUS, FakeEncoder
+from tests.conftest import CORPUS, FakeEncoder, fake_settings
 from tests.store_locations import STORES, make_location
 
 SHANDONG = "002_c5d2bf1e131ee9b2"
@@ -180,7 +180,7 @@ def test_previous_turn_from_answers_and_from_texts() -> None:
 @pytest.fixture(scope="module", params=STORES)
 def engine(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> QA:
     return QA.build(CORPUS, make_location(request.param, tmp_path_factory.mktemp("followup")), encoder=FakeEncoder(),
-                    settings=Settings(answer_threshold=0.2, dense_floor=0.1, dense_ceiling=0.5))  # fake encoder's band
+                    settings=fake_settings())  # fake encoder's band
 
 
 def test_follow_up_answer_comes_from_the_earlier_document(engine: QA) -> None:

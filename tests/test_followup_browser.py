@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.conftest import CORPUS, FakeEncoder
+from tests.conftest import CORPUS, FakeEncoder, fake_settings
 from tests.test_browser import BOT, TIMEOUT_MS, _ask, _served, browser  # noqa: F401  (browser is a fixture)
 
 pytestmark = pytest.mark.e2e
@@ -18,11 +18,10 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
     from qa.engine import QA
-    from qa.settings import Settings
 
     # The fake encoder's cosines mean nothing, so a low threshold lets replies carry a quote.
     engine = QA.build(CORPUS, tmp_path_factory.mktemp("followup-browser") / "index", encoder=FakeEncoder(),
-                      settings=Settings(answer_threshold=0.2))
+                      settings=fake_settings())
     server = _served(engine)
     try:
         yield server

@@ -13,8 +13,7 @@ from fastapi.testclient import TestClient
 from qa import QA
 from qa.interface.citation import answer_to_dict, hit_to_dict
 from qa.interface.http_api import build_api
-from qa.settings import Settings
-from tests.conftest import CORPUS, FakeEncoder
+from tests.conftest import CORPUS, FakeEncoder, fake_settings
 
 QUESTION = "河北省投入了多少援藏資金？"
 
@@ -22,7 +21,7 @@ QUESTION = "河北省投入了多少援藏資金？"
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory: pytest.TempPathFactory) -> QA:
     return QA.build(CORPUS, tmp_path_factory.mktemp("api") / "index", encoder=FakeEncoder(),
-                    settings=Settings(answer_threshold=0.2))
+                    settings=fake_settings())
 
 
 @pytest.fixture(scope="module")

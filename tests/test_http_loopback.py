@@ -21,8 +21,7 @@ import httpx
 import pytest
 
 from qa import QA
-from qa.settings import Settings
-from tests.conftest import CORPUS, FakeEncoder
+from tests.conftest import CORPUS, FakeEncoder, fake_settings
 
 pytestmark = pytest.mark.e2e
 
@@ -40,7 +39,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory: pytest.TempPathFactory) -> QA:
     return QA.build(CORPUS, tmp_path_factory.mktemp("loopback") / "index", encoder=FakeEncoder(),
-                    settings=Settings(answer_threshold=0.2))
+                    settings=fake_settings())
 
 
 def _serve(engine: QA, auth: tuple[str, str] | None, **options: int):  # type: ignore[no-untyped-def]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, fake_settings
 
 QUESTIONS = ["河北省投入了多少援藏資金？", "山东援疆有哪些人才保障模式？", "阿里地區婦幼保健院有什麼新設備？",
              "日喀则的教育人才援藏", "援藏工作隊做了什麼？", "How much did Hebei invest?", "？？？"]
@@ -113,7 +113,7 @@ def test_32_users_at_once_all_get_correct_answers(tmp_path: Path) -> None:
     from qa.engine import QA
     from tests.conftest import FakeEncoder
 
-    engine = QA.build(CORPUS, tmp_path / "index", encoder=FakeEncoder())
+    engine = QA.build(CORPUS, tmp_path / "index", encoder=FakeEncoder(), settings=fake_settings())
     result = serve_and_load(engine, users=32, rounds=2)
     print(result.summary())
     assert result.errors == [] and result.wrong == []

@@ -18,6 +18,7 @@ from qa.interface.chat_render import ERROR, Script, escape_text, render_answer
 from qa.interface.citation import answer_to_dict
 from qa.interface.i18n import labels, text
 from qa.interface.titles import titles_for
+from qa.types import Answer, Chunk
 
 if TYPE_CHECKING:
     import gradio as gr
@@ -84,6 +85,11 @@ def questions_in(history: list[Any] | None) -> list[str]:
     return questions
 
 
+def _cited_chunks(answer: Answer) -> list[Chunk]:
+    """The chunks a reply cites: the passages and the quote's."""
+    return [h.chunk for h in answer.passages] + ([answer.quote.chunk] if answer.quote else [])
+
+
 def respond(engine: QA, message: str, history: list[Any] | None = None, k: int = 5,
             show_scores: bool = False, show_simplified: bool = False, filters: dict[str, Any] | None = None, *,
             lang: str = "en", script: str = Script.ORIGINAL, titles: Mapping[str, str] | None = None) -> str:
@@ -100,12 +106,14 @@ def respond(engine: QA, message: str, history: list[Any] | None = None, k: int =
         filters: Documents to search (:mod:`qa.index.filters`); ``None`` searches all.
         lang: Interface language of the reply (:mod:`qa.interface.i18n`).
         script: Add the quote converted to this script (:class:`~qa.interface.chat_render.Script`).
-        titles: Display titles by document id.
+        titles: Display titles by document id; by default those of the answer's untitled documents.
     """
     refresh(engine)
     try:
         scope = {"filters": filters} if filters else {}
         answer = engine.ask(message, k=_clamp_k(k), history=questions_in(history), **scope)
+        if titles is None:
+            titles = titles_for(engine, _cited_chunks(answer))
         return render_answer(answer, show_scores=bool(show_scores), show_simplified=bool(show_simplified),
                              script=script, lang=lang, titles=titles)
     except QuestionError as exc:
@@ -122,8 +130,7 @@ def ask_json(engine: QA, question: str, k: int = 5) -> dict[str, Any]:
     refresh(engine)
     try:
         answer = engine.ask(question, k=_clamp_k(k))
-        chunks = [h.chunk for h in answer.passages] + ([answer.quote.chunk] if answer.quote else [])
-        return answer_to_dict(answer, titles=titles_for(engine, chunks))
+        return answer_to_dict(answer, titles=titles_for(engine, _cited_chunks(answer)))
     except QuestionError as exc:
         return {"question": question, "error": "question", "reason": exc.reason, "message": str(exc)}
     except Exception:
