@@ -15,9 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from qa.errors import FilterError, QuestionError
 from qa.interface.chat_render import ERROR, Script, escape_text, render_answer
-from qa.interface.citation import answer_to_dict
+from qa.interface.citation import answer_json
 from qa.interface.i18n import labels, text
-from qa.interface.titles import titles_for
 
 if TYPE_CHECKING:
     import gradio as gr
@@ -118,12 +117,11 @@ def respond(engine: QA, message: str, history: list[Any] | None = None, k: int =
 
 
 def ask_json(engine: QA, question: str, k: int = 5) -> dict[str, Any]:
-    """Plain-data answer for the JSON API: :func:`~qa.interface.citation.answer_to_dict`, or an error."""
+    """Plain-data answer for the JSON API: :func:`~qa.interface.citation.answer_json`, or an error."""
     refresh(engine)
     try:
         answer = engine.ask(question, k=_clamp_k(k))
-        chunks = [h.chunk for h in answer.passages] + ([answer.quote.chunk] if answer.quote else [])
-        return answer_to_dict(answer, titles=titles_for(engine, chunks))
+        return answer_json(engine, answer)
     except QuestionError as exc:
         return {"question": question, "error": "question", "reason": exc.reason, "message": str(exc)}
     except Exception:
@@ -132,7 +130,7 @@ def ask_json(engine: QA, question: str, k: int = 5) -> dict[str, Any]:
 
 
 def build_ui(engine: QA, *, title: str | None = None, default_k: int = 5, concurrency_limit: int = 8,
-             max_queue: int = 64, extra_tabs: Sequence[Callable[[], None]] = ()) -> gr.Blocks:
+             max_queue: int = 64, extra_tabs: Sequence[Callable[[Any], None]] = ()) -> gr.Blocks:
     """The chat app for ``engine``, with its queue configured; call ``launch`` on it.
 
     The page is a set of tabs (the chat first); ``extra_tabs`` add more, each called inside
@@ -152,7 +150,8 @@ def build_ui(engine: QA, *, title: str | None = None, default_k: int = 5, concur
         max_queue: Questions that may wait (at ~14 answers/s, a full queue of 64 waits ~5 s);
             beyond that Gradio refuses new ones at once rather than letting them time out.
         extra_tabs: Functions that each add a ``gr.Tab`` (e.g. :func:`qa.interface.documents_tab.documents_tab`);
-            with any, the chat becomes the first tab.
+            each gets the page's language control (a ``gr.Radio`` of :class:`qa.interface.i18n.Lang`
+            values) so its words follow the page's language.
     """
     import sys
 
