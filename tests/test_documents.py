@@ -274,3 +274,21 @@ def test_tab_words_follow_the_page_language(lang: str, words: tuple[str, ...]) -
     assert words[3] in html.unescape(status_markdown(running, lang))
     assert columns(lang)[0] == words[4] and len(columns(lang)) == 7
     assert summary_markdown({"added": [], "skipped": [], "refused": [], "indexing": False}, lang) != ""
+
+
+def test_the_tab_builds_without_gradio_layout_warnings(corpus: Path) -> None:
+    # Gradio warns at build time when anything but a gr.Tab sits directly in gr.Tabs (the
+    # tab's hidden API components must stay inside the tab).
+    import warnings
+
+    from qa.interface.documents import manager_for
+    from qa.interface.documents_tab import documents_tab
+    from qa.interface.ui import build_ui
+
+    manager = manager_for(_engine(corpus), corpus, share=False, auth=False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        demo = build_ui(manager.engine, extra_tabs=[documents_tab(manager)])
+    layout = [str(w.message) for w in caught if "gr.Tabs()" in str(w.message)]
+    assert layout == []
+    assert demo.fns  # the page and its endpoints were built
