@@ -105,7 +105,7 @@ EN: dict[str, str] = {
                            "a login, so anyone with the link could change the corpus. Restart with --auth "
                            "USER:PASSWORD to manage documents.",
     "docs_upload": "Add documents (drop files here or click; {types}; up to {mb} MB each)",
-    "docs_columns": "Title|File|Format|Date|Source|Chunks|Id",
+    "docs_columns": "Title|File|Format|Date|Source|Passages|Id",
     "docs_table": "Indexed documents",
     "docs_pick": "Document to delete",
     "docs_delete": "Delete document",
