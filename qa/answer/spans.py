@@ -38,6 +38,13 @@ SPAN_FEATURES: tuple[str, ...] = (
     "in_question", "has_question_word", "log_distance", "left_is_question", "right_is_question", "after_copula",
     "left_edge", "right_edge", "quoted", "position", "first_noun", "first_verb", "first_num", "last_noun",
     "last_verb", "last_num", "last_quantifier", "eng_or_digit", "single_char", "left_fragment", "right_fragment",
+    "ends_with_unit", "unit_follows",
+)
+# Measure words and units that finish a number (80公分, 1950萬元, 13次): a span that stops
+# right before one cuts the answer short.
+_UNITS = frozenset(
+    "个 名 位 年 月 日 天 次 岁 元 万 亿 人 座 条 项 种 家 所 倍 米 公里 公分 厘米 平方米 亩 吨 公斤 千克 "
+    "克 % 小时 分钟 秒 届 场 册 本 辆 架 艘 号 层 度 世纪 年代 周 万元 亿元 千米 毫米".split()
 )
 
 
@@ -131,6 +138,8 @@ def _row(text: str, words: list[TaggedWord], i: int, j: int, in_q: list[bool], a
         # that starts or ends inside such a run probably cuts a name in two.
         float(left is not None and len(left.word) == 1 and len(first.word) == 1 and _is_word(left.word)),
         float(right is not None and len(right.word) == 1 and len(last.word) == 1 and _is_word(right.word)),
+        float(last.word in _UNITS or last.tag == "q" or last.word[-1:] in _UNITS),
+        float(right is not None and (right.word in _UNITS or right.tag == "q")),
     ]
 
 
