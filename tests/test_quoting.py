@@ -55,3 +55,15 @@ def test_leaning_sentence_keeps_its_short_lead_in() -> None:
 def test_exact_outside_the_highlight_is_ignored() -> None:
     html = highlight_in_context("甲乙丙。丁戊己。", 0, 4, exact=(5, 7))
     assert "<b>" not in html and "<mark>甲乙丙。</mark>" in html
+
+
+def test_chat_reply_marks_the_exact_words_inside_the_quote() -> None:
+    from qa.interface.chat_render import render_answer
+    from qa.types import Answer, Hit, Quote
+
+    text = "近年來，河北省已先後投入援藏資金1950萬元，用於住院樓裝修。醫院面貌一新。"
+    chunk = _chunk(text)
+    start = text.index("1950萬元")
+    quote = Quote(text[:text.index("。") + 1], chunk, 0.9, 0, text.index("。") + 1, "1950萬元", start, start + 6)
+    reply = render_answer(Answer("河北投入了多少援藏资金？", True, quote, [Hit(chunk, 1.0, 1, 0.9, 1.0)]))
+    assert "<mark>近年來，河北省已先後投入援藏資金<b>1950萬元</b>，用於住院樓裝修。</mark>" in reply
