@@ -240,11 +240,55 @@ def test_tab_text_shows_file_names_as_text() -> None:
     from qa.interface.reindexing import IndexStatus
 
     evil = "<img src=x onerror=alert(1)>[x](javascript:alert(1)).txt"
-    shown = summary_markdown({"message": "0 added, 0 skipped, 1 refused.", "refused": [
-        {"file": evil, "reason": "type .txt<script> is not supported"}]})
+    shown = summary_markdown({"message": "0 added, 0 skipped, 1 refused.", "added": [], "skipped": [], "refused": [
+        {"file": evil, "reason": "type .txt<script> is not supported"}], "indexing": False})
     assert "<" not in shown and "](" not in shown
-    assert html.unescape(shown) == ("0 added, 0 skipped, 1 refused.\n"
-                                    f"- **refused** {evil}: type .txt<script> is not supported")
+    assert html.unescape(shown) == f"1 refused.\n- **refused** {evil}: type .txt<script> is not supported"
     status = status_markdown(IndexStatus("done", "Index updated.", 0, 0, 5, 69, "v", ("<b>scan.pdf</b>: no text",)))
     assert "<b>" not in status
-    assert html.unescape(status) == "**Ready.** Index updated.\n\n- skipped: <b>scan.pdf</b>: no text"
+    assert html.unescape(status) == ("**Ready.** The chat now answers from 5 documents (69 passages).\n\n"
+                                     "- skipped: <b>scan.pdf</b>: no text")
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("en", ("**Ready.** The chat now answers from 5 documents", "1 added, 1 skipped; indexing in the background.",
+            "- **added** a.pdf", "Embedding new passages: 3 of 4 (75%)…", "Title")),
+    ("zh-Hans", ("**就绪。** 对话现在依据 5 篇文档", "添加 1 个，跳过 1 个；正在后台建立索引。", "- **已添加** a.pdf",
+                 "正在嵌入新段落：3 / 4（75%）……", "标题")),
+    ("zh-Hant", ("**就緒。** 對話現在依據 5 篇文件", "新增 1 個，跳過 1 個；正在後臺建立索引。", "- **已新增** a.pdf",
+                 "正在嵌入新段落：3 / 4（75%）……", "標題")),
+])
+def test_tab_words_follow_the_page_language(lang: str, words: tuple[str, ...]) -> None:
+    import html
+
+    from qa.interface.documents_tab import columns, status_markdown, summary_markdown
+    from qa.interface.reindexing import IndexStatus
+
+    done = IndexStatus("done", "Index updated.", 0, 0, 5, 69, "v")
+    running = IndexStatus("running", "Embedding new passages: 3 of 4…", 3, 4, 5, 69, "v")
+    summary = {"added": [{"file": "a.pdf", "reason": "saved as 'a.pdf'"}], "skipped": [
+        {"file": "b.txt", "reason": "same content"}], "refused": [], "indexing": True}
+    assert html.unescape(status_markdown(done, lang)).startswith(words[0])
+    shown = html.unescape(summary_markdown(summary, lang)).splitlines()
+    assert shown[:2] == [words[1], f"{words[2]}: saved as 'a.pdf'"]
+    assert words[3] in html.unescape(status_markdown(running, lang))
+    assert columns(lang)[0] == words[4] and len(columns(lang)) == 7
+    assert summary_markdown({"added": [], "skipped": [], "refused": [], "indexing": False}, lang) != ""
+
+
+def test_the_tab_builds_without_gradio_layout_warnings(corpus: Path) -> None:
+    # Gradio warns at build time when anything but a gr.Tab sits directly in gr.Tabs (the
+    # tab's hidden API components must stay inside the tab).
+    import warnings
+
+    from qa.interface.documents import manager_for
+    from qa.interface.documents_tab import documents_tab
+    from qa.interface.ui import build_ui
+
+    manager = manager_for(_engine(corpus), corpus, share=False, auth=False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        demo = build_ui(manager.engine, extra_tabs=[documents_tab(manager)])
+    layout = [str(w.message) for w in caught if "gr.Tabs()" in str(w.message)]
+    assert layout == []
+    assert demo.fns  # the page and its endpoints were built

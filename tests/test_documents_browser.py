@@ -102,7 +102,7 @@ def test_delete_through_the_tab_and_the_answer_is_gone(browser, app) -> None:  #
         dialogs: list[str] = []
         page.once("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
         page.locator("#qa-doc-delete").click(timeout=TIMEOUT_MS)
-        expect(page.locator("#qa-doc-result")).to_contain_text("Deleted report.pdf", timeout=TIMEOUT_MS)
+        expect(page.locator("#qa-doc-result")).to_contain_text("deleted report.pdf", timeout=TIMEOUT_MS)
         assert dialogs == ["Delete document report and its file from the corpus?"]
         expect(page.locator("#qa-doc-status")).to_contain_text("now answers from 5 documents", timeout=TIMEOUT_MS)
         expect(page.locator("#qa-doc-table")).not_to_contain_text("report.pdf", timeout=TIMEOUT_MS)
@@ -130,6 +130,16 @@ def test_share_without_login_shows_read_only(browser, tmp_path: Path) -> None:  
         expect(page.locator("#qa-doc-readonly")).to_contain_text("--auth", timeout=TIMEOUT_MS)
         expect(page.locator("#qa-doc-delete")).to_be_disabled(timeout=TIMEOUT_MS)
         assert page.locator("#qa-doc-upload input[type=file]").count() == 0
+        # A zh-CN browser gets the tab in Simplified Chinese, like the chat.
+        chinese = browser.new_context(locale="zh-CN").new_page()
+        chinese.goto(server.local_url, timeout=TIMEOUT_MS)
+        chinese.get_by_role("tab", name="文档").click(timeout=TIMEOUT_MS)
+        expect(chinese.locator("#qa-doc-readonly")).to_contain_text("只读。", timeout=TIMEOUT_MS)
+        expect(chinese.locator("#qa-doc-readonly")).to_contain_text("--auth", timeout=TIMEOUT_MS)
+        expect(chinese.locator("#qa-doc-status")).to_contain_text("对话现在依据 5 篇文档", timeout=TIMEOUT_MS)
+        expect(chinese.locator("#qa-doc-table")).to_contain_text("标题", timeout=TIMEOUT_MS)
+        expect(chinese.locator("#qa-doc-delete")).to_have_text("删除文档", timeout=TIMEOUT_MS)
+        chinese.context.close()
     finally:
         page.close()
         server.demo.close()

@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from qa import QA
-from qa.interface.citation import answer_to_dict, hit_to_dict
+from qa.interface.citation import answer_json, hits_json
 from qa.interface.http_api import build_api
 from tests.conftest import CORPUS, FakeEncoder, fake_settings
 
@@ -33,7 +33,7 @@ def client(engine: QA) -> Iterator[TestClient]:
 def test_ask_returns_the_cli_json_plus_interpreted(client: TestClient, engine: QA) -> None:
     got = client.post("/ask", json={"question": QUESTION, "k": 3})
     assert got.status_code == 200
-    assert got.json() == {**answer_to_dict(engine.ask(QUESTION, k=3)), "interpreted": None}
+    assert got.json() == {**answer_json(engine, engine.ask(QUESTION, k=3)), "interpreted": None}
 
 
 def test_ask_with_history_reads_the_follow_up(client: TestClient, engine: QA) -> None:
@@ -41,13 +41,26 @@ def test_ask_with_history_reads_the_follow_up(client: TestClient, engine: QA) ->
     got = client.post("/ask", json={"question": "该院原来一周接诊多少人？", "history": history}).json()
     assert got["interpreted"] == "塔孜洪乡中心卫生院原来一周接诊多少人？"
     expected = engine.ask("该院原来一周接诊多少人？", history=history)
-    assert got == {**answer_to_dict(expected), "interpreted": expected.interpreted}
+    assert got == {**answer_json(engine, expected), "interpreted": expected.interpreted}
 
 
 def test_search_returns_passages(client: TestClient, engine: QA) -> None:
     got = client.post("/search", json={"query": "援藏资金", "k": 4}).json()
-    assert got["passages"] == [hit_to_dict(h) for h in engine.search("援藏资金", k=4)]
+    assert got["passages"] == hits_json(engine, engine.search("援藏资金", k=4))
     assert got["question"] == "援藏资金" and got["notice"] is None
+
+
+def test_untitled_documents_are_cited_by_their_first_sentence(client: TestClient) -> None:
+    # As in the chat, the CLI and /ask_json (qa.interface.titles), never by the hashed file name.
+    question = "鄧小剛主持召開自治區人民政府專題會議"
+    found = client.post("/search", json={"query": question, "k": 10}).json()["passages"]
+    answered = client.post("/ask", json={"question": question, "k": 10}).json()
+    for passages in (found, answered["passages"] + [answered["quote"]] * bool(answered["quote"])):
+        untitled = [p for p in passages if p["title"] is None]
+        assert untitled, "the seed corpus has one page without a title"
+        for passage in untitled:
+            assert passage["citation"].startswith("本網拉薩8月9日訊"), passage["citation"]
+            assert passage["file"] not in passage["citation"]
 
 
 def test_health(client: TestClient, engine: QA) -> None:
@@ -83,7 +96,7 @@ def test_filters_pass_through(client: TestClient, engine: QA) -> None:
     assert client.post("/ask", json={"question": QUESTION, "filters": {}}).status_code == 200
     only = {"doc_id": ["002_c5d2bf1e131ee9b2"]}
     got = client.post("/ask", json={"question": QUESTION, "filters": only}).json()
-    assert got == {**answer_to_dict(engine.ask(QUESTION, filters=only)), "interpreted": None}
+    assert got == {**answer_json(engine, engine.ask(QUESTION, filters=only)), "interpreted": None}
     assert {p["doc_id"] for p in got["passages"]} == {"002_c5d2bf1e131ee9b2"}
     found = client.post("/search", json={"query": "援藏资金", "filters": only}).json()["passages"]
     assert found and {p["doc_id"] for p in found} == {"002_c5d2bf1e131ee9b2"}

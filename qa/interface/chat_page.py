@@ -39,7 +39,7 @@ def header_markdown(lang: str, title: str | None, documents: int, passages: int)
 
 
 def build_chat_page(engine: QA, *, title: str | None, default_k: int, concurrency_limit: int, max_queue: int,
-                    replies: Any, extra_tabs: Sequence[Callable[[], None]] = ()) -> gr.Blocks:
+                    replies: Any, extra_tabs: Sequence[Callable[[gr.Radio], None]] = ()) -> gr.Blocks:
     """The Blocks app; see :func:`qa.interface.ui.build_ui` for the arguments.
 
     ``replies`` is the :mod:`qa.interface.ui` module (``respond``, ``ask_json``, ``refresh``,
@@ -113,7 +113,7 @@ def build_chat_page(engine: QA, *, title: str | None, default_k: int, concurrenc
                                              elem_id="qa-filter-to")
                     scope = gr.Markdown(filter_summary(None, engine), elem_id="qa-filter-summary")
             for add_tab in extra_tabs:
-                add_tab()
+                add_tab(language)  # each tab follows the page's language switch
 
         def relabel(lang: str, shown_version: str) -> list[Any]:
             lang = _lang(lang)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from qa.interface.titles import DocumentSource, answer_titles, titles_for
 from qa.types import Answer, Chunk, Hit
 
 
@@ -106,3 +107,21 @@ def answer_to_dict(answer: Answer, *, titles: Mapping[str, str] | None = None) -
         "passages": [hit_to_dict(h, titles=titles) for h in answer.passages],
         "notice": answer.notice,
     }
+
+
+def answer_json(source: DocumentSource, answer: Answer) -> dict[str, Any]:
+    """:func:`answer_to_dict` with untitled documents cited by their display title.
+
+    The one place the CLI (``ask --json``), the chat's ``/ask_json`` and the HTTP API's
+    ``/api/ask`` turn an answer into JSON, so all cite a document the same way.
+
+    Example:
+        >>> answer_json(engine, engine.ask("国学公园占地多少亩？"))["quote"]["citation"]  # doctest: +SKIP
+    """
+    return answer_to_dict(answer, titles=answer_titles(source, answer))
+
+
+def hits_json(source: DocumentSource, hits: Sequence[Hit]) -> list[dict[str, Any]]:
+    """:func:`hit_to_dict` of each hit, untitled documents cited by their display title."""
+    titles = titles_for(source, [h.chunk for h in hits])
+    return [hit_to_dict(h, titles=titles) for h in hits]

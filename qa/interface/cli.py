@@ -127,7 +127,7 @@ def _print_json(data: object) -> None:
 def _query(args: argparse.Namespace) -> int:
     from qa.engine import QA
     from qa.index.filters import parse_filter_args, parse_filters
-    from qa.interface.citation import answer_to_dict, cite, hit_to_dict
+    from qa.interface.citation import answer_json, cite, hits_json
     from qa.interface.titles import titles_for
     from qa.settings import Settings
 
@@ -137,21 +137,22 @@ def _query(args: argparse.Namespace) -> int:
     if args.command == "search":
         retrieval = engine.retrieve(question, k=args.k, embed_question=False, filters=filters)
         hits = retrieval.hits
-        titles = titles_for(engine, [h.chunk for h in hits])
         if args.json:  # the keys of `ask --json` that a search has
-            _print_json({"question": retrieval.question, "passages": [hit_to_dict(h, titles=titles) for h in hits],
+            _print_json({"question": retrieval.question, "passages": hits_json(engine, hits),
                          "notice": retrieval.notice})
-        elif retrieval.notice:
+            return 0
+        if retrieval.notice:
             print(f"Note: {retrieval.notice}")
-        for hit in [] if args.json else hits:
+        titles = titles_for(engine, [h.chunk for h in hits])
+        for hit in hits:
             print(f"[{hit.rank}] {hit.score:.4f}  {cite(hit.chunk, title=titles.get(hit.chunk.doc_id))}\n"
                   f"    {hit.chunk.text}\n")
         return 0
     answer = engine.ask(question, k=args.k, filters=filters)
-    titles = titles_for(engine, [h.chunk for h in answer.passages] + ([answer.quote.chunk] if answer.quote else []))
     if args.json:
-        _print_json(answer_to_dict(answer, titles=titles))
+        _print_json(answer_json(engine, answer))
         return 0
+    titles = titles_for(engine, [h.chunk for h in answer.passages] + ([answer.quote.chunk] if answer.quote else []))
     print(_answer_text(answer, titles=titles))
     return 0
 

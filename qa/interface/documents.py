@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from qa.index.indexer import corpus_fingerprint
 from qa.ingest.loaders import SUPPORTED_SUFFIXES
+from qa.interface.i18n import EN
 from qa.interface.reindexing import Reindexer
 from qa.interface.upload_checks import UploadRefused, check_upload, save_new_file
 
@@ -29,9 +30,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 ADDED, SKIPPED, REFUSED, DELETED = "added", "skipped", "refused", "deleted"
-SHARE_WITHOUT_LOGIN = ("Managing documents is turned off: this app is served on a public --share link without "
-                       "a login, so anyone with the link could change the corpus. Restart with --auth USER:PASSWORD "
-                       "to manage documents.")
+# The page shows this in its own language (i18n key "docs_share_readonly"); the API in English.
+SHARE_WITHOUT_LOGIN = EN["docs_share_readonly"]
 
 
 @dataclass(frozen=True)

@@ -10,101 +10,157 @@ the tab is read-only and says why, and the changing endpoints refuse.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
 from qa.interface.chat_render import escape_text
-from qa.interface.documents import DocumentManager
+from qa.interface.documents import ADDED, DELETED, REFUSED, SHARE_WITHOUT_LOGIN, SKIPPED, DocumentManager
+from qa.interface.i18n import Lang, labels, text
 from qa.interface.reindexing import FAILED, IndexStatus
 
-COLUMNS = ["Title", "File", "Format", "Date", "Source", "Chunks", "Id"]
 WIDTHS = ["27%", "20%", "8%", "11%", "13%", "8%", "13%"]
 POLL_SECONDS = 1.0
-# Runs in the browser before the delete: a cancelled confirmation sends no id.
-CONFIRM_DELETE = ("(docId) => (docId && confirm(`Delete document ${docId} and its file from the corpus?`))"
-                  " ? docId : null")
+OUTCOMES = (ADDED, DELETED, SKIPPED, REFUSED)
+# Runs in the browser before the delete: a cancelled confirmation sends no id. The question is
+# asked in the page's language (``%s``: the "docs_confirm" template of each language, as JSON).
+CONFIRM_DELETE = ("(docId, lang) => { const asks = %s; const ask = asks[lang] || asks.en;"
+                  " return [(docId && confirm(ask.replace('{id}', docId))) ? docId : null, lang]; }")
 
 
-def _rows(manager: DocumentManager) -> list[list[Any]]:
-    return [[r.title, r.file, r.format, r.date[:10], r.source, r.chunks, r.id] for r in manager.list_documents()]
+def _lang(value: Any) -> str:
+    return value if value in {lang.value for lang in Lang} else Lang.EN.value
+
+
+def columns(lang: str) -> list[str]:
+    """The table's column headers in ``lang``."""
+    return text(lang, "docs_columns").split("|")
+
+
+def _table(manager: DocumentManager, lang: str) -> dict[str, Any]:
+    rows = [[r.title, r.file, r.format, r.date[:10], r.source, r.chunks, r.id] for r in manager.list_documents()]
+    return {"data": rows, "headers": columns(lang)}
 
 
 def _choices(manager: DocumentManager) -> list[tuple[str, str]]:
     return [(f"{r.title} ({r.file})" if r.title else r.file, r.id) for r in manager.list_documents()]
 
 
-def status_markdown(status: IndexStatus) -> str:
-    """The indexing line shown above the upload box (Markdown, document text escaped)."""
+def status_sentence(status: IndexStatus, lang: str = Lang.EN) -> str:
+    """What the background indexing is doing, in ``lang`` (plain text; a failure keeps its error)."""
     if status.running:
-        share = f" ({status.embedded / status.to_embed:.0%})" if status.to_embed else ""
-        return f"**Indexing…** {escape_text(status.message)}{share}"
-    label = "Indexing failed." if status.state == FAILED else "Ready."
-    skipped = "".join(f"\n- skipped: {escape_text(w)}" for w in status.warnings)
-    return f"**{label}** {escape_text(status.message)}" + (f"\n{skipped}" if skipped else "")
+        if status.to_embed:
+            return text(lang, "docs_embedding", done=status.embedded, total=status.to_embed,
+                        share=f"{status.embedded / status.to_embed:.0%}")
+        return text(lang, "docs_reading")
+    if status.state == FAILED:
+        return status.message  # the error itself, as the indexer reported it
+    return text(lang, "docs_holds", documents=f"{status.documents:,}", passages=f"{status.chunks:,}")
 
 
-def summary_markdown(summary: dict[str, Any]) -> str:
-    """An upload or delete summary as a short Markdown list (file names escaped)."""
-    lines = [escape_text(summary["message"])]
-    for outcome in ("added", "deleted", "skipped", "refused"):
+def status_markdown(status: IndexStatus, lang: str = Lang.EN) -> str:
+    """The indexing line shown above the upload box (Markdown, document text escaped)."""
+    label = "docs_indexing" if status.running else "docs_failed" if status.state == FAILED else "docs_ready"
+    line = f"**{text(lang, label)}** {escape_text(status_sentence(status, lang))}"
+    if status.running:
+        return line
+    skipped = "".join(f"\n- {text(lang, 'docs_skipped')}: {escape_text(w)}" for w in status.warnings)
+    return line + (f"\n{skipped}" if skipped else "")
+
+
+def summary_markdown(summary: dict[str, Any], lang: str = Lang.EN) -> str:
+    """An upload or delete summary as a short Markdown list in ``lang`` (file names escaped).
+
+    The reasons are the manager's own (English) words: they name the file's problem exactly.
+    """
+    counts = [text(lang, f"docs_n_{o}", n=len(summary[o])) for o in OUTCOMES if summary.get(o)]
+    if not counts:
+        return text(lang, "docs_no_file")
+    ending = "docs_background" if summary.get("indexing") else "docs_end"
+    lines = [text(lang, "docs_sep").join(counts) + text(lang, ending)]
+    for outcome in OUTCOMES:
         for item in summary.get(outcome, []):
-            lines.append(f"- **{outcome}** {escape_text(item['file'])}: {escape_text(item['reason'])}")
+            lines.append(f"- **{text(lang, f'docs_{outcome}')}** {escape_text(item['file'])}: "
+                         f"{escape_text(item['reason'])}")
     return "\n".join(lines)
 
 
-def documents_tab(manager: DocumentManager) -> Callable[[], None]:
+def documents_tab(manager: DocumentManager) -> Callable[[Any], None]:
     """A hook for :func:`qa.interface.ui.build_ui` (``extra_tabs``) adding the Documents tab.
+
+    The hook gets the page's language control, so the tab's words follow the chat's language.
 
     Example:
         >>> demo = build_ui(engine, extra_tabs=[documents_tab(manager)])  # doctest: +SKIP
     """
 
-    def add() -> None:
+    def add(language: Any) -> None:
         import gradio as gr
 
         allowed = manager.permission.allowed
+        types = ", ".join(sorted(manager.suffixes))
+        megabytes = manager.max_bytes // 1_000_000
 
-        def refreshed(watching: bool) -> tuple[Any, ...]:
+        def readonly(lang: str) -> str:
+            reason = manager.permission.reason
+            shown = text(lang, "docs_share_readonly") if reason == SHARE_WITHOUT_LOGIN else escape_text(reason)
+            return f"**{text(lang, 'docs_readonly')}** {shown}"
+
+        def refreshed(watching: bool, lang: str) -> tuple[Any, ...]:
+            lang = _lang(lang)
             status = manager.reindexer.status()
             if watching and not status.running:
-                (gr.Warning if status.state == FAILED else gr.Info)(status.message)
-            return (status_markdown(status), gr.Dataframe(value=_rows(manager)),
+                (gr.Warning if status.state == FAILED else gr.Info)(status_sentence(status, lang))
+            return (status_markdown(status, lang), gr.Dataframe(value=_table(manager, lang)),
                     gr.Dropdown(choices=_choices(manager), value=None), gr.Timer(active=status.running),
                     status.running)
 
-        def on_upload(files: list[str] | None) -> tuple[Any, ...]:
+        def on_upload(files: list[str] | None, lang: str) -> tuple[Any, ...]:
             summary = manager.upload(files or []).to_dict()
-            return (summary_markdown(summary), None, *refreshed(False)[:4], summary["indexing"])
+            return (summary_markdown(summary, _lang(lang)), None, *refreshed(False, lang)[:4], summary["indexing"])
 
-        def on_delete(doc_id: str | None) -> tuple[Any, ...]:
+        def on_delete(doc_id: str | None, lang: str) -> tuple[Any, ...]:
             if not doc_id:
-                return ("Nothing deleted (choose a document, then confirm).", *refreshed(False)[:4], False)
+                return (text(_lang(lang), "docs_nothing_deleted"), *refreshed(False, lang)[:4], False)
             summary = manager.delete(doc_id).to_dict()
-            return (summary_markdown(summary), *refreshed(False)[:4], summary["indexing"])
+            return (summary_markdown(summary, _lang(lang)), *refreshed(False, lang)[:4], summary["indexing"])
 
-        with gr.Tab("Documents", id="documents", elem_id="qa-documents-tab") as tab:
-            if not allowed:
-                gr.Markdown(f"**Read-only.** {escape_text(manager.permission.reason)}", elem_id="qa-doc-readonly")
-            status = gr.Markdown(status_markdown(manager.reindexer.status()), elem_id="qa-doc-status")
-            upload = gr.File(label="Add documents (drop files here or click; " + ", ".join(sorted(manager.suffixes))
-                             + f"; up to {manager.max_bytes // 1_000_000} MB each)", file_count="multiple",
+        def relabel(lang: str) -> list[Any]:
+            lang = _lang(lang)
+            words = labels(lang)
+            return [gr.update(label=words["docs_tab"]), gr.update(value=readonly(lang)),
+                    gr.update(value=status_markdown(manager.reindexer.status(), lang)),
+                    gr.update(label=text(lang, "docs_upload", types=types, mb=megabytes)),
+                    gr.update(value=_table(manager, lang), label=words["docs_table"]),
+                    gr.update(label=words["docs_pick"]), gr.update(value=words["docs_delete"])]
+
+        en = Lang.EN.value
+        with gr.Tab(text(en, "docs_tab"), id="documents", elem_id="qa-documents-tab") as tab:
+            notice = gr.Markdown(readonly(en), visible=not allowed, elem_id="qa-doc-readonly")
+            status = gr.Markdown(status_markdown(manager.reindexer.status(), en), elem_id="qa-doc-status")
+            upload = gr.File(label=text(en, "docs_upload", types=types, mb=megabytes), file_count="multiple",
                              file_types=sorted(manager.suffixes), type="filepath", interactive=allowed,
                              height=150, elem_id="qa-doc-upload")
             result = gr.Markdown(elem_id="qa-doc-result")
-            table = gr.Dataframe(value=_rows(manager), headers=COLUMNS, interactive=False, wrap=True,
-                                 column_widths=WIDTHS, label="Indexed documents", elem_id="qa-doc-table")
+            table = gr.Dataframe(value=_table(manager, en), headers=columns(en), interactive=False, wrap=True,
+                                 column_widths=WIDTHS, label=text(en, "docs_table"), elem_id="qa-doc-table")
             with gr.Row():
-                pick = gr.Dropdown(choices=_choices(manager), value=None, label="Document to delete",
+                pick = gr.Dropdown(choices=_choices(manager), value=None, label=text(en, "docs_pick"),
                                    interactive=allowed, elem_id="qa-doc-pick")
-                delete = gr.Button("Delete document", variant="stop", interactive=allowed, elem_id="qa-doc-delete")
+                delete = gr.Button(text(en, "docs_delete"), variant="stop", interactive=allowed,
+                                   elem_id="qa-doc-delete")
             timer = gr.Timer(POLL_SECONDS, active=manager.reindexer.status().running)
             watching = gr.State(False)
             _endpoints(gr, manager)  # hidden components: inside the tab, as gr.Tabs holds only tabs
         view = [status, table, pick, timer, watching]
-        upload.upload(on_upload, upload, [result, upload, *view[:4], watching], api_visibility="private")
-        delete.click(on_delete, pick, [result, *view[:4], watching], api_visibility="private", js=CONFIRM_DELETE)
-        timer.tick(refreshed, watching, view, api_visibility="private", show_progress="hidden")
-        tab.select(refreshed, watching, view, api_visibility="private", show_progress="hidden")
+        asks = json.dumps({lang.value: labels(lang)["docs_confirm"] for lang in Lang}, ensure_ascii=False)
+        upload.upload(on_upload, [upload, language], [result, upload, *view[:4], watching], api_visibility="private")
+        delete.click(on_delete, [pick, language], [result, *view[:4], watching], api_visibility="private",
+                     js=CONFIRM_DELETE % asks)
+        timer.tick(refreshed, [watching, language], view, api_visibility="private", show_progress="hidden")
+        tab.select(refreshed, [watching, language], view, api_visibility="private", show_progress="hidden")
+        language.change(relabel, language, [tab, notice, status, upload, table, pick, delete],
+                        api_visibility="private", queue=False)
 
     return add
 

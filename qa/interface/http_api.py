@@ -42,7 +42,7 @@ from qa.interface.api_models import (
     SearchRequest,
     SearchResponse,
 )
-from qa.interface.citation import answer_to_dict, hit_to_dict
+from qa.interface.citation import answer_json, hits_json
 
 if TYPE_CHECKING:
     from qa.engine import QA
@@ -140,17 +140,21 @@ def build_api(engine: QA | Callable[[], QA | None], *, auth: tuple[str, str] | N
     @app.post("/ask", response_model=AskResponse, responses=ERRORS)
     async def ask(body: AskRequest) -> dict[str, Any]:
         """Answer a question with a verbatim quote, reading a follow-up in the light of ``history``."""
-        answer = await in_turn(lambda engine: engine.ask(body.question, k=body.k, history=body.history,
-                                                         filters=body.filters))
-        return {**answer_to_dict(answer), "interpreted": answer.interpreted}
+        def answered(engine: QA) -> dict[str, Any]:
+            answer = engine.ask(body.question, k=body.k, history=body.history, filters=body.filters)
+            return {**answer_json(engine, answer), "interpreted": answer.interpreted}
+
+        return await in_turn(answered)
 
     @app.post("/search", response_model=SearchResponse, responses=ERRORS)
     async def search(body: SearchRequest) -> dict[str, Any]:
         """The passages that best match a query, best first (no quote chosen)."""
-        retrieval = await in_turn(lambda engine: engine.retrieve(body.query, k=body.k, embed_question=False,
-                                                                 filters=body.filters))
-        return {"question": retrieval.question, "passages": [hit_to_dict(h) for h in retrieval.hits],
-                "notice": retrieval.notice}
+        def found(engine: QA) -> dict[str, Any]:
+            retrieval = engine.retrieve(body.query, k=body.k, embed_question=False, filters=body.filters)
+            return {"question": retrieval.question, "passages": hits_json(engine, retrieval.hits),
+                    "notice": retrieval.notice}
+
+        return await in_turn(found)
 
     return app
 

@@ -8,7 +8,7 @@ from typing import Protocol
 
 from qa.charsets import SENTENCE_ENDS
 from qa.textnorm import split_sentences
-from qa.types import Chunk, Document
+from qa.types import Answer, Chunk, Document
 
 TITLE_CHARS = 30
 
@@ -63,3 +63,9 @@ def titles_for(source: DocumentSource, chunks: Iterable[Chunk]) -> dict[str, str
         except KeyError:  # the index changed under us: the citation falls back to the file name
             continue
     return titles
+
+
+def answer_titles(source: DocumentSource, answer: Answer) -> dict[str, str]:
+    """Display titles of the untitled documents an answer cites (its passages and its quote)."""
+    chunks = [h.chunk for h in answer.passages] + ([answer.quote.chunk] if answer.quote else [])
+    return titles_for(source, chunks)

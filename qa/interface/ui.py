@@ -15,10 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from qa.errors import FilterError, QuestionError
 from qa.interface.chat_render import ERROR, Script, escape_text, render_answer
-from qa.interface.citation import answer_to_dict
+from qa.interface.citation import answer_json
 from qa.interface.i18n import labels, text
-from qa.interface.titles import titles_for
-from qa.types import Answer, Chunk
+from qa.interface.titles import answer_titles
 
 if TYPE_CHECKING:
     import gradio as gr
@@ -85,11 +84,6 @@ def questions_in(history: list[Any] | None) -> list[str]:
     return questions
 
 
-def _cited_chunks(answer: Answer) -> list[Chunk]:
-    """The chunks a reply cites: the passages and the quote's."""
-    return [h.chunk for h in answer.passages] + ([answer.quote.chunk] if answer.quote else [])
-
-
 def respond(engine: QA, message: str, history: list[Any] | None = None, k: int = 5,
             show_scores: bool = False, show_simplified: bool = False, filters: dict[str, Any] | None = None, *,
             lang: str = "en", script: str = Script.ORIGINAL, titles: Mapping[str, str] | None = None) -> str:
@@ -113,7 +107,7 @@ def respond(engine: QA, message: str, history: list[Any] | None = None, k: int =
         scope = {"filters": filters} if filters else {}
         answer = engine.ask(message, k=_clamp_k(k), history=questions_in(history), **scope)
         if titles is None:
-            titles = titles_for(engine, _cited_chunks(answer))
+            titles = answer_titles(engine, answer)
         return render_answer(answer, show_scores=bool(show_scores), show_simplified=bool(show_simplified),
                              script=script, lang=lang, titles=titles)
     except QuestionError as exc:
@@ -126,11 +120,11 @@ def respond(engine: QA, message: str, history: list[Any] | None = None, k: int =
 
 
 def ask_json(engine: QA, question: str, k: int = 5) -> dict[str, Any]:
-    """Plain-data answer for the JSON API: :func:`~qa.interface.citation.answer_to_dict`, or an error."""
+    """Plain-data answer for the JSON API: :func:`~qa.interface.citation.answer_json`, or an error."""
     refresh(engine)
     try:
         answer = engine.ask(question, k=_clamp_k(k))
-        return answer_to_dict(answer, titles=titles_for(engine, _cited_chunks(answer)))
+        return answer_json(engine, answer)
     except QuestionError as exc:
         return {"question": question, "error": "question", "reason": exc.reason, "message": str(exc)}
     except Exception:
@@ -139,7 +133,7 @@ def ask_json(engine: QA, question: str, k: int = 5) -> dict[str, Any]:
 
 
 def build_ui(engine: QA, *, title: str | None = None, default_k: int = 5, concurrency_limit: int = 8,
-             max_queue: int = 64, extra_tabs: Sequence[Callable[[], None]] = ()) -> gr.Blocks:
+             max_queue: int = 64, extra_tabs: Sequence[Callable[[Any], None]] = ()) -> gr.Blocks:
     """The chat app for ``engine``, with its queue configured; call ``launch`` on it.
 
     The page is a set of tabs (the chat first); ``extra_tabs`` add more, each called inside
@@ -159,7 +153,8 @@ def build_ui(engine: QA, *, title: str | None = None, default_k: int = 5, concur
         max_queue: Questions that may wait (at ~14 answers/s, a full queue of 64 waits ~5 s);
             beyond that Gradio refuses new ones at once rather than letting them time out.
         extra_tabs: Functions that each add a ``gr.Tab`` (e.g. :func:`qa.interface.documents_tab.documents_tab`);
-            with any, the chat becomes the first tab.
+            each gets the page's language control (a ``gr.Radio`` of :class:`qa.interface.i18n.Lang`
+            values) so its words follow the page's language.
     """
     import sys
 
