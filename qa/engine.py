@@ -9,17 +9,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from embeddings.base import Encoder
 from qa.answer.questions import prepare_question
 from qa.errors import IndexCorruptError, ModelMismatchError
 from qa.index.base import IndexView
 from qa.index.filters import Filters, document_folder, parse_filters
-from qa.index.fusion import fuse_subset
 from qa.index.indexer import BuildReport, build_index, build_index_from, documents_fingerprint
 from qa.index.lexical_tokens import question_terms
-from qa.index.ranking import fuse, make_hits
+from qa.index.ranking import rank_hits
 from qa.index.stores import is_milvus, open_store
 from qa.settings import QUERY_SETTINGS, SearchMode, Settings
 from qa.types import Answer, Chunk, Document, Hit, Retrieval
@@ -233,40 +230,14 @@ class QA:
                 notice = f"No indexed document matches the filters ({checked.describe()}), so nothing was searched."
                 return Retrieval(prepared.text, [], None, "; ".join(filter(None, [prepared.notice, notice])))
         n = len(view.chunks) if allowed is None else len(allowed)
-        depth = min(max(k, self.settings.candidates), n)
         qvec = None
-        dense_ids: list[int] = []
-        bm25_ids: list[int] = []
-        dense_mode, bm25_mode = mode is not SearchMode.BM25, mode is not SearchMode.DENSE
-        if dense_mode or embed_question:
+        if mode is not SearchMode.BM25 or embed_question:
             qvec = self.encoder.encode_queries([prepared.text])[0]
-        if qvec is not None and dense_mode and depth:
-            dense_ids = view.dense(qvec, k=depth, filters=checked)
-        if bm25_mode and depth:
-            # Only allowed chunks compete: ranked among themselves, not cut from a global top list.
-            bm25_ids = view.lexical(prepared.text, k=depth, filters=checked)
-        lexical_text = prepared.text if bm25_mode else None
-        preferred = self._doc_ranking(view, prefer_doc, qvec, lexical_text) if prefer_doc else []
-        if allowed is not None and preferred:
-            kept = set(allowed.tolist())
-            preferred = [i for i in preferred if i in kept]
-        top = fuse(mode, dense_ids, bm25_ids, preferred, self.settings)[:k]
-        ids = [i for i, _ in top]
-        dense_scores = view.vectors(ids) @ qvec if qvec is not None and ids else None
-        bm25_scores = view.lexical_scores(prepared.text, ids) if bm25_mode and ids else None
-        hits = make_hits(top, mode=mode, chunks=view.chunks, dense_scores=dense_scores, bm25_scores=bm25_scores)
+        depth = min(max(k, self.settings.candidates), n)
+        hits = rank_hits(view, prepared.text, qvec, k=k, depth=depth, mode=mode, settings=self.settings,
+                         filters=checked, allowed=allowed, prefer_doc=prefer_doc)
         terms = question_terms(prepared.text)
         return Retrieval(prepared.text, hits, qvec, prepared.notice, view.idf(terms))
-
-    def _doc_ranking(self, view: IndexView, doc_id: str, qvec: np.ndarray | None, text: str | None) -> list[int]:
-        """Chunk ids of ``doc_id`` ranked among themselves by fused dense and BM25 ranks."""
-        ids = [i for i, c in enumerate(view.chunks) if c.doc_id == doc_id]
-        if not ids:
-            return []
-        dense = None if qvec is None else dict(zip(ids, (view.vectors(ids) @ qvec).tolist(), strict=True))
-        lexical = None if text is None else dict(zip(ids, view.lexical_scores(text, ids).tolist(), strict=True))
-        return fuse_subset(ids, [dense, lexical], k=self.settings.rrf_k,
-                           weights=[self.settings.dense_weight, self.settings.bm25_weight])
 
     def term_weights(self, text: str) -> dict[str, float]:
         """The content words of ``text`` (search form) with their IDF in the indexed corpus."""

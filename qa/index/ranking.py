@@ -1,8 +1,9 @@
 """The steps of ranking that need no engine state: candidate lists, their fusion, hits.
 
-:meth:`qa.engine.QA.retrieve` gathers the dense and BM25 candidates (only among the chunks
-a filter allows) and hands them here to be fused by weighted reciprocal rank and turned
-into :class:`~qa.types.Hit` objects with both scores.
+:meth:`qa.engine.QA.retrieve` prepares the question (and its vector) and hands it to
+:func:`rank_hits`, which gathers the dense and BM25 candidates from an opened index version
+(only among the chunks a filter allows), fuses them by weighted reciprocal rank and turns
+them into :class:`~qa.types.Hit` objects with both scores.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from qa.index.fusion import reciprocal_rank_fusion
+from qa.index.base import IndexView
+from qa.index.filters import Filters
+from qa.index.fusion import fuse_subset, reciprocal_rank_fusion
 from qa.settings import SearchMode, Settings
 from qa.types import Chunk, Hit
 
@@ -65,3 +68,41 @@ def make_hits(top: Sequence[tuple[int, float | None]], *, mode: SearchMode, chun
         score = fused_score if fused_score is not None else (dense if mode is SearchMode.DENSE else lex)
         hits.append(Hit(chunks[i], float(score or 0.0), rank, dense, lex))
     return hits
+
+
+def doc_ranking(view: IndexView, doc_id: str, qvec: np.ndarray | None, text: str | None,
+                settings: Settings) -> list[int]:
+    """Chunk positions of ``doc_id`` ranked among themselves by fused dense and BM25 scores."""
+    ids = [i for i, c in enumerate(view.chunks) if c.doc_id == doc_id]
+    if not ids:
+        return []
+    dense = None if qvec is None else dict(zip(ids, (view.vectors(ids) @ qvec).tolist(), strict=True))
+    lexical = None if text is None else dict(zip(ids, view.lexical_scores(text, ids).tolist(), strict=True))
+    return fuse_subset(ids, [dense, lexical], k=settings.rrf_k, weights=[settings.dense_weight, settings.bm25_weight])
+
+
+def rank_hits(view: IndexView, text: str, qvec: np.ndarray | None, *, k: int, depth: int, mode: SearchMode,
+              settings: Settings, filters: Filters | None = None, allowed: np.ndarray | None = None,
+              prefer_doc: str | None = None) -> list[Hit]:
+    """The ``k`` best chunks of ``view`` for the search form ``text`` (and its vector ``qvec``).
+
+    Each list ranks ``depth`` candidates among the chunks ``filters`` allows (``allowed``, the
+    same chunks as positions); ``prefer_doc``'s own ranking of its chunks joins the fusion
+    (a follow-up question). Dense candidates need ``qvec``; BM25 ones are skipped in dense mode.
+    """
+    dense_ids: list[int] = []
+    bm25_ids: list[int] = []
+    bm25_mode = mode is not SearchMode.DENSE
+    if qvec is not None and mode is not SearchMode.BM25 and depth:
+        dense_ids = view.dense(qvec, k=depth, filters=filters)
+    if bm25_mode and depth:
+        bm25_ids = view.lexical(text, k=depth, filters=filters)
+    preferred = doc_ranking(view, prefer_doc, qvec, text if bm25_mode else None, settings) if prefer_doc else []
+    if allowed is not None and preferred:
+        kept = set(allowed.tolist())
+        preferred = [i for i in preferred if i in kept]
+    top = fuse(mode, dense_ids, bm25_ids, preferred, settings)[:k]
+    ids = [i for i, _ in top]
+    dense_scores = view.vectors(ids) @ qvec if qvec is not None and ids else None
+    bm25_scores = view.lexical_scores(text, ids) if bm25_mode and ids else None
+    return make_hits(top, mode=mode, chunks=view.chunks, dense_scores=dense_scores, bm25_scores=bm25_scores)
