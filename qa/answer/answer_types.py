@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
-from typing import Any
+
+from qa.index.lexical_tokens import tagged_words
 
 logger = logging.getLogger(__name__)
-_lock = threading.Lock()
 
 
 class AnswerType(StrEnum):
@@ -77,17 +76,6 @@ class TaggedWord:
     tag: str
 
 
-@lru_cache(maxsize=1)
-def _pos_tokenizer() -> Any:
-    import jieba
-    import jieba.posseg
-
-    jieba.setLogLevel(logging.WARNING)
-    tok = jieba.posseg.POSTokenizer(jieba.Tokenizer())
-    tok.initialize()
-    return tok
-
-
 @lru_cache(maxsize=4096)
 def tag_words(text: str) -> tuple[TaggedWord, ...]:
     """Words of ``text`` (in its own script) with their offsets and tags, no HMM.
@@ -96,9 +84,7 @@ def tag_words(text: str) -> tuple[TaggedWord, ...]:
     """
     out: list[TaggedWord] = []
     offset = 0
-    with _lock:
-        pairs = [(p.word, p.flag) for p in _pos_tokenizer().cut(text, HMM=False)]
-    for word, tag in pairs:
+    for word, tag in tagged_words(text, hmm=False):
         out.append(TaggedWord(word, offset, offset + len(word), tag))
         offset += len(word)
     return tuple(out)

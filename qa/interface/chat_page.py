@@ -48,7 +48,8 @@ def build_chat_page(engine: QA, *, title: str | None, default_k: int, concurrenc
     respond, ask_json, refresh = replies.respond, replies.ask_json, replies.refresh
     view = IndexView(engine)
     limit = engine.settings.max_question_chars
-    facts = view.facts()
+    facts = view.facts(examples=False)  # the page's load event shows the examples once checked
+    view.warm()
 
     def source(asked: dict[str, Any]) -> str:
         """HTML of the document a citation link names, for the side view.

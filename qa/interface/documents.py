@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import threading
 from collections import Counter
 from collections.abc import Sequence
@@ -125,16 +126,20 @@ class DocumentManager:
         self._lock = threading.Lock()  # one upload or delete at a time: hashes and names stay true
 
     # listing ------------------------------------------------------------------------
-    def _relative(self, path: str) -> str:
-        try:
-            return Path(path).resolve().relative_to(self.corpus.resolve()).as_posix()
-        except ValueError:
-            return path
+    @staticmethod
+    def _relative(path: str, roots: Sequence[Path]) -> str:
+        # Lexical, not resolve(): a stat per document made listing a large corpus take seconds.
+        absolute = Path(os.path.abspath(path))
+        for root in roots:
+            if absolute.is_relative_to(root):
+                return absolute.relative_to(root).as_posix()
+        return path
 
     def list_documents(self) -> list[DocumentRow]:
         """The documents the chat answers from right now, in index order."""
         counts = Counter(c.doc_id for c in self.engine.chunks)
-        return [DocumentRow(d.id, d.title or "", self._relative(d.path), Path(d.path).suffix.lower().lstrip("."),
+        root = (Path(os.path.abspath(self.corpus)), self.corpus.resolve())
+        return [DocumentRow(d.id, d.title or "", self._relative(d.path, root), Path(d.path).suffix.lower().lstrip("."),
                             d.date or "", d.source or "", counts[d.id]) for d in self.engine.documents]
 
     # uploading ----------------------------------------------------------------------

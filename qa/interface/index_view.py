@@ -50,23 +50,40 @@ class IndexView:
         self._lock = threading.Lock()
         self._facts: IndexFacts | None = None
 
-    def facts(self) -> IndexFacts:
-        """The facts of the version the engine has open now."""
+    def facts(self, *, examples: bool = True) -> IndexFacts:
+        """The facts of the version the engine has open now.
+
+        ``examples=False`` does not wait for the example questions to be checked (asking
+        them loads jieba's tag table, seconds on a cold start): a version not yet computed
+        then comes with no examples, and is not cached.
+        """
         version = self._engine.version
+        if not examples:
+            current = self._facts
+            if current is not None and current.version == version:
+                return current
+            return self._compute(version, examples=False)
         with self._lock:
             if self._facts is None or self._facts.version != version:
                 self._facts = self._compute(version)
             return self._facts
 
-    def _compute(self, version: str) -> IndexFacts:
+    def warm(self) -> threading.Thread:
+        """Compute the facts, examples included, in a background thread (so serving starts sooner)."""
+        thread = threading.Thread(target=self.facts, name="check-examples", daemon=True)
+        thread.start()
+        return thread
+
+    def _compute(self, version: str, *, examples: bool = True) -> IndexFacts:
         chunks = self._engine.chunks
         by_document: dict[str, list[Chunk]] = {}
         for chunk in chunks:
             by_document.setdefault(chunk.doc_id, []).append(chunk)
+        questions: list[str] = []
         try:
-            examples = checked_examples(chunks, lambda q: self._engine.ask(q), limit=self._examples)
+            if examples:
+                questions = checked_examples(chunks, lambda q: self._engine.ask(q), limit=self._examples)
         except Exception:  # examples are a nicety; never fail the page over them
             logger.exception("Could not make example questions")
-            examples = []
         return IndexFacts(version, len(by_document), len(chunks), display_titles(self._engine.documents),
-                          {c.id: c for c in chunks}, by_document, examples)
+                          {c.id: c for c in chunks}, by_document, questions)
