@@ -14,6 +14,8 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -113,8 +115,20 @@ def _read_lines(stream, out: queue.Queue) -> None:  # type: ignore[no-untyped-de
     out.put(None)
 
 
-@pytest.mark.parametrize("launcher", [["app.py"], ["-m", "qa", "serve"]], ids=["app.py", "qa-serve"])
-def test_share_without_internet_says_so_and_serves_locally(tmp_path: Path, launcher: list[str]) -> None:
+@dataclass(frozen=True)
+class SharedApp:
+    """An app process started with ``--share`` and no internet: its port, corpus and output so far."""
+
+    port: int
+    corpus: Path
+    output: list[str]
+
+
+@contextmanager
+def offline_shared_app(tmp_path: Path, launch: list[str] | None = None, *,
+                       timeout: float = 120) -> Iterator[SharedApp]:
+    """Start ``app.py`` (or ``launch``) with ``--share`` on a one-file corpus, every outside request
+    failing at once; yield once it says it is serving, stop it afterwards."""
     from tests.fakes import shipped_minilm_path
 
     corpus = tmp_path / "corpus"
@@ -126,16 +140,15 @@ def test_share_without_internet_says_so_and_serves_locally(tmp_path: Path, launc
            "NO_PROXY": "127.0.0.1,localhost", "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False",
            "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(REPO)}
     env.pop("QA_AUTH", None)
-    launch = [str(REPO / "app.py")] if launcher == ["app.py"] else launcher
-    cmd = [sys.executable, *launch, "--corpus", str(corpus), "--index", str(tmp_path / "index"),
-           "--model", str(shipped_minilm_path()), "--port", str(port), "--share"]
+    cmd = [sys.executable, *(launch or [str(REPO / "app.py")]), "--corpus", str(corpus),
+           "--index", str(tmp_path / "index"), "--model", str(shipped_minilm_path()), "--port", str(port), "--share"]
     proc = subprocess.Popen(cmd, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True, stdin=subprocess.DEVNULL)
     lines: queue.Queue = queue.Queue()
     threading.Thread(target=_read_lines, args=(proc.stdout, lines), daemon=True).start()
     seen: list[str] = []
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + timeout
         while not any(line.startswith("Serving on") for line in seen):
             remaining = deadline - time.monotonic()
             assert remaining > 0, "app did not start:\n" + "".join(seen)
@@ -145,13 +158,7 @@ def test_share_without_internet_says_so_and_serves_locally(tmp_path: Path, launc
                 continue
             assert line is not None, "app exited:\n" + "".join(seen)
             seen.append(line)
-        output = "".join(seen)
-        failures = [line for line in seen if "share link" in line.lower()]
-        assert failures == [f"Could not create a public share link (no internet access?); "
-                            f"serving locally at http://127.0.0.1:{port}\n"], output
-        assert "anyone with the public link" in output, "sharing without --auth warns"
-        assert "Traceback" not in output
-        assert httpx.get(f"http://127.0.0.1:{port}/", timeout=TIMEOUT).status_code == 200
+        yield SharedApp(port, corpus, seen)
     finally:
         proc.terminate()
         try:
@@ -159,3 +166,16 @@ def test_share_without_internet_says_so_and_serves_locally(tmp_path: Path, launc
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=15)
+
+
+@pytest.mark.parametrize("launcher", [["app.py"], ["-m", "qa", "serve"]], ids=["app.py", "qa-serve"])
+def test_share_without_internet_says_so_and_serves_locally(tmp_path: Path, launcher: list[str]) -> None:
+    launch = [str(REPO / "app.py")] if launcher == ["app.py"] else launcher
+    with offline_shared_app(tmp_path, launch) as app:
+        output = "".join(app.output)
+        failures = [line for line in app.output if "share link" in line.lower()]
+        assert failures == [f"Could not create a public share link (no internet access?); "
+                            f"serving locally at http://127.0.0.1:{app.port}\n"], output
+        assert "anyone with the public link" in output, "sharing without --auth warns"
+        assert "Traceback" not in output
+        assert httpx.get(f"http://127.0.0.1:{app.port}/", timeout=TIMEOUT).status_code == 200

@@ -73,10 +73,13 @@ def corpus_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
         server.demo.close()
 
 
-def _ask(page, url: str, question: str, *, reload: bool = True):  # type: ignore[no-untyped-def]
-    """Open the app (unless already open), type ``question``, press Enter; the bot's reply element."""
+def _ask(page, url: str, question: str, *, reload: bool = True, open_page=None):  # type: ignore[no-untyped-def]
+    """Open the app (unless already open), type ``question``, press Enter; the bot's reply element.
+
+    ``open_page(page, url)`` opens the app when the caller must wait for more than the page itself.
+    """
     if reload:
-        page.goto(url, timeout=TIMEOUT_MS)
+        (open_page or (lambda pg, u: pg.goto(u, timeout=TIMEOUT_MS)))(page, url)
     box = page.locator("#qa-question textarea")
     box.wait_for(timeout=TIMEOUT_MS)
     before = page.locator(BOT).count()

@@ -22,6 +22,7 @@ import pytest
 
 from tests.conftest import CORPUS, REPO
 from tests.test_browser import BOT, TIMEOUT_MS, _served, browser, wait_for_replies  # noqa: F401 (fixture)
+from tests.test_browser import _ask as ask_in_browser
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -79,15 +80,7 @@ def _open(page: Any, url: str) -> None:
 
 
 def _ask(page: Any, url: str, question: str, *, reload: bool = True) -> Any:
-    if reload:
-        _open(page, url)
-    box = page.locator("#qa-question textarea")
-    box.wait_for(timeout=TIMEOUT_MS)
-    before = page.locator(BOT).count()
-    box.fill(question)
-    box.press("Enter")
-    wait_for_replies(page, before + 1)
-    return page.locator(BOT).last
+    return ask_in_browser(page, url, question, reload=reload, open_page=_open)
 
 
 def _in_viewport(page: Any, locator: Any) -> bool:

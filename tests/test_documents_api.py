@@ -6,12 +6,7 @@ subprocess with the small real model, as a user would start it.
 
 from __future__ import annotations
 
-import os
-import queue
 import shutil
-import subprocess
-import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -19,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import CORPUS, REPO, FakeEncoder, fake_settings
-from tests.test_app import TIMEOUT, _client, _read_lines, free_port
+from tests.conftest import CORPUS, FakeEncoder, fake_settings
+from tests.test_app import TIMEOUT, _client, free_port, offline_shared_app
 
 pytestmark = pytest.mark.e2e
 
@@ -143,43 +138,13 @@ def test_share_without_auth_refuses_uploads(tmp_path: Path) -> None:
     """``app.py --share`` without ``--auth`` (the tunnel cannot open here): read-only documents."""
     from gradio_client import handle_file
 
-    from tests.fakes import shipped_minilm_path
-
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "a.txt").write_text("測試文件\n\n河北省已先後投入援藏資金1950萬元。\n", encoding="utf-8")
-    port = free_port()
-    dead = "http://127.0.0.1:9"  # nothing listens there: the share tunnel fails at once
-    env = {**os.environ, "HTTPS_PROXY": dead, "HTTP_PROXY": dead, "ALL_PROXY": dead,
-           "NO_PROXY": "127.0.0.1,localhost", "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False",
-           "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(REPO)}
-    env.pop("QA_AUTH", None)
-    cmd = [sys.executable, str(REPO / "app.py"), "--corpus", str(corpus), "--index", str(tmp_path / "index"),
-           "--model", str(shipped_minilm_path()), "--port", str(port), "--share"]
-    proc = subprocess.Popen(cmd, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True, stdin=subprocess.DEVNULL)
-    lines: queue.Queue = queue.Queue()
-    threading.Thread(target=_read_lines, args=(proc.stdout, lines), daemon=True).start()
-    seen: list[str] = []
-    try:
-        deadline = time.monotonic() + 180
-        while not any(line.startswith("Serving on") for line in seen):
-            line = lines.get(timeout=max(deadline - time.monotonic(), 0.1))
-            assert line is not None, "app exited:\n" + "".join(seen)
-            seen.append(line)
-        client = _client(f"http://127.0.0.1:{port}")
+    with offline_shared_app(tmp_path, timeout=180) as app:
+        client = _client(f"http://127.0.0.1:{app.port}")
         (tmp_path / "new.txt").write_text("新文件\n\n青海省的光伏發電裝機容量達到了1234萬千瓦。\n", encoding="utf-8")
         summary = client.predict([handle_file(str(tmp_path / "new.txt"))], api_name="/upload_documents")
         assert summary["added"] == [] and summary["indexing"] is False
         assert "--share" in summary["refused"][0]["reason"] and "--auth" in summary["refused"][0]["reason"]
         deleted = client.predict("a", api_name="/delete_document")
         assert deleted["refused"][0]["file"] == "a" and "--auth" in deleted["refused"][0]["reason"]
-        assert sorted(p.name for p in corpus.iterdir()) == ["a.txt"]
+        assert sorted(p.name for p in app.corpus.iterdir()) == ["a.txt"]
         assert [d["id"] for d in client.predict(api_name="/list_documents")] == ["a"]
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)

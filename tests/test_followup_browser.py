@@ -5,39 +5,22 @@ Starts the app and drives the browser as tests/test_browser.py does (same fixtur
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from tests.conftest import CORPUS, FakeEncoder, fake_settings
-from tests.test_browser import BOT, TIMEOUT_MS, _ask, _served, browser  # noqa: F401  (browser is a fixture)
+from tests.test_browser import BOT, TIMEOUT_MS, _ask, browser, corpus_app  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
-    from qa.engine import QA
-
-    # The fake encoder's cosines mean nothing, so a low threshold lets replies carry a quote.
-    engine = QA.build(CORPUS, tmp_path_factory.mktemp("followup-browser") / "index", encoder=FakeEncoder(),
-                      settings=fake_settings())
-    server = _served(engine)
-    try:
-        yield server
-    finally:
-        server.demo.close()
-
-
-def test_second_turn_is_read_as_a_follow_up(browser, app) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_second_turn_is_read_as_a_follow_up(browser, corpus_app) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     from playwright.sync_api import expect
 
     page = browser.new_page()
     try:
-        first = _ask(page, app.local_url, "塔孜洪乡中心卫生院院长是谁？")
+        first = _ask(page, corpus_app.local_url, "塔孜洪乡中心卫生院院长是谁？")
         expect(first).to_contain_text("许多良", timeout=TIMEOUT_MS)
         assert "理解" not in first.inner_text()  # the first question stood alone
-        _ask(page, app.local_url, "该院原来一周接诊多少人？", reload=False)
+        _ask(page, corpus_app.local_url, "该院原来一周接诊多少人？", reload=False)
         replies = page.locator(BOT)
         expect(replies).to_have_count(2, timeout=TIMEOUT_MS)
         second = replies.nth(1)
@@ -46,7 +29,7 @@ def test_second_turn_is_read_as_a_follow_up(browser, app) -> None:  # type: igno
         # "Clear chat" forgets the conversation: the same words now stand alone.
         page.get_by_role("button", name="Clear chat").click(timeout=TIMEOUT_MS)
         expect(replies).to_have_count(0, timeout=TIMEOUT_MS)
-        _ask(page, app.local_url, "该院原来一周接诊多少人？", reload=False)
+        _ask(page, corpus_app.local_url, "该院原来一周接诊多少人？", reload=False)
         expect(replies).to_have_count(1, timeout=TIMEOUT_MS)
         expect(replies.first).not_to_contain_text("理解", timeout=TIMEOUT_MS)
     finally:
