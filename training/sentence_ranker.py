@@ -20,7 +20,7 @@ import json
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -42,79 +42,23 @@ from qa.answer.reader import (
 from qa.answer.reader_weights import WEIGHTS_PATH, LinearModel, ReaderWeights, write_weights
 from qa.answer.spans import SPAN_FEATURES, span_candidates
 from qa.engine import QA
-from qa.errors import QuestionError
 from qa.settings import Settings
 from qa.textnorm import search_form
-from qa.types import Hit, Retrieval
-from training.data import TrainQuestion, load_training_set
+from training.data import load_training_set
+from training.evaluation import BAND, calibration, choose_threshold, evaluate, hand_set_answer_at_1, is_correct
+from training.examples import Example, collect, contains_answer
 from training.fitting import fit_listwise, fit_logistic
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = 0
-BUCKETS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0001)
-_DEFAULTS = Settings()
-BAND = (_DEFAULTS.dense_floor, _DEFAULTS.dense_ceiling)
 
 
-@dataclass(frozen=True)
-class Example:
-    """A training question with its retrieval and the unanswerable twin (right article removed)."""
-
-    question: TrainQuestion
-    retrieval: Retrieval
-    unanswerable: Retrieval
 
 
-def contains_answer(text: str, question: TrainQuestion) -> bool:
-    """True when ``text`` contains one of the answer texts (compared in search form)."""
-    form = search_form(text)
-    return any(search_form(a) in form for a in question.answers)
 
 
-def _retrieve_all(engine: QA, questions: Sequence[TrainQuestion], *, k: int, cache: Path) -> dict[str, Retrieval]:
-    """Retrievals of every question, kept in a JSON file next to the index version they came from.
-
-    Retrieval is the slow part of training (one model call per question); feature changes
-    then re-train in seconds.
-    """
-    path = cache / f"retrievals-{engine.manifest.get('created', '')}-{k}.json".replace(":", "")
-    chunks = {c.id: c for c in engine.chunks}
-    stored: dict[str, dict] = {}
-    if path.exists():
-        stored = json.loads(path.read_text(encoding="utf-8"))
-    todo = [q for q in questions if q.id not in stored]
-    for q in todo:
-        try:
-            r = engine.retrieve(q.question, k=k)
-        except QuestionError:  # punctuation only: the engine refuses it before any answering
-            stored[q.id] = {}
-            continue
-        stored[q.id] = {"question": r.question, "weights": r.term_weights,
-                        "hits": [[h.chunk.id, h.score, h.rank, h.dense_score, h.bm25_score] for h in r.hits]}
-    if todo:
-        path.write_text(json.dumps(stored, ensure_ascii=False), encoding="utf-8")
-    out = {}
-    for q in questions:
-        data = stored.get(q.id)
-        if data:
-            hits = [Hit(chunks[cid], score, rank, dense, bm25) for cid, score, rank, dense, bm25 in data["hits"]]
-            out[q.id] = Retrieval(data["question"], hits, None, None, data["weights"])
-    return out
 
 
-def collect(engine: QA, questions: Sequence[TrainQuestion], *, k: int, cache: Path) -> list[Example]:
-    """Retrieve every question once; the twin drops the right article's hits and renumbers ranks."""
-    retrievals = _retrieve_all(engine, questions, k=2 * k, cache=cache)
-    out = []
-    for q in questions:
-        full = retrievals.get(q.id)
-        if full is None:
-            continue
-        hits = full.hits[:k]
-        others = [replace(h, rank=n) for n, h in enumerate((h for h in full.hits if h.chunk.doc_id != q.doc_id),
-                                                             start=1)][:k]
-        out.append(Example(q, replace(full, hits=hits), replace(full, hits=others)))
-    return out
 
 
 def sentence_data(examples: Sequence[Example], passages: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -193,11 +137,6 @@ def _unfitted(names: tuple[str, ...]) -> LinearModel:
     return LinearModel(names, np.zeros(len(names)), np.ones(len(names)), np.zeros(len(names)), 0.0)
 
 
-def is_correct(hits: list[Hit], reading_best: int, cands, question: TrainQuestion) -> bool:  # type: ignore[no-untyped-def]
-    if reading_best < 0:
-        return False
-    c = cands.items[reading_best]
-    return c.chunk.doc_id == question.doc_id and contains_answer(c.chunk.text[c.start:c.end], question)
 
 
 def confidence_data(examples: Sequence[Example], weights: ReaderWeights, settings: Settings,
@@ -253,61 +192,12 @@ def crosslingual_data(engine: QA, examples: Sequence[Example], settings: Setting
     return np.asarray(rows), np.asarray(ys), np.asarray(answerable)
 
 
-def hand_set_answer_at_1(examples: Sequence[Example], settings: Settings) -> float:
-    """Today's formula (0.55 sharpened overlap + 0.35 rescaled passage cosine + 0.10 / rank), for comparison."""
-    good = 0
-    col = {n: i for i, n in enumerate(FEATURE_NAMES)}
-    for ex in examples:
-        cands = build_candidates(ex.retrieval, passages=settings.answer_passages, band=BAND)
-        if not cands.items:
-            continue
-        f = cands.features
-        dense = np.clip(f[:, col["dense"]], 0, 1)
-        score = 0.55 * f[:, col["overlap_sharp"]] + 0.35 * dense + 0.10 * f[:, col["inv_rank"]]
-        good += is_correct([], int(np.argmax(score)), cands, ex.question)
-    return good / max(len(examples), 1)
 
 
-def evaluate(examples: Sequence[Example], weights: ReaderWeights, settings: Settings) -> dict[str, float]:
-    """answer@1 and hit@1 before/after reranking on answerable questions."""
-    good = hit_before = hit_after = 0
-    for ex in examples:
-        r = read(ex.retrieval, weights, passages=settings.answer_passages, band=BAND,
-                 crosslingual_band=(settings.crosslingual_floor, settings.crosslingual_ceiling))
-        good += is_correct(r.hits, r.best, r.candidates, ex.question)
-        for hits, counter in ((ex.retrieval.hits, "before"), (r.hits, "after")):
-            ok = bool(hits) and hits[0].chunk.doc_id == ex.question.doc_id and contains_answer(hits[0].chunk.text,
-                                                                                             ex.question)
-            if counter == "before":
-                hit_before += ok
-            else:
-                hit_after += ok
-    n = max(len(examples), 1)
-    return {"answer_at_1": good / n, "hit_at_1_before": hit_before / n, "hit_at_1_after": hit_after / n}
 
 
-def calibration(probs: np.ndarray, labels: np.ndarray) -> list[dict[str, float]]:
-    """Share correct per confidence bucket."""
-    out = []
-    for low, high in zip(BUCKETS[:-1], BUCKETS[1:], strict=True):
-        inside = (probs >= low) & (probs < high)
-        out.append({"low": low, "high": min(high, 1.0), "n": int(inside.sum()),
-                    "share_correct": round(float(labels[inside].mean()), 3) if inside.any() else None})
-    return out
 
 
-def choose_threshold(probs: np.ndarray, labels: np.ndarray, answerable: np.ndarray) -> float:
-    """Threshold that keeps the most correct quotes while refusing the most unanswerable twins.
-
-    Score = share of correct answerable quotes kept + share of unanswerable twins refused.
-    """
-    best, best_t = -1.0, 0.5
-    for t in np.arange(0.05, 0.96, 0.01):
-        kept = (probs >= t)
-        good = (kept & labels).sum() / max(labels.sum(), 1) + (~kept & ~answerable).sum() / max((~answerable).sum(), 1)
-        if good > best + 1e-9:
-            best, best_t = good, float(t)
-    return round(best_t, 2)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
