@@ -171,3 +171,49 @@ def run_section(config: BenchConfig) -> dict[str, Any]:
         "rule": f"fastest variant with dense and hybrid hit@1 >= float32 - {MAX_HIT1_LOSS}",
         "adopted": choose(results),
     }
+
+
+def render(sec: dict[str, Any]) -> str:
+    """This section's tables for ``docs/benchmarks.md``."""
+    from benchmarks.report import table
+
+    out = [f"Data: {sec['data']}. Speed: {sec['speed_sample']}. Rule: {sec['rule']}.\n\n"]
+    out.append(
+        table(
+            [
+                "variant",
+                "passages/s",
+                "query p50 ms",
+                "query p95 ms",
+                "CPU ms/passage",
+                "query CPU ms",
+                "cos to fp32 mean",
+                "cos min",
+                "dense hit@1",
+                "dense hit@5",
+                "hybrid hit@1",
+                "hybrid hit@5",
+                "index build s",
+            ],
+            [
+                [
+                    r["variant"],
+                    r["passages_per_s"],
+                    r["query_ms_p50"],
+                    r["query_ms_p95"],
+                    r.get("cpu_ms_per_passage"),
+                    r.get("query_cpu_ms_p50"),
+                    r["cosine_to_fp32_mean"],
+                    r["cosine_to_fp32_min"],
+                    r["dense_hit1"],
+                    r["dense_hit5"],
+                    r["hybrid_hit1"],
+                    r["hybrid_hit5"],
+                    r["index_build_s"],
+                ]
+                for r in sec["results"]
+            ],
+        )
+    )
+    out.append(f"\nAdopted by the rule: **{sec['adopted']}**.\n")
+    return "".join(out)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
 from typing import Any
 
 from benchmarks.targets import target_rows
@@ -170,155 +172,31 @@ def speed(sec: dict[str, Any]) -> str:
     return "".join(out)
 
 
-def scale(sec: dict[str, Any]) -> str:
-    p = sec["params"]
-    out = [
-        f"Data: {sec['data']}. HNSW M={p['hnsw_m']}, efConstruction={p['ef_construction']}, "
-        f"efSearch={p['ef_search']} (the engine's settings); builds on {p['build_threads']} thread; "
-        "latency of one query at a time (k=10) with 1 and with 2 FAISS (OpenMP) threads; memory is the "
-        "process RSS growth while building.\n\n"
-    ]
-    rows = [
-        [
-            x["kind"],
-            x["n"],
-            x["build_s"],
-            x["p50_ms_1t"],
-            x["p95_ms_1t"],
-            x["p50_ms_2t"],
-            x["p95_ms_2t"],
-            x["memory_mb"],
-            x["recall_at_10"],
-            x["recall_at_10_near"],
-        ]
-        for x in sec["points"]
-    ]
-    out.append(
-        table(
-            [
-                "index",
-                "vectors",
-                "build s",
-                "p50 ms 1 thr",
-                "p95 ms 1 thr",
-                "p50 ms 2 thr",
-                "p95 ms 2 thr",
-                "memory MiB",
-                "recall@10 random q",
-                "recall@10 near q",
-            ],
-            rows,
-        )
-    )
-    if sec.get("ef_sweep"):
-        out.append("\nHNSW efSearch trade-off (1 thread):\n\n")
-        out.append(
-            table(
-                ["vectors", "efSearch", "recall@10 random q", "recall@10 near q", "p50 ms"],
-                [
-                    [e["n"], e["ef_search"], e["recall_at_10"], e["recall_at_10_near"], e["p50_ms"]]
-                    for e in sec["ef_sweep"]
-                ],
-            )
-        )
-    growth = {k: v for k, v in sec["growth_exponents"].items() if v is not None}
-    if growth:
-        out.append(
-            "\nGrowth, fitted as cost ∝ n^b over the measured sizes: "
-            + ", ".join(f"{k} b={v:.2f}" for k, v in growth.items())
-            + ".\n"
-        )
-    ex = sec.get("extrapolated") or {}
-    if ex.get("hnsw_build_s"):
-        out.append(
-            f"\nHNSW at {ex['n']:,} vectors was **not built** (too slow for this run); extrapolated from the "
-            f"fitted power laws: build ≈ {ex['hnsw_build_s'] / 60:.0f} min, p50 ≈ {ex['hnsw_p50_ms_1t']:.1f} ms; "
-            f"memory ≈ {ex['hnsw_memory_mb']:,.0f} MiB (scaled linearly from the largest build: vectors "
-            "plus M links each; RSS growth at the small sizes is within noise, so their exponent is not used).\n"
-        )
-    out.append(
-        f"\nExact search passes a {sec['search_budget_ms']:.0f} ms single-query budget up to about "
-        f"**{sec['suggested_hnsw_threshold'] or '> largest size'}** vectors (log-log interpolation of "
-        "the flat p50).\n"
-    )
-    return "".join(out)
 
 
-def encoder(sec: dict[str, Any]) -> str:
-    out = [f"Data: {sec['data']}. Speed: {sec['speed_sample']}. Rule: {sec['rule']}.\n\n"]
-    out.append(
-        table(
-            [
-                "variant",
-                "passages/s",
-                "query p50 ms",
-                "query p95 ms",
-                "CPU ms/passage",
-                "query CPU ms",
-                "cos to fp32 mean",
-                "cos min",
-                "dense hit@1",
-                "dense hit@5",
-                "hybrid hit@1",
-                "hybrid hit@5",
-                "index build s",
-            ],
-            [
-                [
-                    r["variant"],
-                    r["passages_per_s"],
-                    r["query_ms_p50"],
-                    r["query_ms_p95"],
-                    r.get("cpu_ms_per_passage"),
-                    r.get("query_cpu_ms_p50"),
-                    r["cosine_to_fp32_mean"],
-                    r["cosine_to_fp32_min"],
-                    r["dense_hit1"],
-                    r["dense_hit5"],
-                    r["hybrid_hit1"],
-                    r["hybrid_hit5"],
-                    r["index_build_s"],
-                ]
-                for r in sec["results"]
-            ],
-        )
-    )
-    out.append(f"\nAdopted by the rule: **{sec['adopted']}**.\n")
-    return "".join(out)
 
 
-def conversation(sec: dict[str, Any]) -> str:
-    from benchmarks.conversation import render as render_conversation
-
-    return render_conversation(sec)
 
 
-def realscale(sec: dict[str, Any]) -> str:
-    from benchmarks.real_scale import render as render_realscale
-
-    return render_realscale(sec)
 
 
-def stores(sec: dict[str, Any]) -> str:
-    from benchmarks.stores import render as render_stores
-
-    return render_stores(sec)
 
 
-def documents(sec: dict[str, Any]) -> str:
-    from benchmarks.documents import render as render_documents
+RENDERERS = {"quality": quality, "speed": speed}
+# Every other section's tables are drawn by its own module's ``render`` (imported when drawn).
+SECTION_MODULES = {
+    "scale": "benchmarks.scale_section",
+    "encoder": "benchmarks.encoders",
+    "conversation": "benchmarks.conversation",
+    "realscale": "benchmarks.real_scale",
+    "stores": "benchmarks.stores",
+    "documents": "benchmarks.documents",
+    "uploads": "benchmarks.uploads",
+}
 
-    return render_documents(sec)
 
-
-def uploads(sec: dict[str, Any]) -> str:
-    from benchmarks.uploads import render as render_uploads
-
-    return render_uploads(sec)
-
-
-RENDERERS = {"quality": quality, "speed": speed, "scale": scale, "encoder": encoder, "conversation": conversation,
-             "documents": documents, "uploads": uploads, "stores": stores, "realscale": realscale}
+def _renderer(name: str) -> Callable[[dict[str, Any]], str]:
+    return RENDERERS.get(name) or importlib.import_module(SECTION_MODULES[name]).render
 
 
 def render(results: dict[str, Any]) -> str:
@@ -349,7 +227,7 @@ def render(results: dict[str, Any]) -> str:
                 f"## {TITLES[name]}\n\n"
                 + _run_line(sections[name]["run"])
                 + "\n"
-                + RENDERERS[name](sections[name])
+                + _renderer(name)(sections[name])
                 + "\n"
             )
     return "".join(out)

@@ -58,3 +58,80 @@ def run_section(config: BenchConfig) -> dict[str, Any]:
         "search_budget_ms": SEARCH_BUDGET_MS,
         "suggested_hnsw_threshold": hnsw_threshold(points, budget_ms=SEARCH_BUDGET_MS),
     }
+
+
+def render(sec: dict[str, Any]) -> str:
+    """This section's tables for ``docs/benchmarks.md``."""
+    from benchmarks.report import table
+
+    p = sec["params"]
+    out = [
+        f"Data: {sec['data']}. HNSW M={p['hnsw_m']}, efConstruction={p['ef_construction']}, "
+        f"efSearch={p['ef_search']} (the engine's settings); builds on {p['build_threads']} thread; "
+        "latency of one query at a time (k=10) with 1 and with 2 FAISS (OpenMP) threads; memory is the "
+        "process RSS growth while building.\n\n"
+    ]
+    rows = [
+        [
+            x["kind"],
+            x["n"],
+            x["build_s"],
+            x["p50_ms_1t"],
+            x["p95_ms_1t"],
+            x["p50_ms_2t"],
+            x["p95_ms_2t"],
+            x["memory_mb"],
+            x["recall_at_10"],
+            x["recall_at_10_near"],
+        ]
+        for x in sec["points"]
+    ]
+    out.append(
+        table(
+            [
+                "index",
+                "vectors",
+                "build s",
+                "p50 ms 1 thr",
+                "p95 ms 1 thr",
+                "p50 ms 2 thr",
+                "p95 ms 2 thr",
+                "memory MiB",
+                "recall@10 random q",
+                "recall@10 near q",
+            ],
+            rows,
+        )
+    )
+    if sec.get("ef_sweep"):
+        out.append("\nHNSW efSearch trade-off (1 thread):\n\n")
+        out.append(
+            table(
+                ["vectors", "efSearch", "recall@10 random q", "recall@10 near q", "p50 ms"],
+                [
+                    [e["n"], e["ef_search"], e["recall_at_10"], e["recall_at_10_near"], e["p50_ms"]]
+                    for e in sec["ef_sweep"]
+                ],
+            )
+        )
+    growth = {k: v for k, v in sec["growth_exponents"].items() if v is not None}
+    if growth:
+        out.append(
+            "\nGrowth, fitted as cost ∝ n^b over the measured sizes: "
+            + ", ".join(f"{k} b={v:.2f}" for k, v in growth.items())
+            + ".\n"
+        )
+    ex = sec.get("extrapolated") or {}
+    if ex.get("hnsw_build_s"):
+        out.append(
+            f"\nHNSW at {ex['n']:,} vectors was **not built** (too slow for this run); extrapolated from the "
+            f"fitted power laws: build ≈ {ex['hnsw_build_s'] / 60:.0f} min, p50 ≈ {ex['hnsw_p50_ms_1t']:.1f} ms; "
+            f"memory ≈ {ex['hnsw_memory_mb']:,.0f} MiB (scaled linearly from the largest build: vectors "
+            "plus M links each; RSS growth at the small sizes is within noise, so their exponent is not used).\n"
+        )
+    out.append(
+        f"\nExact search passes a {sec['search_budget_ms']:.0f} ms single-query budget up to about "
+        f"**{sec['suggested_hnsw_threshold'] or '> largest size'}** vectors (log-log interpolation of "
+        "the flat p50).\n"
+    )
+    return "".join(out)
