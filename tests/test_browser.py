@@ -112,6 +112,24 @@ def test_question_shows_quote_and_citation(browser, corpus_app) -> None:  # type
         page.close()
 
 
+def test_question_typed_while_the_page_loads_is_answered(browser, corpus_app) -> None:  # type: ignore[no-untyped-def]
+    # The page's load event and the first question arrive together for a new session; Gradio
+    # creates session state without a lock, so the chat must not keep its turns there.
+    for _ in range(4):
+        page = browser.new_page()
+        try:
+            page.goto(corpus_app.local_url, timeout=TIMEOUT_MS, wait_until="commit")
+            box = page.locator("#qa-question textarea")
+            box.wait_for(timeout=TIMEOUT_MS)
+            box.fill(QUESTION)
+            box.press("Enter")
+            wait_for_replies(page, 1)
+            assert page.locator("#qa-chat [data-testid='user']").count() == 1
+            assert "1950" in page.locator(BOT).last.inner_text(timeout=TIMEOUT_MS)
+        finally:
+            page.close()
+
+
 # Example questions are checked with the real model (the fake encoder is never confident):
 # tests/test_browser_trust.py::test_example_question_fills_the_box.
 

@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from qa.interface.confidence import HIGH_CONFIDENCE, MEDIUM_CONFIDENCE, Confidence, confidence_level
-from qa.interface.conversation import PENDING, Conversation
+from qa.interface.conversation import PENDING, Conversation, Conversations
 from qa.interface.i18n import EN, ZH_HANS, Lang, labels, pick_language
 
 
@@ -67,3 +67,37 @@ def test_every_question_gets_its_reply_once_in_order() -> None:
     assert chat.messages()[-1]["content"] == PENDING
     chat.clear()
     assert chat.messages() == []
+
+
+def test_each_session_keeps_one_conversation_even_when_its_first_events_race() -> None:
+    sessions = Conversations(max_sessions=3)
+    seen: list[Conversation] = []
+    barrier = threading.Barrier(8)
+
+    def first_event() -> None:
+        barrier.wait()  # eight events of one new session at the same instant
+        seen.append(sessions.get("new-tab"))
+
+    threads = [threading.Thread(target=first_event) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(chat is seen[0] for chat in seen)
+    seen[0].add("q", "q")
+    assert sessions.get("new-tab").messages()[0]["content"] == "q"
+
+
+def test_sessions_are_bounded_and_forgotten_on_close() -> None:
+    sessions = Conversations(max_sessions=2)
+    first = sessions.get("a")
+    sessions.get("b")
+    assert sessions.get("a") is first  # "a" is now the most recently used
+    sessions.get("c")  # forgets "b", the least recently used
+    assert len(sessions) == 2 and sessions.get("a") is first
+    sessions.drop("a")
+    sessions.drop("never-seen")
+    assert len(sessions) == 1
+    assert sessions.get("a") is not first and sessions.get("a").messages() == []  # a new, empty chat
+    with pytest.raises(ValueError, match="max_sessions=0"):
+        Conversations(max_sessions=0)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 
 from qa.interface.chat_render import Script, escape_text, render_user_message
-from qa.interface.conversation import Conversation
+from qa.interface.conversation import Conversation, Conversations
 from qa.interface.filter_controls import document_choices, filter_summary, filters_from_controls
 from qa.interface.i18n import LANG_NAMES, Lang, labels, pick_language, text
 from qa.interface.index_view import IndexView
@@ -50,6 +50,7 @@ def build_chat_page(engine: QA, *, title: str | None, default_k: int, concurrenc
     limit = engine.settings.max_question_chars
     facts = view.facts(examples=False)  # the page's load event shows the examples once checked
     view.warm()
+    sessions = Conversations()
 
     def source(asked: dict[str, Any]) -> str:
         """HTML of the document a citation link names, for the side view.
@@ -68,7 +69,6 @@ def build_chat_page(engine: QA, *, title: str | None, default_k: int, concurrenc
 
     with gr.Blocks(title=title or text(Lang.EN, "title"), fill_height=True) as demo:
         version = gr.State(facts.version)
-        conversation = gr.State(Conversation)
         with gr.Row(equal_height=True):
             header = gr.Markdown(header_markdown(Lang.EN, title, facts.documents, facts.passages),
                                  elem_id="qa-heading")
@@ -158,15 +158,22 @@ def build_chat_page(engine: QA, *, title: str | None, default_k: int, concurrenc
                 return [gr.skip()] * len(labelled)
             return relabel(lang, shown_version)
 
-        def add_question(message: str, chat: Conversation) -> Any:
+        def chat_of(request: gr.Request | None) -> Conversation:
+            # A caller without a session (no request) gets a chat of its own.
+            session = getattr(request, "session_hash", None)
+            return sessions.get(session) if session else Conversation()
+
+        def add_question(message: str, request: gr.Request) -> Any:
             if not isinstance(message, str) or not message.strip():
                 return gr.skip()  # nothing to send: no empty bubble
+            chat = chat_of(request)
             chat.add(message, render_user_message(message))
             return chat.messages()
 
-        def answer_waiting(chat: Conversation, k: float, show_scores: bool, script_choice: str, lang: str,
+        def answer_waiting(k: float, show_scores: bool, script_choice: str, lang: str,
                            doc_ids: list[str] | None, folders: list[str] | None, low: str | None,
-                           high: str | None) -> list[dict[str, str]]:
+                           high: str | None, request: gr.Request) -> list[dict[str, str]]:
+            chat = chat_of(request)
             titles = view.facts().titles
             filters = filters_from_controls(doc_ids, folders, low, high)
             while (turn := chat.claim()) is not None:
@@ -175,8 +182,8 @@ def build_chat_page(engine: QA, *, title: str | None, default_k: int, concurrenc
                 chat.answer(turn, reply)
             return chat.messages()
 
-        def clear_chat(chat: Conversation) -> list[dict[str, str]]:
-            chat.clear()
+        def clear_chat(request: gr.Request) -> list[dict[str, str]]:
+            chat_of(request).clear()
             return []
 
         def pick_example(sample: Any) -> str:
@@ -202,9 +209,9 @@ def build_chat_page(engine: QA, *, title: str | None, default_k: int, concurrenc
         box.change(None, box, counter, js=COUNTER_JS % limit, api_visibility="private", queue=False)
         # The box is emptied in the browser as the question is sent (no server round trip), so a
         # question typed right after a submit is never cleared by the first one's reply.
-        box.submit(add_question, [box, conversation], chatbot, js=SUBMIT_JS, queue=False, trigger_mode="multiple",
+        box.submit(add_question, box, chatbot, js=SUBMIT_JS, queue=False, trigger_mode="multiple",
                    api_visibility="private", show_progress="hidden").then(
-            answer_waiting, [conversation, k_slider, scores, script, language, *controls], chatbot,
+            answer_waiting, [k_slider, scores, script, language, *controls], chatbot,
             api_visibility="private",
             show_progress="hidden")
         def summarize(doc_ids: Any, folders: Any, low: Any, high: Any, lang: str) -> str:
@@ -212,9 +219,14 @@ def build_chat_page(engine: QA, *, title: str | None, default_k: int, concurrenc
 
         for control in [*controls, language]:
             control.change(summarize, [*controls, language], scope, api_visibility="private", queue=False)
-        clear.click(clear_chat, conversation, chatbot, api_visibility="private", queue=False)
-        chatbot.clear(clear_chat, conversation, chatbot, api_visibility="private", queue=False)
+        clear.click(clear_chat, None, chatbot, api_visibility="private", queue=False)
+        chatbot.clear(clear_chat, None, chatbot, api_visibility="private", queue=False)
         examples.click(pick_example, examples, box, api_visibility="private", queue=False)
+        def forget_chat(request: gr.Request) -> None:
+            if getattr(request, "session_hash", None):
+                sessions.drop(request.session_hash)
+
+        demo.unload(forget_chat)
         gr.api(ask, api_name="ask")
         gr.api(ask_as_json, api_name="ask_json")
     demo.queue(default_concurrency_limit=concurrency_limit, max_size=max_queue)

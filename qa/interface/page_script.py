@@ -133,8 +133,8 @@ COUNTER_JS = """(value) => {
 
 # On submit: the question goes to the server as typed, and the box is emptied in the browser
 # at once (an `input` event updates the box's value), all before any reply can arrive.
-SUBMIT_JS = """(message, chat) => {
+SUBMIT_JS = """(message) => {
   const box = document.querySelector('#qa-question textarea');
   if (box) { box.value = ''; box.dispatchEvent(new Event('input', {bubbles: true})); }
-  return [message, chat];
+  return [message];
 }"""
