@@ -86,16 +86,16 @@ TARGET = {"p50_ms": 20.0, "recall_at_10": 0.95, "memory_mb": 2048.0}
 LITE_MAX = 300_000
 LITE_QUERIES = 50
 # Points of one size are kept in the cache under this name, so a run cut short resumes there.
-GRID = "v2"
+GRID = "v3"
 
 
 def _hnsw(n: int) -> list[QuerySetting]:
-    return [QuerySetting(f" ef{ef}", ef_search=ef) for ef in (64, 128, 256, 512, 1024)]
+    return [QuerySetting(f" ef{ef}", ef_search=ef) for ef in (64, 128, 256, 512, 1024, 2048)]
 
 
 def _ivf(n: int) -> list[QuerySetting]:
-    out = [QuerySetting(f" nprobe{p}", nprobe=p) for p in (16, 64, 256)]
-    return out + [QuerySetting(f" nprobe{p} +refine", nprobe=p, refine=True) for p in (64, 256)]
+    out = [QuerySetting(f" nprobe{p}", nprobe=p) for p in (16, 64, 256, 1024)]
+    return out + [QuerySetting(f" nprobe{p} +refine", nprobe=p, refine=True) for p in (64, 256, 1024)]
 
 
 def _size_points(config: BenchConfig, real: RealData, n: int, folder: Any) -> dict[str, Any]:
@@ -142,6 +142,33 @@ def best_per_size(sizes: list[dict[str, Any]]) -> dict[int, str | None]:
     return out
 
 
+def suggested_rule(sizes: list[dict[str, Any]]) -> dict[str, int | None]:
+    """What ``index_kind=auto`` should do, from the measurement: exact search up to the size where
+    flat's p50 reaches the target (log-log interpolation, rounded down to 10,000), HNSW above it
+    with the smallest efSearch that meets the target at every larger measured size.
+
+    ``flat_below`` is None when flat meets the target at every size; ``ef_search`` is None when
+    no measured efSearch meets it at every size flat does not.
+    """
+    flat = sorted((s["n"], next(p for p in s["points"] if p["kind"] == "flat")) for s in sizes)
+    flat_below = None
+    for (n0, p0), (n1, p1) in zip(flat, flat[1:], strict=False):
+        if meets_target(p0) and not meets_target(p1):
+            slope = np.log(p1["p50_ms"] / p0["p50_ms"]) / np.log(n1 / n0)
+            crossing = n0 * (TARGET["p50_ms"] / p0["p50_ms"]) ** (1 / slope)
+            flat_below = int(min(max(crossing, n0), n1) // 10_000 * 10_000)
+            break
+    if flat and not meets_target(flat[0][1]):
+        flat_below = 0
+    if flat_below is None:
+        return {"flat_below": None, "ef_search": None}
+    above = [s for s in sizes if s["n"] >= flat_below]
+    efs = sorted({int(p["kind"].split(" ef")[1]) for s in sizes for p in s["points"] if p["kind"].startswith("HNSW")})
+    ef_search = next((ef for ef in efs if all(
+        any(p["kind"] == f"HNSW32 ef{ef}" and meets_target(p) for p in s["points"]) for s in above)), None)
+    return {"flat_below": flat_below, "ef_search": ef_search}
+
+
 def run_section(config: BenchConfig) -> dict[str, Any]:
     """Flat, HNSW, IVF-SQ8, Milvus Lite and BM25 at each size, on realistic vectors and replicated real text."""
     real = real_data(config)
@@ -159,7 +186,19 @@ def run_section(config: BenchConfig) -> dict[str, Any]:
             "sizes": list(sizes), "points": [p for size in measured for p in size["points"]],
             "bm25": [size["bm25"] for size in measured], "seconds_by_size": [size["seconds"] for size in measured],
             "best": {str(n): kind for n, kind in best_per_size(measured).items()}, "target": TARGET,
+            "rule": suggested_rule(measured),
             "lite_estimate": estimate}
+
+
+def _rule_text(rule: dict[str, int | None] | None) -> str:
+    if not rule:
+        return ""
+    if rule["flat_below"] is None:
+        return "Exact search meets the target at every measured size."
+    ef = f"efSearch {rule['ef_search']}" if rule["ef_search"] else "no measured efSearch (none meets the target)"
+    return (f"Rule for `index_kind=auto` (`qa/settings.py` follows it, `tests/test_index_choice.py` checks): "
+            f"exact search below **{rule['flat_below']:,}** vectors (where flat's p50 reaches the target), "
+            f"HNSW above with **{ef}**.")
 
 
 def render(sec: dict[str, Any]) -> str:
@@ -190,7 +229,7 @@ def render(sec: dict[str, Any]) -> str:
         + table(["vectors", "index", "build (s)", "p50 (ms)", "p95 (ms)", "memory (MB)", "recall@10", "target"],
                 rows)
         + "\n\nIndex meeting the target with the lowest p50 (flat first, as it is exact), per size: "
-        + (best or "–") + ".\n\n"
+        + (best or "–") + ". " + _rule_text(sec.get("rule")) + "\n\n"
         + "BM25 (bm25s, the engine's index) over the real passages replicated to each size (jieba once per "
           "distinct passage); per question: its scores over every passage, then the engine's top-50 "
           "candidates. Memory: bm25s's score arrays; RSS growth: the process's resident memory after "
