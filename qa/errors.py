@@ -6,8 +6,8 @@ from embeddings.errors import EmbeddingsError, ModelLoadError
 
 __all__ = [
     "USER_ERRORS", "BuildLockedError", "CorpusError", "EmbeddingsError", "FileFormatError", "FilterError",
-    "IndexCorruptError", "IndexError_", "IndexNotFoundError", "ModelLoadError", "ModelMismatchError", "QAError",
-    "QuestionError",
+    "IndexCorruptError", "IndexError_", "IndexNotFoundError", "IndexUnavailableError", "ModelLoadError",
+    "ModelMismatchError", "QAError", "QuestionError",
 ]
 
 
@@ -47,7 +47,10 @@ class ModelMismatchError(IndexError_, ValueError):
 
 
 class IndexUnavailableError(IndexError_, ConnectionError):
-    """The index's server cannot be reached, or its Milvus Lite file is held by another process."""
+    """The index's Milvus cannot be reached (at open or mid-session), or its Lite file is held by another process.
+
+    The message names the location and what to do (start the server, fix ``--index``, rebuild).
+    """
 
 
 class BuildLockedError(QAError, RuntimeError):

@@ -27,6 +27,7 @@ from qa.index.milvus_schema import filter_expression, folder_chain
 from qa.index.milvus_store import MilvusStore
 from qa.types import Document
 from tests.conftest import FakeEncoder
+from tests.milvus_server import start_server
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -128,6 +129,7 @@ _SEARCH = """
 import json, sys
 from qa import QA
 from tests.conftest import FakeEncoder
+from tests.milvus_server import start_server
 engine = QA.open(sys.argv[1], encoder=FakeEncoder())
 print(json.dumps([h.chunk.id for h in engine.search("援藏资金", k=5)]))
 """
@@ -150,24 +152,11 @@ def test_lite_file_allows_one_process_and_says_so(tmp_path: Path) -> None:
 @pytest.fixture
 def milvus_server(tmp_path: Path):
     """``python -m milvus_lite server`` on a free port: a Milvus reached over TCP, as a cluster would be."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "milvus_lite", "server", "--data-dir", str(tmp_path / "srv"),
-                               "--host", "127.0.0.1", "--port", str(port)], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.2)
+    server = start_server(tmp_path / "srv")
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield server.uri
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        server.stop()
 
 
 @pytest.mark.slow
@@ -187,6 +176,7 @@ import sys, pathlib, time
 import qa.index.milvus_store as ms
 from qa import QA
 from tests.conftest import FakeEncoder
+from tests.milvus_server import start_server
 real = ms.chunk_row
 def slow(position, *args):
     if position == 3:  # rows of the new collection are being written

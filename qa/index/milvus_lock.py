@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import socket
 import time
@@ -11,8 +12,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from qa.errors import BuildLockedError
+from qa.errors import BuildLockedError, IndexUnavailableError
 from qa.index.milvus_schema import create_small_collection
+
+logger = logging.getLogger(__name__)
 
 
 @contextmanager
@@ -46,12 +49,22 @@ def build_lock(client: Any, name: str, location: str) -> Iterator[None]:
         raise BuildLockedError(f"Another build of '{location}' started at the same moment; try again")
     try:
         yield
-    finally:
-        still = client.query(table, filter='pk == "lock"', output_fields=["part"])
-        if still and json.loads(still[0]["part"]).get("token") == token:
-            client.delete(table, filter='pk == "lock"')
-            client.flush(table)
+    except BaseException:
+        # The build failed (perhaps because Milvus went away): report that failure, not a
+        # second one from releasing the lock; a lock left behind by a dead process is taken over.
+        try:
+            _release(client, table, token)
+        except IndexUnavailableError as exc:
+            logger.warning("Could not release the build lock of '%s': %s", location, exc)
+        raise
+    _release(client, table, token)
 
+
+def _release(client: Any, table: str, token: str) -> None:
+    still = client.query(table, filter='pk == "lock"', output_fields=["part"])
+    if still and json.loads(still[0]["part"]).get("token") == token:
+        client.delete(table, filter='pk == "lock"')
+        client.flush(table)
 
 
 def _dead(holder: dict[str, Any]) -> bool:

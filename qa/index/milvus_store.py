@@ -25,11 +25,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
 
-from qa.errors import IndexCorruptError, IndexNotFoundError
+from qa.errors import IndexCorruptError, IndexNotFoundError, IndexUnavailableError
 from qa.index.base import NewVersion
 from qa.index.filters import document_folder
 from qa.index.index_schema import validate_manifest
 from qa.index.milvus_connection import connect
+from qa.index.milvus_guard import GuardedClient
 from qa.index.milvus_lock import build_lock
 from qa.index.milvus_schema import (
     chunk_row,
@@ -114,8 +115,10 @@ class MilvusStore:
         """True for a Milvus Lite file (one process at a time)."""
         return not self.uri.startswith(("http://", "https://"))
 
-    def _client(self) -> Any:
-        return connect(self.uri)
+    def _client(self) -> GuardedClient:
+        # Every call after connecting is guarded: a server that goes away mid-session is an
+        # IndexUnavailableError naming this location, never a raw pymilvus exception.
+        return GuardedClient(connect(self.uri), uri=self.uri, location=self.location)
 
     def rebuild_hint(self) -> str:
         """The command that rebuilds this index."""
@@ -135,6 +138,8 @@ class MilvusStore:
         try:
             self._client().load_collection(f"{collection}_meta")
             meta = read_meta(self._client(), collection)
+        except IndexUnavailableError:
+            raise
         except Exception as exc:
             raise IndexCorruptError(f"Index '{self.location}': the manifest of {collection} cannot be read "
                                     f"({exc}); {self.rebuild_hint()}") from exc
@@ -159,7 +164,7 @@ class MilvusStore:
             self._client().load_collection(f"{collection}_terms")
             chunks = read_chunks(self._client(), collection, int(manifest["chunk_count"]))
             documents = [document_from_row(Path(self.location), row) for row in meta.get("documents", [])]
-        except IndexCorruptError:
+        except (IndexCorruptError, IndexUnavailableError):
             raise
         except Exception as exc:
             raise IndexCorruptError(f"Index '{self.location}': {collection} cannot be read ({exc}); "

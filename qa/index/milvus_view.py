@@ -8,11 +8,12 @@ read once into memory (they are what answers quote and cite); vectors and BM25 s
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import numpy as np
 
+from qa.errors import IndexUnavailableError
 from qa.index.base import StoredChunk, idf_from_counts
 from qa.index.filters import AllowedChunks, Filters
 from qa.index.lexical_tokens import tokenize
@@ -25,6 +26,7 @@ BM25_SCALE = 1.0 + BM25_PARAMS["bm25_k1"]
 MAX_CACHED_TERMS = 100_000
 # Rows per query page and ids per ``pk in [...]`` expression.
 PAGE = 1000
+T = TypeVar("T")
 
 
 def read_meta(client: Any, collection: str) -> dict[str, Any]:
@@ -89,10 +91,30 @@ class MilvusView:
         """Positions of the chunks ``filters`` keep, worked out from the documents in memory."""
         return self._allowed.get(self.version, filters, self.documents.values(), self.chunks, self._corpus)
 
+    def _reloading(self, call: Callable[[], T]) -> T:
+        """``call()``; after a failure, load the version's collections once and try again.
+
+        A Milvus server that restarted answers again but holds its collections released, so
+        the view loads them back instead of failing every question until the app restarts.
+        While the server stays down, loading fails too and the first error is raised.
+        """
+        try:
+            return call()
+        except IndexUnavailableError as first:
+            try:
+                for name in (self.version, f"{self.version}_terms"):
+                    self._client.load_collection(name)
+            except IndexUnavailableError:
+                raise first from first.__cause__
+            return call()
+
     def _search(self, data: list[Any], field: str, *, k: int, expr: str) -> list[tuple[int, float]]:
-        found = self._client.search(self.version, data=data, anns_field=field, limit=k, filter=expr,
-                                    output_fields=["pk"])
+        found = self._reloading(lambda: self._client.search(self.version, data=data, anns_field=field, limit=k,
+                                                            filter=expr, output_fields=["pk"]))
         return [(_pk(hit), float(hit["distance"])) for hit in found[0]]
+
+    def _query(self, collection: str, expr: str, fields: list[str]) -> list[dict[str, Any]]:
+        return self._reloading(lambda: self._client.query(collection, filter=expr, output_fields=fields))
 
     def dense(self, qvec: np.ndarray, *, k: int, filters: Filters | None) -> list[int]:
         """Positions of the ``k`` nearest chunks by inner product, filtered inside Milvus."""
@@ -128,7 +150,7 @@ class MilvusView:
         found: dict[int, list[float]] = {}
         for start in range(0, len(wanted), PAGE):
             part = wanted[start : start + PAGE]
-            for row in self._client.query(self.version, filter=f"pk in {part}", output_fields=["pk", "vector"]):
+            for row in self._query(self.version, f"pk in {part}", ["pk", "vector"]):
                 found[int(row["pk"])] = row["vector"]
         dim = int(self.manifest["dim"])
         return np.array([found[i] for i in wanted], dtype=np.float32).reshape(len(wanted), dim)
@@ -140,8 +162,7 @@ class MilvusView:
             found = {}
             for start in range(0, len(missing), PAGE):
                 keys = json.dumps(missing[start : start + PAGE], ensure_ascii=False)
-                for row in self._client.query(f"{self.version}_terms", filter=f"pk in {keys}",
-                                              output_fields=["pk", "part"]):
+                for row in self._query(f"{self.version}_terms", f"pk in {keys}", ["pk", "part"]):
                     found[row["pk"]] = int(row["part"])
             if len(self._counts) + len(missing) > MAX_CACHED_TERMS:
                 self._counts.clear()

@@ -119,5 +119,5 @@ class ApiError(BaseModel):
     """Every error: a machine-readable code and a message for people."""
 
     error: str = Field(description="question | bad_json | filters | invalid_request | unauthorized | "
-                                   "no_index | internal")
+                                   "no_index | index_unavailable | internal")
     message: str

@@ -10,7 +10,8 @@ form). OpenAPI description and a try-it page at ``/api/docs``. Errors are JSON
         ``filters``: an unknown filter key or a bad value
 401     ``unauthorized``: missing or wrong credentials
 422     ``invalid_request``: JSON of the wrong shape (missing field, k out of range)
-503     ``no_index``: no index is loaded (yet)
+503     ``no_index``: no index is loaded (yet), or it cannot be read;
+        ``index_unavailable``: the index's Milvus stopped answering (the message says what to do)
 500     ``internal``: anything else (logged on the server)
 ======  =====================================================================
 
@@ -33,7 +34,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from qa.errors import FilterError, IndexError_, QuestionError
+from qa.errors import FilterError, IndexError_, IndexUnavailableError, QuestionError
 from qa.interface.api_models import (
     ApiError,
     AskRequest,
@@ -53,7 +54,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ApiError, "description": "No words to search for, malformed JSON, or bad filters"},
     401: {"model": ApiError, "description": "Credentials missing or wrong (when the server runs with --auth)"},
     422: {"model": ApiError, "description": "JSON of the wrong shape"},
-    503: {"model": ApiError, "description": "No index loaded"},
+    503: {"model": ApiError, "description": "No index loaded, or its Milvus cannot be reached"},
 }
 
 
@@ -183,6 +184,9 @@ def _guarded(call: Callable[[], Any]) -> Any:
         raise ApiProblem(400, "question", str(exc)) from None
     except FilterError as exc:
         raise ApiProblem(400, "filters", str(exc)) from None
+    except IndexUnavailableError as exc:
+        logger.error("%s", exc)
+        raise ApiProblem(503, "index_unavailable", str(exc)) from None
     except IndexError_ as exc:
         raise ApiProblem(503, "no_index", str(exc)) from None
     except Exception:

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from qa.errors import FilterError, QuestionError
+from qa.errors import FilterError, IndexUnavailableError, QuestionError
 from qa.interface.chat_render import ERROR, Script, escape_text, render_answer
 from qa.interface.citation import answer_json
 from qa.interface.i18n import labels, text
@@ -115,6 +115,10 @@ def respond(engine: QA, message: str, history: list[Any] | None = None, k: int =
         return _refusal_reply(exc, lang)
     except FilterError as exc:
         return f"<i>{escape_text(text(lang, 'filter_error', error=str(exc)))}</i>"
+    except IndexUnavailableError as exc:
+        # The server behind the index went away: say so and what to do, no traceback.
+        logger.error("%s", exc)
+        return f"<i>{escape_text(text(lang, 'index_unavailable', error=str(exc)))}</i>"
     except Exception:
         logger.exception("Answering a question failed")
         return escape_text(text(lang, "error"))
@@ -128,6 +132,9 @@ def ask_json(engine: QA, question: str, k: int = 5) -> dict[str, Any]:
         return answer_json(engine, answer)
     except QuestionError as exc:
         return {"question": question, "error": "question", "reason": exc.reason, "message": str(exc)}
+    except IndexUnavailableError as exc:
+        logger.error("%s", exc)
+        return {"question": question, "error": "index_unavailable", "message": str(exc)}
     except Exception:
         logger.exception("Answering a question (JSON API) failed")
         return {"question": question, "error": "internal", "message": ERROR}
