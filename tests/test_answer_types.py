@@ -32,3 +32,10 @@ def test_text_kinds() -> None:
     assert not has_kind("任何文字", AnswerType.OTHER)
     assert kind_share("1950", AnswerType.NUMBER) == 1.0
     assert kind_share("", AnswerType.NUMBER) == 0.0
+
+
+def test_a_name_after_a_post_is_a_person_even_when_jieba_misses_it() -> None:
+    # jieba without its HMM splits 曾万明 into 曾/万/明; the post before it says it is a name.
+    text = search_form("區黨委常委、組織部部長曾萬明,自治區副主席德吉出席會議。")
+    assert has_kind(text, AnswerType.PERSON)
+    assert not has_kind(search_form("市直有關部門負責同志參加會議。"), AnswerType.PERSON)

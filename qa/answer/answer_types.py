@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
+from qa.charsets import CJK_CLASS, SENTENCE_ENDS
 from qa.index.lexical_tokens import tagged_words
 
 logger = logging.getLogger(__name__)
@@ -48,6 +49,13 @@ NUMBER = re.compile(
 TIME = re.compile(
     rf"[{_DIGITS}]+\s*(?:年代?|月|日|号|世纪|时|点|分)|(?:春|夏|秋|冬)季|(?:上|下)午|凌晨|早上|晚上|"
     r"(?:汉|唐|宋|元|明|清)(?:朝|代)"
+)
+# News text names people after their post (副主席德吉出席, 部长曾万明,); jieba without its HMM
+# misses most such names, so a post followed by two or three characters and a break counts too.
+TITLED_NAME = re.compile(
+    r"(?:书记|部长|主席|主任|局长|市长|县长|省长|区长|院长|校长|队长|组长|总理|记者|教授|经理|董事长|常委|厅长|处长|"
+    r"科长|所长|团长|会长|社长|总裁|主编|委员|医生|老师|通讯员|乡长|镇长|村长|站长|馆长|总监|主管|领导)"
+    rf"[{CJK_CLASS}]{{2,3}}(?=[,，、:：()（）\s]|[{SENTENCE_ENDS}]|出席|主持|表示|指出|说|介绍|强调|参加|讲话|等|和|与|在|带领|率)"
 )
 PERSON_TAGS = frozenset({"nr", "nrfg", "nrt"})
 PLACE_TAGS = frozenset({"ns", "nt"})
@@ -97,7 +105,7 @@ def has_kind(text: str, kind: AnswerType) -> bool:
     if kind is AnswerType.TIME:
         return TIME.search(text) is not None
     if kind is AnswerType.PERSON:
-        return any(w.tag in PERSON_TAGS for w in tag_words(text))
+        return TITLED_NAME.search(text) is not None or any(w.tag in PERSON_TAGS for w in tag_words(text))
     if kind is AnswerType.PLACE:
         return any(w.tag in PLACE_TAGS for w in tag_words(text))
     return False

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from qa.answer.answer_types import AnswerType, has_kind, question_type
+from qa.answer.slots import question_slot, slot_match
 from qa.charsets import has_cjk
 from qa.textnorm import search_form, split_sentences
 from qa.types import Chunk, Retrieval
@@ -34,7 +35,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "bigram", "bigram_gap", "lcs", "lcs_gap", "passage_overlap", "dense", "inv_rank", "rank1",
     "fused_rel", "first_sentence", "position", "log_length", "short", "novel",
     "type_number", "type_person", "type_place", "type_time", "type_asked_missing",
-    "overlap_x_dense", "overlap_x_rank1", "bigram_x_type",
+    "overlap_x_dense", "overlap_x_rank1", "bigram_x_type", "slot_left", "slot_right", "slot_fits", "slot_fits_gap",
 )
 
 
@@ -122,6 +123,17 @@ def longest_shared(core: str, form: str) -> int:
     return low
 
 
+def without_terms(form: str, terms: list[str]) -> str:
+    """``form`` with the question's words blanked: what the sentence adds to the question.
+
+    A sentence does not hold the asked-for kind just because it repeats the question's own
+    name or place (谁出席了邓小刚的会议 is not answered by 邓小刚).
+    """
+    for term in terms:
+        form = form.replace(term, " ")
+    return form
+
+
 def candidates_of(retrieval: Retrieval, passages: int) -> list[Candidate]:
     """Every sentence of the top ``passages`` hits, in rank and reading order."""
     out: list[Candidate] = []
@@ -152,6 +164,8 @@ def build_candidates(retrieval: Retrieval, *, passages: int, band: tuple[float, 
     core = question_core(qform) if lexical else ""
     grams = _bigrams(core)
     core_len = max(len(core.replace(" ", "")), 1)
+    slot = question_slot(qform) if lexical else None
+    own_terms = sorted((t for t in weights if len(t) > 1), key=len, reverse=True)
     hits = {h.chunk.id: h for h in retrieval.hits}
     top_fused = max((h.score for h in retrieval.hits), default=0.0) or 1.0
     by_chunk: dict[str, list[int]] = {}
@@ -162,6 +176,7 @@ def build_candidates(retrieval: Retrieval, *, passages: int, band: tuple[float, 
         for cid, ids in by_chunk.items()
     }
     rows = []
+    slots: list[tuple[float, float, float]] = []
     for c in items:
         rows.append([
             term_overlap(sharp, c.form),
@@ -169,6 +184,8 @@ def build_candidates(retrieval: Retrieval, *, passages: int, band: tuple[float, 
             sum(1 for g in grams if g in c.form) / max(len(grams), 1),
             longest_shared(core, c.form) / core_len if core.strip() else 0.0,
         ])
+        m = slot_match(slot, c.form) if slot else None
+        slots.append((m.left, m.right, m.fits) if m else (0.0, 0.0, 0.0))
     base = np.asarray(rows, dtype=np.float32)
     window = np.zeros(len(items), dtype=np.float32)
     for ids in by_chunk.values():
@@ -176,6 +193,7 @@ def build_candidates(retrieval: Retrieval, *, passages: int, band: tuple[float, 
             around = "".join(items[j].form for j in ids[max(pos - 1, 0):pos + 2])
             window[i] = term_overlap(weights, around)
     best = base.max(axis=0)
+    best_fits = max(s[2] for s in slots)
     feats = np.zeros((len(items), len(FEATURE_NAMES)), dtype=np.float32)
     qchars = set(core.replace(" ", ""))
     for i, c in enumerate(items):
@@ -187,7 +205,8 @@ def build_candidates(retrieval: Retrieval, *, passages: int, band: tuple[float, 
         novel = (len(c.form) - sum(c.form.count(ch) for ch in qchars)) / max(len(c.form), 1)
         # The asked-for kind is only looked up where the words already point (posseg costs).
         promising = overlap >= best[1] - 0.35 or window[i] >= best[1] - 0.2
-        types = [float(promising and kind is k and has_kind(c.form, k)) for k in _KINDS]
+        added = without_terms(c.form, own_terms) if promising and kind is not AnswerType.OTHER else c.form
+        types = [float(promising and kind is k and has_kind(added, k)) for k in _KINDS]
         asked_missing = float(kind is not AnswerType.OTHER and not any(types))
         rank1 = float(c.rank == 1)
         feats[i] = [
@@ -198,5 +217,6 @@ def build_candidates(retrieval: Retrieval, *, passages: int, band: tuple[float, 
             math.log1p(length), float(length < 10), novel,
             *types, asked_missing,
             overlap * dense, overlap * rank1, bigram * float(any(types)),
+            *slots[i], slots[i][2] - best_fits,
         ]
     return Candidates(items, feats, kind)
