@@ -152,10 +152,11 @@ def suggested_rule(sizes: list[dict[str, Any]]) -> dict[str, Any]:
 
     Exact search up to the size where flat's p50 reaches the target (log-log interpolation
     between measured sizes, rounded down to 10,000); above it, the engine's approximate kind
-    and the smallest query setting (IVF ``nprobe``, HNSW ``efSearch``) that meets the whole
-    target at every larger measured size, the faster kind at the largest size if both do.
-    ``exact_below`` is None when flat meets the target at every size; ``kind`` is None when
-    no approximate setting meets it everywhere above.
+    and query setting (IVF ``nprobe``, HNSW ``efSearch``) that meets the whole target at the
+    most larger measured sizes; among equals, one that keeps recall and memory everywhere
+    (giving up only latency where nothing meets it all), then the fastest at the largest size.
+    ``exact_below`` is None when flat meets the target at every size; ``meets_everywhere``
+    says whether the chosen setting met the whole target at every size above it.
     """
     flat = sorted((s["n"], next(p for p in s["points"] if p["kind"] == "flat")) for s in sizes)
     exact_below = 0 if flat and not meets_target(flat[0][1]) else None
@@ -165,7 +166,7 @@ def suggested_rule(sizes: list[dict[str, Any]]) -> dict[str, Any]:
             crossing = n0 * (TARGET["p50_ms"] / p0["p50_ms"]) ** (1 / slope)
             exact_below = int(min(max(crossing, n0), n1) // 10_000 * 10_000)
             break
-    rule: dict[str, Any] = {"exact_below": exact_below, "kind": None, "setting": None}
+    rule: dict[str, Any] = {"exact_below": exact_below, "kind": None, "setting": None, "meets_everywhere": None}
     above = [s for s in sizes if exact_below is not None and s["n"] >= exact_below]
     if not above:
         return rule
@@ -174,14 +175,16 @@ def suggested_rule(sizes: list[dict[str, Any]]) -> dict[str, Any]:
     for family, pattern in FAMILIES.items():
         values = sorted({int(m.group(1)) for s in above for p in s["points"] if (m := pattern.fullmatch(p["kind"]))})
         for value in values:
-            chosen = [[p for p in s["points"] if (m := pattern.fullmatch(p["kind"])) and int(m.group(1)) == value]
-                      for s in above]
-            if all(c and meets_target(c[0]) for c in chosen):
-                p50 = next(c[0]["p50_ms"] for c, s in zip(chosen, above, strict=True) if s is largest)
-                options.append((p50, family, value))
-                break
+            chosen = {s["n"]: next(p for p in s["points"] if (m := pattern.fullmatch(p["kind"]))
+                                   and int(m.group(1)) == value) for s in above}
+            met = sum(meets_target(p) for p in chosen.values())
+            # Where nothing meets the whole target, keep recall and memory and give up latency.
+            kept = all(p["recall_at_10"] >= TARGET["recall_at_10"] and p["memory_mb"] <= TARGET["memory_mb"]
+                       for p in chosen.values())
+            options.append((-met, not kept, chosen[largest["n"]]["p50_ms"], value, family))
     if options:
-        _, rule["kind"], rule["setting"] = min(options)
+        missed, _, _, rule["setting"], rule["kind"] = min(options)
+        rule["meets_everywhere"] = missed == -len(above)
     return rule
 
 
@@ -212,11 +215,12 @@ def _rule_text(rule: dict[str, Any] | None) -> str:
     if rule["exact_below"] is None:
         return "Exact search meets the target at every measured size."
     what = {"ivf": "IVF-SQ8 re-ranked exactly, nprobe", "hnsw": "HNSW32, efSearch"}
-    above = (f"**{what[rule['kind']]} {rule['setting']}**" if rule["kind"]
-             else "no measured approximate setting (none meets the target at every larger size)")
+    above = f"**{what[rule['kind']]} {rule['setting']}**" if rule["kind"] else "no approximate index"
+    caveat = ("" if rule.get("meets_everywhere") else
+              " At the sizes where no index meets the whole target it keeps recall and memory and misses latency.")
     return (f"Rule for `index_kind=auto` (the defaults in `qa/settings.py`; `tests/test_index_choice.py` "
             f"checks them against this table): exact search below **{rule['exact_below']:,}** vectors "
-            f"(where flat's p50 reaches the target), above it {above}.")
+            f"(where flat's p50 reaches the target), above it {above}.{caveat}")
 
 
 def render(sec: dict[str, Any]) -> str:

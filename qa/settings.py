@@ -85,10 +85,12 @@ class Settings:
     # ``auto``: exact search below this many chunks, IVF-SQ8 re-ranked exactly above. Measured
     # on vectors drawn like real embeddings, one query on one thread of the shared 2-core
     # machine (docs/benchmarks.md, "Scale on realistic vectors"): exact search reaches 20 ms
-    # near this size; HNSW did not keep recall@10 >= 0.95 within 20 ms beyond it, IVF-SQ8 with
-    # exact re-ranking did (tests/test_index_choice.py holds these defaults to that table).
+    # near this size (110 ms at 1M). At 300k only IVF-SQ8 re-ranked exactly kept recall@10
+    # >= 0.95 within 20 ms (18.7 ms, 0.995; HNSW: 0.94 at 12.7 ms, 0.97 at 26.7 ms); at 1M
+    # nothing met all of the target: it keeps recall 0.986 in 1.8 GB at 46 ms, where HNSW
+    # reached 0.905 at 24 ms. tests/test_index_choice.py holds these defaults to that table.
     exact_below: int = _index(180_000)
-    # IVF lists searched per query (of 4·√n lists): the smallest measured value meeting the target.
+    # IVF lists searched per query (of 4·√n lists), as measured for the rule above.
     ivf_nprobe: int = _query(1024)
     hnsw_m: int = _index(32)
     hnsw_ef_search: int = _query(256)
