@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.answer.features import FEATURE_NAMES, Candidates, build_candidates
+from qa.answer.features import FEATURE_NAMES, SENTENCE_INPUTS, Candidates, build_candidates, sentence_inputs
 from qa.answer.reader_weights import WEIGHTS_PATH, ReaderWeights, check_features, read_weights
 from qa.answer.spans import SPAN_FEATURES
 from qa.charsets import has_cjk
@@ -180,7 +180,8 @@ def read(retrieval: Retrieval, weights: ReaderWeights, *, passages: int, band: t
     cands = build_candidates(retrieval, passages=passages, band=band if lexical else crosslingual_band)
     if avoid:
         cands = _without(cands, avoid)
-    scores = sentence_scores(cands, weights.sentence.score(cands.features) if cands.items else np.zeros(0))
+    scores = sentence_scores(cands, weights.sentence.score(sentence_inputs(cands.features)) if cands.items
+                             else np.zeros(0))
     if not cands.items:
         return Reading(cands, scores, list(retrieval.hits), -1, 0.0)
     if lexical:
@@ -202,7 +203,7 @@ def read(retrieval: Retrieval, weights: ReaderWeights, *, passages: int, band: t
 
 def check_weights(weights: ReaderWeights, *, source: str) -> ReaderWeights:
     """``weights`` when every model was trained on the features this code computes, else an error."""
-    for name, expected in (("sentence", FEATURE_NAMES), ("passage", PASSAGE_FEATURES),
+    for name, expected in (("sentence", SENTENCE_INPUTS), ("passage", PASSAGE_FEATURES),
                            ("confidence", CONFIDENCE_FEATURES), ("confidence_crosslingual", CROSSLINGUAL_FEATURES),
                            ("span", SPAN_FEATURES)):
         check_features(getattr(weights, name), expected, name=name, source=source)
