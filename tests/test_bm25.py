@@ -66,3 +66,21 @@ def test_a_rebuild_tokenizes_only_new_passages(monkeypatch: pytest.MonkeyPatch) 
     assert calls == ["青海省光伏发电装机容量一千二百万千瓦"]
     assert again.scores("援藏資金")[:2].tolist() != [0.0, 0.0]
     assert int(again.scores("援藏資金").argmax()) == int(first.scores("援藏資金").argmax()) == 0
+
+
+def test_bm25_candidates_equal_a_stable_full_sort() -> None:
+    # The partition that keeps a question fast at a million passages must pick exactly what
+    # sorting every score did, ties (by position) and filters included.
+    from qa.index.ranking import bm25_candidates
+
+    def full_sort(scores: np.ndarray, allowed: np.ndarray | None, depth: int) -> list[int]:
+        pool = np.arange(len(scores)) if allowed is None else allowed
+        return [int(i) for i in pool[np.argsort(-scores[pool], kind="stable")[:depth]] if scores[i] > 0]
+
+    rng = np.random.default_rng(0)
+    for _ in range(2000):
+        n = int(rng.integers(0, 60))
+        scores = rng.integers(0, 4, n).astype(np.float32)  # few distinct values: many ties
+        allowed = None if rng.random() < 0.5 else np.sort(rng.choice(n, int(rng.integers(0, n + 1)), replace=False))
+        depth = int(rng.integers(0, 70))
+        assert bm25_candidates(scores, allowed, depth) == full_sort(scores, allowed, depth)

@@ -48,13 +48,16 @@ class _Failing:
 
 
 class _RpcError(grpc.RpcError):
+    def code(self) -> grpc.StatusCode:
+        return grpc.StatusCode.UNAVAILABLE
+
     def details(self) -> str:
         return "failed to connect to all addresses"
 
 
 @pytest.mark.parametrize(("error", "said"), [
     (MilvusException(code=2, message="Fail connecting to server on 10.0.0.5:19530"), "Fail connecting to server"),
-    (_RpcError(), "failed to connect to all addresses"),
+    (_RpcError(), "UNAVAILABLE: failed to connect to all addresses"),
     (ConnectionResetError("connection reset by peer"), "connection reset by peer"),
 ])
 def test_guard_turns_milvus_failures_into_a_clear_error(error: BaseException, said: str) -> None:
@@ -67,6 +70,22 @@ def test_guard_turns_milvus_failures_into_a_clear_error(error: BaseException, sa
     assert said in message and "Is the Milvus server running" in message
     assert "python -m qa build --index milvus:http://10.0.0.5:19530" in message
     assert caught.value.__cause__ is error
+
+
+class _Unimplemented(_RpcError):
+    def code(self) -> grpc.StatusCode:
+        return grpc.StatusCode.UNIMPLEMENTED
+
+    def details(self) -> str:
+        return ""
+
+
+def test_a_call_the_server_lacks_says_so_rather_than_blaming_the_network() -> None:
+    # What the Milvus Lite 2.5 core answers to list_aliases: it has no aliases.
+    client = GuardedClient(_Failing(_Unimplemented()), uri="http://h:19530", location="milvus:http://h:19530")
+    with pytest.raises(IndexUnavailableError, match=r"does not implement upsert \(UNIMPLEMENTED\): the store "
+                                                    r"needs a Milvus 2\.5 or later server"):
+        client.upsert("qa_lock", [])
 
 
 def test_guard_passes_results_attributes_and_our_own_errors_through() -> None:

@@ -30,13 +30,21 @@ def _reason(exc: BaseException) -> str:
     message = getattr(exc, "message", None)
     if isinstance(message, str) and message:
         return message
-    details = getattr(exc, "details", None)  # a gRPC error
-    if callable(details):
+    details, code = getattr(exc, "details", None), getattr(exc, "code", None)  # a gRPC error
+    if callable(details) and callable(code):
         try:
-            return str(details())
+            status = getattr(code(), "name", str(code()))
+            return f"{status}: {details()}" if details() else str(status)
         except Exception:  # a gRPC error object that is not a call; fall back to its text
             pass
     return str(exc) or type(exc).__name__
+
+
+def _unimplemented(exc: BaseException) -> bool:
+    import grpc
+
+    code = getattr(exc, "code", None)
+    return callable(code) and code() == grpc.StatusCode.UNIMPLEMENTED
 
 
 def unavailable_message(location: str, uri: str, operation: str, exc: BaseException) -> str:
@@ -48,6 +56,10 @@ def unavailable_message(location: str, uri: str, operation: str, exc: BaseExcept
         True
     """
     rebuild = f"python -m qa build --index {location}"
+    if _unimplemented(exc):
+        return (f"Index '{location}': Milvus at {uri} does not implement {operation} (UNIMPLEMENTED): the "
+                f"store needs a Milvus 2.5 or later server (aliases, BM25 functions) or Milvus Lite 3; "
+                f"see docs/scale-out.md")
     if uri.startswith(("http://", "https://")):
         what = f"Milvus at {uri}"
         advice = (f"Is the Milvus server running and reachable from here (docs/scale-out.md), and does "

@@ -29,9 +29,18 @@ def bm25_candidates(scores: np.ndarray, allowed: np.ndarray | None, depth: int) 
         >>> bm25_candidates(np.array([3.0, 0.0, 5.0, 1.0]), np.array([0, 1, 3]), 2)
         [0, 3]
     """
-    pool = np.arange(len(scores)) if allowed is None else allowed
-    top = pool[np.argsort(-scores[pool], kind="stable")[:depth]]
-    return [int(i) for i in top if scores[i] > 0]
+    pool = np.arange(len(scores)) if allowed is None else np.asarray(allowed)
+    values = scores[pool]
+    matched = np.flatnonzero(values > 0)
+    pool, values = pool[matched], values[matched]
+    if 0 < depth < len(values):
+        # Only scores at or above the depth-th largest can make the list: a partition finds it
+        # in linear time, where sorting every score took ~130 ms at a million passages.
+        kth = np.partition(values, len(values) - depth)[len(values) - depth]
+        keep = np.flatnonzero(values >= kth)
+        pool, values = pool[keep], values[keep]
+    # Stable, so equal scores keep position order, as before.
+    return [int(i) for i in pool[np.argsort(-values, kind="stable")[:depth]]]
 
 
 def fuse(mode: SearchMode, dense_ids: list[int], bm25_ids: list[int], preferred: list[int],

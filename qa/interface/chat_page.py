@@ -39,17 +39,19 @@ def header_markdown(lang: str, title: str | None, documents: int, passages: int)
 
 
 def build_chat_page(engine: QA, *, title: str | None, default_k: int, concurrency_limit: int, max_queue: int,
-                    replies: Any, extra_tabs: Sequence[Callable[[gr.Radio], None]] = ()) -> gr.Blocks:
+                    replies: Any, extra_tabs: Sequence[Callable[[gr.Radio], None]] = (),
+                    view: IndexView | None = None) -> gr.Blocks:
     """The Blocks app; see :func:`qa.interface.ui.build_ui` for the arguments.
 
     ``replies`` is the :mod:`qa.interface.ui` module (``respond``, ``ask_json``, ``refresh``,
     ``MAX_K``), passed in rather than imported so the two modules do not import each other.
     """
     respond, ask_json, refresh = replies.respond, replies.ask_json, replies.refresh
-    view = IndexView(engine)
+    if view is None:
+        view = IndexView(engine)
+        view.warm()
     limit = engine.settings.max_question_chars
     facts = view.facts(examples=False)  # the page's load event shows the examples once checked
-    view.warm()
     sessions = Conversations()
 
     def source(asked: dict[str, Any]) -> str:

@@ -12,7 +12,7 @@ import io
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -138,7 +138,7 @@ class Served:
 
 def serve(demo: Any, *, host: str = "127.0.0.1", port: int = 7860, share: bool = False,
           auth: tuple[str, str] | None = None, block: bool = True, api: Any | None = None,
-          max_file_size: int | None = None) -> Served:
+          max_file_size: int | None = None, on_ready: Callable[[], Any] | None = None) -> Served:
     """Launch ``demo``; with ``share``, print the public link or one line saying there is none.
 
     Args:
@@ -151,6 +151,8 @@ def serve(demo: Any, *, host: str = "127.0.0.1", port: int = 7860, share: bool =
         api: The JSON API (:func:`qa.interface.http_api.build_api`), served at ``/api`` on the
             same port.
         max_file_size: Largest upload Gradio accepts at all, in bytes (``None``: no limit).
+        on_ready: Called once the server answers (background warm-ups that would otherwise
+            compete with the start for the CPU).
     """
     if share and auth is None:
         print("Warning: sharing without --auth: anyone with the public link can use this app.")
@@ -181,6 +183,8 @@ def serve(demo: Any, *, host: str = "127.0.0.1", port: int = 7860, share: bool =
     elif share:
         print(f"Could not create a public share link (the tunnel did not open); serving locally at {local}")
     sys.stdout.flush()
+    if on_ready is not None:
+        on_ready()
     if block:
         try:
             demo.block_thread()
@@ -206,21 +210,28 @@ def run(args: argparse.Namespace) -> int:
     except USER_ERRORS as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    from qa.interface.documents import manager_for
-    from qa.interface.documents_tab import documents_tab
-    from qa.interface.ui import build_ui
-
-    manager = manager_for(engine, args.corpus, share=args.share, auth=args.auth is not None)
-    demo = build_ui(engine, title=args.title, default_k=args.k, extra_tabs=[documents_tab(manager)])
     import threading
 
     from qa.answer.question_parts import warm_up
+    from qa.interface.documents import manager_for
+    from qa.interface.documents_tab import documents_tab
     from qa.interface.http_api import build_api
+    from qa.interface.index_view import IndexView
+    from qa.interface.ui import build_ui
 
-    threading.Thread(target=warm_up, name="warm-up-follow-ups", daemon=True).start()
+    manager = manager_for(engine, args.corpus, share=args.share, auth=args.auth is not None)
+    view = IndexView(engine)
+    demo = build_ui(engine, title=args.title, default_k=args.k, extra_tabs=[documents_tab(manager)], view=view)
+
+    def warm_once_serving() -> None:
+        # Checking the example questions and loading jieba's tag table take seconds of CPU;
+        # started before the server is up, they would slow the start by as much.
+        view.warm()
+        threading.Thread(target=warm_up, name="warm-up-follow-ups", daemon=True).start()
+
     # Gradio refuses uploads far over the limit before they reach the disk; those just over it
     # get the Documents tab's own message.
     serve(demo, host=args.host, port=args.port, share=args.share, auth=args.auth,
-          api=build_api(engine, auth=args.auth), max_file_size=2 * manager.max_bytes)
+          api=build_api(engine, auth=args.auth), max_file_size=2 * manager.max_bytes, on_ready=warm_once_serving)
     return 0
 

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     import gradio as gr
 
     from qa.engine import QA
+    from qa.interface.index_view import IndexView
 
 logger = logging.getLogger(__name__)
 
@@ -140,7 +141,8 @@ def ask_json(engine: QA, question: str, k: int = 5) -> dict[str, Any]:
 
 
 def build_ui(engine: QA, *, title: str | None = None, default_k: int = 5, concurrency_limit: int = 8,
-             max_queue: int = 64, extra_tabs: Sequence[Callable[[Any], None]] = ()) -> gr.Blocks:
+             max_queue: int = 64, extra_tabs: Sequence[Callable[[Any], None]] = (),
+             view: IndexView | None = None) -> gr.Blocks:
     """The chat app for ``engine``, with its queue configured; call ``launch`` on it.
 
     The page is a set of tabs (the chat first); ``extra_tabs`` add more, each called inside
@@ -162,10 +164,15 @@ def build_ui(engine: QA, *, title: str | None = None, default_k: int = 5, concur
         extra_tabs: Functions that each add a ``gr.Tab`` (e.g. :func:`qa.interface.documents_tab.documents_tab`);
             each gets the page's language control (a ``gr.Radio`` of :class:`qa.interface.i18n.Lang`
             values) so its words follow the page's language.
+        view: The page's facts about the index; when given, the caller starts checking the
+            example questions (:meth:`~qa.interface.index_view.IndexView.warm`) when it likes,
+            e.g. once the server is up, so the check does not slow the start. Default: a view
+            of ``engine`` that starts checking at once.
     """
     import sys
 
     from qa.interface.chat_page import build_chat_page
 
     return build_chat_page(engine, title=title, default_k=_clamp_k(default_k), concurrency_limit=concurrency_limit,
-                           max_queue=max_queue, replies=sys.modules[__name__], extra_tabs=extra_tabs)
+                           max_queue=max_queue, replies=sys.modules[__name__], extra_tabs=extra_tabs,
+                           view=view)
