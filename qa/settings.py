@@ -98,7 +98,7 @@ class Settings:
     # answering
     # Found / not found: the reader's calibrated probability that its quote answers must reach
     # this; chosen on held-out training data by `python -m training.sentence_ranker`.
-    answer_threshold: float = _query(0.25)
+    answer_threshold: float = _query(0.38)
     # A question in another language than the documents (no Chinese characters) picks its
     # sentence by embedding at most this many sentences of the first passage.
     max_encoded_sentences: int = _query(8)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import sys
 from pathlib import Path
 
 import pytest
@@ -49,3 +51,20 @@ def fake_encoder() -> FakeEncoder:
 @pytest.fixture
 def corpus_dir() -> Path:
     return CORPUS
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Detach log handlers that write to pytest's capture streams before pytest closes them.
+
+    Commands run in-process (``configure_logging``) and torch's own logging set-up attach
+    handlers to the ``sys.stderr`` of the moment, a capture stream under pytest; records
+    logged at interpreter exit (torch's compile statistics) would then print
+    "--- Logging error ---" tracebacks after the summary.
+    """
+    real = {sys.__stderr__, sys.__stdout__}
+    loggers = [logging.getLogger(), *(logger for logger in logging.Logger.manager.loggerDict.values()
+                                      if isinstance(logger, logging.Logger))]
+    for logger in loggers:
+        for handler in list(logger.handlers):
+            if type(handler) is logging.StreamHandler and handler.stream not in real:
+                logger.removeHandler(handler)

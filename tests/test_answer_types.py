@@ -39,3 +39,11 @@ def test_a_name_after_a_post_is_a_person_even_when_jieba_misses_it() -> None:
     text = search_form("區黨委常委、組織部部長曾萬明,自治區副主席德吉出席會議。")
     assert has_kind(text, AnswerType.PERSON)
     assert not has_kind(search_form("市直有關部門負責同志參加會議。"), AnswerType.PERSON)
+
+
+def test_what_the_question_already_names_is_not_the_answer() -> None:
+    question = search_form("誰出席了鄧小剛的會議？")
+    assert not has_kind(search_form("區黨委副書記鄧小剛主持召開會議"), AnswerType.PERSON, known=question)
+    assert has_kind(search_form("自治區副主席德吉出席會議"), AnswerType.PERSON, known=question)
+    assert not has_kind("第十批援藏工作队", AnswerType.NUMBER, known="第十批援藏工作队在哪里")
+    assert has_kind("第十批援藏工作队有20人", AnswerType.NUMBER, known="第十批援藏工作队有多少人")

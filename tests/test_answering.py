@@ -7,7 +7,7 @@ import pytest
 
 from qa.answer.answering import answer_from
 from qa.answer.features import FEATURE_NAMES, build_candidates, term_overlap
-from qa.answer.reader import load_reader
+from qa.answer.reader import crosslingual_row, load_reader
 from qa.index.lexical_tokens import question_terms
 from qa.settings import Settings
 from qa.types import Chunk, Hit, Retrieval
@@ -109,12 +109,19 @@ def test_heading_line_is_not_quoted() -> None:
     assert answer.quote is not None and answer.quote.text.startswith("目前")
 
 
+def _spread(question: str, dense: list[float]) -> Retrieval:
+    hits = [Hit(_chunk(PARAGRAPH, i), 1.0 / (i + 1), i + 1, d, 0.0) for i, d in enumerate(dense)]
+    return Retrieval(question, hits, None, None, {})
+
+
 def test_english_question_is_judged_on_similarity_alone() -> None:
-    retrieval = _retrieval("How much did Hebei invest?", [PARAGRAPH], dense=0.90)
-    found = answer_from(retrieval, encoder=None, settings=Settings())
+    # A first passage that stands out from the others answers; the level of the cosines does not matter.
+    found = answer_from(_spread("How much did Hebei invest?", [0.80, 0.70, 0.69]), encoder=None, settings=Settings())
     assert found.found and found.quote is not None and found.quote.exact is None
-    weak = _retrieval("How do I bake bread?", [PARAGRAPH], dense=0.66)
-    assert not answer_from(weak, encoder=None, settings=Settings()).found
+    lower = answer_from(_spread("How much did Hebei invest?", [0.70, 0.60, 0.59]), encoder=None, settings=Settings())
+    assert lower.found and lower.quote is not None and lower.quote.score == found.quote.score
+    flat = _spread("How do I bake bread?", [0.80, 0.79, 0.79])
+    assert not answer_from(flat, encoder=None, settings=Settings()).found
 
 
 def test_english_question_picks_the_sentence_closest_by_the_encoder(fake_encoder) -> None:
@@ -127,3 +134,14 @@ def test_english_question_picks_the_sentence_closest_by_the_encoder(fake_encoder
 
 def test_shipped_weights_are_used_once_loaded() -> None:
     assert load_reader() is load_reader()
+
+
+def test_crosslingual_evidence_does_not_move_with_the_languages_cosine_shift() -> None:
+    def hits(dense: list[float]) -> list[Hit]:
+        return [Hit(_chunk("文", n), 1.0, n + 1, d, 0.0) for n, d in enumerate(dense)]
+
+    chinese = crosslingual_row(hits([0.90, 0.86, 0.85]), 0.70, 0.85, 0.1)
+    english = crosslingual_row(hits([0.78, 0.74, 0.73]), 0.70, 0.85, 0.1)  # the same spread, 0.12 lower
+    assert np.allclose(chinese, english)
+    assert np.allclose(chinese, [(0.90 - 0.855) / 0.15, 0.04 / 0.15, 0.1])
+    assert np.allclose(crosslingual_row(hits([0.8]), 0.70, 0.85, 0.2), [0.0, 0.0, 0.2])

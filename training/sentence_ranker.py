@@ -27,7 +27,7 @@ import numpy as np
 
 from benchmarks.cmrc_eval import exact_match, f1_score
 from qa.answer.answering import exact_words
-from qa.answer.features import FEATURE_NAMES, build_candidates
+from qa.answer.features import SENTENCE_INPUTS, build_candidates, sentence_inputs
 from qa.answer.reader import (
     CONFIDENCE_FEATURES,
     CROSSLINGUAL_FEATURES,
@@ -65,7 +65,7 @@ def sentence_data(examples: Sequence[Example], passages: int) -> tuple[np.ndarra
     xs, ys, gs = [], [], []
     for n, ex in enumerate(examples):
         cands = build_candidates(ex.retrieval, passages=passages, band=BAND)
-        for c, row in zip(cands.items, cands.features, strict=True):
+        for c, row in zip(cands.items, sentence_inputs(cands.features), strict=True):
             xs.append(row)
             ys.append(c.chunk.doc_id == ex.question.doc_id and contains_answer(c.chunk.text[c.start:c.end],
                                                                                ex.question))
@@ -80,7 +80,7 @@ def passage_data(examples: Sequence[Example], sentence: LinearModel,
         cands = build_candidates(ex.retrieval, passages=passages, band=BAND)
         if not cands.items:
             continue
-        scores = sentence_scores(cands, sentence.score(cands.features))
+        scores = sentence_scores(cands, sentence.score(sentence_inputs(cands.features)))
         ids, rows = passage_rows(cands, scores, ex.retrieval.hits)
         by_id = {h.chunk.id: h for h in ex.retrieval.hits}
         for cid, row in zip(ids, rows, strict=True):
@@ -159,12 +159,12 @@ def crosslingual_data(engine: QA, examples: Sequence[Example], settings: Setting
                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Rows for the cross-lingual confidence model, from Chinese questions with their words ignored.
 
-    What a question in another language has: cosines (rescaled from the same-language band, so
-    they line up with the cross-lingual band at answer time) and the gain of the first passage's
-    closest sentence. Label: that sentence contains the answer (0 for every twin). Rows are
-    cached, as each needs model calls.
+    What a question in another language has: its cosines with the passages (only their
+    differences enter, see :func:`~qa.answer.reader.crosslingual_row`) and the gain of the first
+    passage's closest sentence. Label: that sentence contains the answer (0 for every twin). The
+    gains and labels are cached, as each needs model calls.
     """
-    path = cache / f"crosslingual-{engine.manifest.get('created', '')}.json".replace(":", "")
+    path = cache / f"crosslingual-gains-{engine.manifest.get('created', '')}.json".replace(":", "")
     stored = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
     def embed(texts: list[str]) -> np.ndarray:
@@ -172,32 +172,22 @@ def crosslingual_data(engine: QA, examples: Sequence[Example], settings: Setting
 
     rows, ys, answerable = [], [], []
     for ex in examples:
+        pairs = [(r, a) for r, a in ((ex.retrieval, True), (ex.unanswerable, False)) if r.hits]
         if ex.question.id not in stored:
             qvec = engine.encoder.encode_queries([ex.retrieval.question])[0]
-            pair = []
-            for retrieval, can_answer in ((ex.retrieval, True), (ex.unanswerable, False)):
+            measured = []
+            for retrieval, can_answer in pairs:
                 cands = build_candidates(retrieval, passages=settings.answer_passages, band=BAND)
-                if not cands.items:
-                    continue
                 best, gain = closest_sentence(cands, retrieval.hits[0], qvec, embed,
                                               limit=settings.max_encoded_sentences, band=BAND)
-                label = can_answer and is_correct(retrieval.hits, best, cands, ex.question)
-                pair.append([crosslingual_row(retrieval.hits, *BAND, gain).tolist(), bool(label), can_answer])
-            stored[ex.question.id] = pair
-        for row, label, can_answer in stored[ex.question.id]:
-            rows.append(row)
+                measured.append([gain, bool(can_answer and is_correct(retrieval.hits, best, cands, ex.question))])
+            stored[ex.question.id] = measured
+        for (retrieval, can_answer), (gain, label) in zip(pairs, stored[ex.question.id], strict=True):
+            rows.append(crosslingual_row(retrieval.hits, *BAND, gain))
             ys.append(label)
             answerable.append(can_answer)
     path.write_text(json.dumps(stored), encoding="utf-8")
     return np.asarray(rows), np.asarray(ys), np.asarray(answerable)
-
-
-
-
-
-
-
-
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -219,7 +209,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     held = collect(engine, data.held_out, k=k, cache=args.cache)
     print(f"retrieved in {time.perf_counter() - started:.0f}s", flush=True)
     p = settings.answer_passages
-    sentence = fit_listwise(*sentence_data(train, p), FEATURE_NAMES)
+    sentence = fit_listwise(*sentence_data(train, p), SENTENCE_INPUTS)
     passage = fit_listwise(*passage_data(train, sentence, p), PASSAGE_FEATURES)
     xs, ys, gs, coverage = span_data(train, p)
     span = fit_listwise(xs, ys, gs, SPAN_FEATURES)

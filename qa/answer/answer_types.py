@@ -55,7 +55,8 @@ TIME = re.compile(
 TITLED_NAME = re.compile(
     r"(?:书记|部长|主席|主任|局长|市长|县长|省长|区长|院长|校长|队长|组长|总理|记者|教授|经理|董事长|常委|厅长|处长|"
     r"科长|所长|团长|会长|社长|总裁|主编|委员|医生|老师|通讯员|乡长|镇长|村长|站长|馆长|总监|主管|领导)"
-    rf"[{CJK_CLASS}]{{2,3}}(?=[,，、:：()（）\s]|[{SENTENCE_ENDS}]|出席|主持|表示|指出|说|介绍|强调|参加|讲话|等|和|与|在|带领|率)"
+    rf"([{CJK_CLASS}]{{2,3}})(?=[,，、:：()（）\s]|[{SENTENCE_ENDS}]|出席|主持|表示|指出|说|告诉|称|认为|介绍|强调|参加|讲话|"
+    r"等|和|与|在|带领|率)"
 )
 PERSON_TAGS = frozenset({"nr", "nrfg", "nrt"})
 PLACE_TAGS = frozenset({"ns", "nt"})
@@ -98,17 +99,27 @@ def tag_words(text: str) -> tuple[TaggedWord, ...]:
     return tuple(out)
 
 
-def has_kind(text: str, kind: AnswerType) -> bool:
-    """True when ``text`` holds something of ``kind`` (always False for OTHER)."""
-    if kind is AnswerType.NUMBER:
-        return NUMBER.search(text) is not None
-    if kind is AnswerType.TIME:
-        return TIME.search(text) is not None
+def has_kind(text: str, kind: AnswerType, *, known: str = "") -> bool:
+    """True when ``text`` holds something of ``kind`` that ``known`` does not (always False for OTHER).
+
+    ``known`` is the question: a sentence does not hold the asked-for kind just because it
+    repeats the question's own name, place or number (谁出席了邓小刚的会议 is not answered by 邓小刚).
+    """
+    if kind in (AnswerType.NUMBER, AnswerType.TIME):
+        pattern = NUMBER if kind is AnswerType.NUMBER else TIME
+        return any(m.group() not in known for m in pattern.finditer(text))
     if kind is AnswerType.PERSON:
-        return TITLED_NAME.search(text) is not None or any(w.tag in PERSON_TAGS for w in tag_words(text))
+        if any(not _named_in(m.group(1), known) for m in TITLED_NAME.finditer(text)):
+            return True
+        return any(w.tag in PERSON_TAGS and not _named_in(w.word, known) for w in tag_words(text))
     if kind is AnswerType.PLACE:
-        return any(w.tag in PLACE_TAGS for w in tag_words(text))
+        return any(w.tag in PLACE_TAGS and not _named_in(w.word, known) for w in tag_words(text))
     return False
+
+
+def _named_in(word: str, known: str) -> bool:
+    """True when ``known`` names ``word``, whole or in part (日喀则 names 日喀则市)."""
+    return word in known or any(word[i:i + 2] in known for i in range(len(word) - 1))
 
 
 def kind_share(text: str, kind: AnswerType) -> float:

@@ -36,7 +36,26 @@ FEATURE_NAMES: tuple[str, ...] = (
     "fused_rel", "first_sentence", "position", "log_length", "short", "novel",
     "type_number", "type_person", "type_place", "type_time", "type_asked_missing",
     "overlap_x_dense", "overlap_x_rank1", "bigram_x_type", "slot_left", "slot_right", "slot_fits", "slot_fits_gap",
+    "prev_overlap", "next_overlap", "room", "reason_cue",
 )
+# The sentence model is quadratic in the features that weigh the question's words against each
+# other (plus cosine, rank and position): the features and the product of every two of those,
+# so one piece of evidence can count for more when another is present (a filled slot in the
+# passage the cosine prefers, a sentence right after one that repeats the question) while the
+# weights stay one linear model in JSON.
+PAIRED: tuple[str, ...] = (
+    "overlap", "overlap_gap", "window_overlap", "bigram", "lcs", "dense", "passage_overlap", "slot_fits",
+    "slot_right", "slot_left", "novel", "log_length", "type_asked_missing", "prev_overlap", "next_overlap",
+    "inv_rank", "position",
+)
+SENTENCE_INPUTS: tuple[str, ...] = FEATURE_NAMES + tuple(
+    f"{a}*{b}" for i, a in enumerate(PAIRED) for b in PAIRED[i:]
+)
+_PAIRED_COLUMNS = np.asarray([FEATURE_NAMES.index(n) for n in PAIRED], dtype=int)
+_LEFT, _RIGHT = (_PAIRED_COLUMNS[k] for k in np.triu_indices(len(PAIRED)))
+# A question asking why, and the words that give a reason: a type the four kinds miss.
+_ASKS_REASON = re.compile(r"为什么|为何|为甚么|原因|缘故|怎么会|why")
+_GIVES_REASON = re.compile(r"因为|由于|因此|所以|原因|导致|之故|因而|缘故|为了|以便|因")
 
 
 @dataclass(frozen=True)
@@ -67,6 +86,11 @@ class Candidates:
     items: list[Candidate]
     features: np.ndarray
     kind: AnswerType
+
+
+def sentence_inputs(features: np.ndarray) -> np.ndarray:
+    """Rows of the sentence model: the feature rows and the products of PAIRED (order of SENTENCE_INPUTS)."""
+    return np.hstack([features, features[:, _LEFT] * features[:, _RIGHT]])
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -123,17 +147,6 @@ def longest_shared(core: str, form: str) -> int:
     return low
 
 
-def without_terms(form: str, terms: list[str]) -> str:
-    """``form`` with the question's words blanked: what the sentence adds to the question.
-
-    A sentence does not hold the asked-for kind just because it repeats the question's own
-    name or place (谁出席了邓小刚的会议 is not answered by 邓小刚).
-    """
-    for term in terms:
-        form = form.replace(term, " ")
-    return form
-
-
 def candidates_of(retrieval: Retrieval, passages: int) -> list[Candidate]:
     """Every sentence of the top ``passages`` hits, in rank and reading order."""
     out: list[Candidate] = []
@@ -165,7 +178,6 @@ def build_candidates(retrieval: Retrieval, *, passages: int, band: tuple[float, 
     grams = _bigrams(core)
     core_len = max(len(core.replace(" ", "")), 1)
     slot = question_slot(qform) if lexical else None
-    own_terms = sorted((t for t in weights if len(t) > 1), key=len, reverse=True)
     hits = {h.chunk.id: h for h in retrieval.hits}
     top_fused = max((h.score for h in retrieval.hits), default=0.0) or 1.0
     by_chunk: dict[str, list[int]] = {}
@@ -192,6 +204,11 @@ def build_candidates(retrieval: Retrieval, *, passages: int, band: tuple[float, 
         for pos, i in enumerate(ids):
             around = "".join(items[j].form for j in ids[max(pos - 1, 0):pos + 2])
             window[i] = term_overlap(weights, around)
+    neighbours = np.zeros((len(items), 2), dtype=np.float32)
+    for ids in by_chunk.values():
+        for pos, i in enumerate(ids):
+            neighbours[i] = (base[ids[pos - 1], 1] if pos else 0.0, base[ids[pos + 1], 1] if pos + 1 < len(ids) else 0.0)
+    asks_reason = lexical and _ASKS_REASON.search(qform) is not None
     best = base.max(axis=0)
     best_fits = max(s[2] for s in slots)
     feats = np.zeros((len(items), len(FEATURE_NAMES)), dtype=np.float32)
@@ -205,8 +222,7 @@ def build_candidates(retrieval: Retrieval, *, passages: int, band: tuple[float, 
         novel = (len(c.form) - sum(c.form.count(ch) for ch in qchars)) / max(len(c.form), 1)
         # The asked-for kind is only looked up where the words already point (posseg costs).
         promising = overlap >= best[1] - 0.35 or window[i] >= best[1] - 0.2
-        added = without_terms(c.form, own_terms) if promising and kind is not AnswerType.OTHER else c.form
-        types = [float(promising and kind is k and has_kind(added, k)) for k in _KINDS]
+        types = [float(promising and kind is k and has_kind(c.form, k, known=qform)) for k in _KINDS]
         asked_missing = float(kind is not AnswerType.OTHER and not any(types))
         rank1 = float(c.rank == 1)
         feats[i] = [
@@ -218,5 +234,7 @@ def build_candidates(retrieval: Retrieval, *, passages: int, band: tuple[float, 
             *types, asked_missing,
             overlap * dense, overlap * rank1, bigram * float(any(types)),
             *slots[i], slots[i][2] - best_fits,
+            *neighbours[i], math.log1p(novel * len(c.form)),
+            float(asks_reason and _GIVES_REASON.search(c.form) is not None),
         ]
     return Candidates(items, feats, kind)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.answer.features import FEATURE_NAMES, Candidates, build_candidates
+from qa.answer.features import FEATURE_NAMES, SENTENCE_INPUTS, Candidates, build_candidates, sentence_inputs
 from qa.answer.reader_weights import WEIGHTS_PATH, ReaderWeights, check_features, read_weights
 from qa.answer.spans import SPAN_FEATURES
 from qa.charsets import has_cjk
@@ -35,7 +35,7 @@ CONFIDENCE_FEATURES: tuple[str, ...] = (
     "best_logit", "best_prob", "logit_margin", "overlap", "bigram", "lcs", "window_overlap", "passage_overlap",
     "dense", "type_match", "type_asked_missing", "rank1",
 )
-CROSSLINGUAL_FEATURES: tuple[str, ...] = ("dense_band", "dense_gap", "sentence_gain")
+CROSSLINGUAL_FEATURES: tuple[str, ...] = ("dense_lead", "dense_gap", "sentence_gain")
 
 _COL = {name: i for i, name in enumerate(FEATURE_NAMES)}
 
@@ -96,17 +96,23 @@ def confidence_row(cands: Candidates, scores: SentenceScores, best: int) -> np.n
 
 
 def crosslingual_row(hits: list[Hit], low: float, high: float, gain: float) -> np.ndarray:
-    """Cosine evidence only (no shared words across languages), rescaled from the band ``low..high``.
+    """Cosine evidence only (no shared words across languages), in units of the band ``low..high``.
 
-    ``gain`` is how much closer the best sentence of the first passage is to the question than
-    the whole passage (band units): a passage that answers has one sentence that stands out.
+    Only differences between cosines enter: a question in another language sits lower on the
+    cosine scale as a whole (English asked of Chinese text: about 0.1 below a Chinese question,
+    by an amount that varies with the question), so the first passage's absolute cosine says
+    little, while how far it stands out from the other passages (``lead``: over the mean of the
+    others; ``gap``: over the next) does not move with that shift. ``gain`` is how much closer the
+    best sentence of the first passage is to the question than the whole passage: a passage that
+    answers has one sentence that stands out.
     """
     dense = [float(h.dense_score or 0.0) for h in hits]
-    if not dense:
-        return np.zeros(len(CROSSLINGUAL_FEATURES))
-    band = [(d - low) / (high - low) for d in dense]
-    gap = band[0] - max(band[1:]) if len(band) > 1 else 0.0
-    return np.asarray([band[0], gap, gain], dtype=np.float64)
+    if len(dense) < 2:
+        return np.asarray([0.0, 0.0, gain], dtype=np.float64)
+    width = high - low
+    lead = (dense[0] - sum(dense[1:]) / len(dense[1:])) / width
+    gap = (dense[0] - max(dense[1:])) / width
+    return np.asarray([lead, gap, gain], dtype=np.float64)
 
 
 Embed = Callable[[list[str]], np.ndarray]
@@ -180,7 +186,8 @@ def read(retrieval: Retrieval, weights: ReaderWeights, *, passages: int, band: t
     cands = build_candidates(retrieval, passages=passages, band=band if lexical else crosslingual_band)
     if avoid:
         cands = _without(cands, avoid)
-    scores = sentence_scores(cands, weights.sentence.score(cands.features) if cands.items else np.zeros(0))
+    scores = sentence_scores(cands, weights.sentence.score(sentence_inputs(cands.features)) if cands.items
+                             else np.zeros(0))
     if not cands.items:
         return Reading(cands, scores, list(retrieval.hits), -1, 0.0)
     if lexical:
@@ -202,7 +209,7 @@ def read(retrieval: Retrieval, weights: ReaderWeights, *, passages: int, band: t
 
 def check_weights(weights: ReaderWeights, *, source: str) -> ReaderWeights:
     """``weights`` when every model was trained on the features this code computes, else an error."""
-    for name, expected in (("sentence", FEATURE_NAMES), ("passage", PASSAGE_FEATURES),
+    for name, expected in (("sentence", SENTENCE_INPUTS), ("passage", PASSAGE_FEATURES),
                            ("confidence", CONFIDENCE_FEATURES), ("confidence_crosslingual", CROSSLINGUAL_FEATURES),
                            ("span", SPAN_FEATURES)):
         check_features(getattr(weights, name), expected, name=name, source=source)
