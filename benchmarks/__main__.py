@@ -39,6 +39,7 @@ MODULES = {
     "uploads": "benchmarks.uploads",
     "stores": "benchmarks.stores",
     "realscale": "benchmarks.real_scale",
+    "nprobe": "benchmarks.nprobe_sweep",
 }
 
 

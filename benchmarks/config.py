@@ -8,7 +8,8 @@ from pathlib import Path
 from benchmarks.timing import REPO
 
 # Run order: speed builds the CMRC2018 index from nothing, then quality finds it up to date.
-SECTIONS = ("speed", "quality", "scale", "encoder", "conversation", "documents", "uploads", "stores", "realscale")
+SECTIONS = ("speed", "quality", "scale", "encoder", "conversation", "documents", "uploads", "stores", "realscale",
+            "nprobe")
 DEFAULT_CACHE = REPO / "benchmarks" / ".cache"
 
 

@@ -18,6 +18,7 @@ TITLES = {
     "uploads": "Uploads: adding a document to the CMRC2018 index",
     "stores": "Stores: local folder against Milvus Lite",
     "realscale": "Scale on realistic vectors: flat, HNSW, IVF-SQ8, Milvus Lite",
+    "nprobe": "The engine's IVF index: nprobe against latency and recall",
 }
 
 
@@ -189,6 +190,7 @@ SECTION_MODULES = {
     "encoder": "benchmarks.encoders",
     "conversation": "benchmarks.conversation",
     "realscale": "benchmarks.real_scale",
+    "nprobe": "benchmarks.nprobe_sweep",
     "stores": "benchmarks.stores",
     "documents": "benchmarks.documents",
     "uploads": "benchmarks.uploads",
@@ -220,8 +222,8 @@ def render(results: dict[str, Any]) -> str:
     rows = target_rows(sections)
     if rows:
         out.append("## Targets\n\n" + table(["target", "measured", "met"], rows) + "\n")
-    for name in ("quality", "speed", "scale", "realscale", "encoder", "conversation", "documents", "uploads",
-                 "stores"):
+    for name in ("quality", "speed", "scale", "realscale", "nprobe", "encoder", "conversation", "documents",
+                 "uploads", "stores"):
         if name in sections:
             out.append(
                 f"## {TITLES[name]}\n\n"
