@@ -6,7 +6,8 @@ IVF-SQ8 over 4·√n lists, 40 candidates re-ranked exactly) on the same realist
 sizes where ``index_kind=auto`` picks it, and times the finer nprobe values round by round in
 alternating order, so that a shared, loaded machine slows them alike. Each setting's figures are
 medians over rounds; recall@10 is against exact search. The engine's default ``ivf_nprobe`` is
-the smallest swept value meeting the whole target at every swept size (:func:`chosen_nprobe`).
+the smallest swept value meeting the whole target, with a margin on recall, at every swept size
+(:func:`chosen_nprobe`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ from benchmarks.timing import percentile
 from embeddings.faiss_index import FaissIndex, ivf_lists, set_threads
 
 NPROBES = (1024, 512, 640, 768, 896)
+# The default must clear the recall target by this much: over 200 questions a mean recall@10
+# has a standard error of about 0.006, so a value 0.003 above 0.95 is not reliably above it.
+RECALL_MARGIN = 0.01
 
 
 def _round(index: FaissIndex, queries: np.ndarray, truth: np.ndarray, nprobe: int) -> dict[str, float]:
@@ -81,9 +85,13 @@ def run_section(config: BenchConfig) -> dict[str, Any]:
 
 
 def chosen_nprobe(sec: dict[str, Any]) -> int | None:
-    """The smallest swept nprobe meeting the whole target at every swept size (None if none does)."""
+    """The smallest swept nprobe meeting the whole target, recall with :data:`RECALL_MARGIN`, at every size.
+
+    None if no swept value does.
+    """
     ok = [p for p in sorted({q["nprobe"] for q in sec["points"]})
-          if all(meets_target(q) for q in sec["points"] if q["nprobe"] == p)]
+          if all(meets_target(q) and q["recall_at_10"] >= TARGET["recall_at_10"] + RECALL_MARGIN
+                 for q in sec["points"] if q["nprobe"] == p)]
     return ok[0] if ok else None
 
 
@@ -95,13 +103,15 @@ def render(sec: dict[str, Any]) -> str:
              "yes" if meets_target(p) else ""] for p in sorted(sec["points"], key=lambda p: (p["n"], p["nprobe"]))]
     chosen = sec.get("chosen")
     return (
-        "The engine's own `ivf` index (IVF-SQ8 over 4·√n lists, "
-        f"{', '.join(str(n) for n in sec['nlist'])} lists; 40 candidates re-ranked exactly) on the vectors of "
+        "The engine's own `ivf` index (IVF-SQ8 over 4·√n lists: "
+        f"{', '.join(f'{nl:,} at {n:,}' for nl, n in zip(sec['nlist'], sec['sizes'], strict=True))}; "
+        "40 candidates re-ranked exactly) on the vectors of "
         f"the section above, {sec['queries']} real questions one at a time on one thread; the nprobe values "
         f"were timed in {sec['rounds']} alternating rounds on one build and each figure is the median "
         "(load: median 1-minute load average during the rounds; memory: the FAISS file, raw vectors included). "
         + (f"Default `ivf_nprobe` = **{chosen}**: the smallest value meeting the whole target at every size "
-           "(`tests/test_index_choice.py` holds the default to it).\n\n" if chosen else
+           f"with recall@10 at least {RECALL_MARGIN} above it, as 200 questions measure a mean recall to about "
+           "±0.006 (`tests/test_index_choice.py` holds the default to it).\n\n" if chosen else
            "No swept value meets the whole target at every size: the default keeps recall.\n\n")
         + table(["vectors", "nprobe", "p50 (ms)", "p95 (ms)", "recall@10", "memory (MB)", "build (s)", "target"],
                 rows)

@@ -220,7 +220,8 @@ def _rule_text(rule: dict[str, Any] | None) -> str:
               " At the sizes where no index meets the whole target it keeps recall and memory and misses latency.")
     return (f"Rule for `index_kind=auto` (the defaults in `qa/settings.py`; `tests/test_index_choice.py` "
             f"checks them against this table): exact search below **{rule['exact_below']:,}** vectors "
-            f"(where flat's p50 reaches the target), above it {above}.{caveat}")
+            f"(where flat's p50 reaches the target), above it {above}.{caveat} The next section sweeps "
+            "finer IVF nprobe values on the engine's own index; the default nprobe follows it.")
 
 
 def render(sec: dict[str, Any]) -> str:

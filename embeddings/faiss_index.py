@@ -88,7 +88,7 @@ class FaissIndex:
 
     @classmethod
     def create(cls, *, dim: int, kind: str = "flat", hnsw_m: int = 32, ef_search: int = 128,
-               ef_construction: int = 80, n_vectors: int = 0, nprobe: int = 1024) -> FaissIndex:
+               ef_construction: int = 80, n_vectors: int = 0, nprobe: int = 768) -> FaissIndex:
         """Empty index of ``dim`` dimensions; ``kind`` is ``flat``, ``ivf`` or ``hnsw``.
 
         ``ivf`` sizes its lists for ``n_vectors`` (:func:`ivf_lists`) and is trained by the first
@@ -201,7 +201,7 @@ class FaissIndex:
         faiss.write_index(self._index, str(path))
 
     @classmethod
-    def load(cls, path: Path, *, ef_search: int = 128, nprobe: int = 1024) -> FaissIndex:
+    def load(cls, path: Path, *, ef_search: int = 128, nprobe: int = 768) -> FaissIndex:
         """Read a file written by :meth:`save`."""
         import faiss
 

@@ -87,11 +87,14 @@ class Settings:
     # machine (docs/benchmarks.md, "Scale on realistic vectors"): exact search reaches 20 ms
     # near this size (110 ms at 1M). At 300k only IVF-SQ8 re-ranked exactly kept recall@10
     # >= 0.95 within 20 ms (18.7 ms, 0.995; HNSW: 0.94 at 12.7 ms, 0.97 at 26.7 ms); at 1M
-    # nothing met all of the target: it keeps recall 0.986 in 1.8 GB at 46 ms, where HNSW
-    # reached 0.905 at 24 ms. tests/test_index_choice.py holds these defaults to that table.
+    # nothing on the coarse grid met all of the target (nprobe 1024: recall 0.986 in 1.8 GB at
+    # 21-46 ms; HNSW 0.905 at 24 ms). tests/test_index_choice.py holds these defaults to that table.
     exact_below: int = _index(180_000)
-    # IVF lists searched per query (of 4·√n lists), as measured for the rule above.
-    ivf_nprobe: int = _query(1024)
+    # IVF lists searched per query (of 4·√n lists): the smallest value of the finer sweep of the
+    # engine's own index (docs/benchmarks.md, "The engine's IVF index") meeting the target with
+    # recall to spare at 300k and 1M: at 1M p50 16.5 ms, recall@10 0.970 (1024: 21.3 ms, 0.985;
+    # 640: 14.2 ms, 0.953, too close to 0.95 for 200 questions), load ~2.4.
+    ivf_nprobe: int = _query(768)
     hnsw_m: int = _index(32)
     hnsw_ef_search: int = _query(256)
     faiss_threads: int = _query(1)

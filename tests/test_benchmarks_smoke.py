@@ -55,7 +55,9 @@ def test_smoke_run_writes_every_section(tmp_path: Path) -> None:
     assert {"flat", "milvus-lite FLAT"} <= kinds and any(k.startswith("IVF") for k in kinds)
     realscale = results["sections"]["realscale"]
     assert [b["n"] for b in realscale["bm25"]] == realscale["sizes"] and realscale["rule"]["exact_below"] is None
+    swept = results["sections"]["nprobe"]
+    assert {p["nprobe"] for p in swept["points"]} == {512, 640, 768, 896, 1024} and swept["chosen"] == 512
     for heading in ("## Quality", "## Speed", "## Scale", "## Encoder", "## Conversation", "## Documents",
-                    "## Uploads", "## Stores", "## Scale on realistic vectors"):
+                    "## Uploads", "## Stores", "## Scale on realistic vectors", "## The engine's IVF index"):
         assert heading in markdown
     assert "cores" in markdown and "commit" in markdown

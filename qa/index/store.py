@@ -223,11 +223,7 @@ def read_version(index_dir: Path) -> IndexData:
                                extra=("embed_hash",)):
             embed_hash = row.pop("embed_hash")
             chunks.append(StoredChunk(Chunk(**row), embed_hash))
-        # Memory-mapped, read-only: the vectors are read row by row (re-ranking, reuse by a
-        # build), so an open index keeps only the touched pages resident, not a second copy of
-        # what FAISS holds (1.5 GB at 1M chunks). Unlinking a mapped file is fine on POSIX,
-        # so a build may still delete this version while a reader has it open.
-        vectors = np.load(folder / "vectors.npy", mmap_mode="r", allow_pickle=False)
+        vectors = map_vectors(folder / "vectors.npy")
     except IndexCorruptError:
         raise
     except (ValueError, TypeError, KeyError, UnicodeDecodeError) as exc:
@@ -237,6 +233,23 @@ def read_version(index_dir: Path) -> IndexData:
         raise bad(index_dir, f"{len(chunks)} chunks and vectors of shape {vectors.shape} do not match "
                              f"the manifest ({count} chunks of dim {manifest['dim']})")
     return IndexData(folder=folder, manifest=manifest, documents=documents, chunks=chunks, vectors=vectors)
+
+
+def map_vectors(path: Path) -> np.ndarray:
+    """The vectors file as a read-only memory map; raises ValueError for arrays of Python objects.
+
+    Mapped rather than read: the vectors are only read row by row (re-ranking hits, reuse by a
+    build), so an open index does not hold a second private copy of what FAISS already holds
+    (1.5 GB at a million chunks); touched pages are shared, reclaimable page cache. Unlinking a
+    mapped file is fine on POSIX, so a build may still delete a version a reader has mapped.
+    """
+    with path.open("rb") as handle:
+        major, _ = np.lib.format.read_magic(handle)
+        read_header = np.lib.format.read_array_header_1_0 if major == 1 else np.lib.format.read_array_header_2_0
+        _, _, dtype = read_header(handle)
+    if dtype.hasobject:
+        raise ValueError(f"{path.name} holds Python objects, which only pickle could load; refused")
+    return np.load(path, mmap_mode="r", allow_pickle=False)
 
 
 def document_from_row(index_dir: Path, row: dict[str, Any]) -> Document:
