@@ -82,10 +82,16 @@ class Settings:
     # ranking of its chunks joins the fusion with this weight (0 turns the preference off).
     prefer_doc_weight: float = _query(1.0)
     index_kind: str = _index(IndexKind.AUTO.value)
-    # Exact search up to this many chunks: on 2 cores one exact query over 300k vectors
-    # takes ~20 ms (1M: ~60 ms), while HNSW's recall@10 fell to 0.42-0.58 at 100k in our
-    # measurements (docs/benchmarks.md), so exactness is kept as long as latency allows.
-    hnsw_threshold: int = _index(300_000)
+    # ``auto``: exact search below this many chunks, IVF-SQ8 re-ranked exactly above. Measured
+    # on vectors drawn like real embeddings, one query on one thread of the shared 2-core
+    # machine (docs/benchmarks.md, "Scale on realistic vectors"): exact search reaches 20 ms
+    # near this size (110 ms at 1M). At 300k only IVF-SQ8 re-ranked exactly kept recall@10
+    # >= 0.95 within 20 ms (18.7 ms, 0.995; HNSW: 0.94 at 12.7 ms, 0.97 at 26.7 ms); at 1M
+    # nothing met all of the target: it keeps recall 0.986 in 1.8 GB at 46 ms, where HNSW
+    # reached 0.905 at 24 ms. tests/test_index_choice.py holds these defaults to that table.
+    exact_below: int = _index(180_000)
+    # IVF lists searched per query (of 4·√n lists), as measured for the rule above.
+    ivf_nprobe: int = _query(1024)
     hnsw_m: int = _index(32)
     hnsw_ef_search: int = _query(256)
     faiss_threads: int = _query(1)
@@ -119,7 +125,7 @@ class Settings:
             except ValueError as exc:
                 raise SettingsError(str(exc)) from None
         for name in ("batch_size", "max_chunk_chars", "rrf_k", "candidates", "hnsw_m",
-                     "hnsw_ef_search", "faiss_threads", "answer_passages", "max_question_chars",
+                     "hnsw_ef_search", "ivf_nprobe", "faiss_threads", "exact_below", "answer_passages", "max_question_chars",
                      "max_encoded_sentences", "short_sentence_chars", "max_upload_bytes"):
             value = getattr(self, name)
             if not isinstance(value, int) or value < 1:

@@ -53,6 +53,8 @@ def test_smoke_run_writes_every_section(tmp_path: Path) -> None:
     assert len({r["hit1"] for r in results["sections"]["stores"]["stores"]}) == 1  # same ranking on both
     kinds = {p["kind"] for p in results["sections"]["realscale"]["points"]}
     assert {"flat", "milvus-lite FLAT"} <= kinds and any(k.startswith("IVF") for k in kinds)
+    realscale = results["sections"]["realscale"]
+    assert [b["n"] for b in realscale["bm25"]] == realscale["sizes"] and realscale["rule"]["exact_below"] is None
     for heading in ("## Quality", "## Speed", "## Scale", "## Encoder", "## Conversation", "## Documents",
                     "## Uploads", "## Stores", "## Scale on realistic vectors"):
         assert heading in markdown

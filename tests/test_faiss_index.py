@@ -41,6 +41,32 @@ def test_hnsw_recall_against_bruteforce(tmp_path) -> None:
     assert FaissIndex.load(tmp_path / "h.faiss").kind == "hnsw"
 
 
+def test_ivf_recall_against_bruteforce_and_round_trip(tmp_path) -> None:
+    # Clustered data, as real embeddings are: IVF's lists follow the clusters.
+    rng = np.random.default_rng(2)
+    centres = _unit(rng, 40, 32)
+    base = centres[rng.integers(0, 40, 5000)] + 0.3 * rng.standard_normal((5000, 32)).astype(np.float32)
+    base /= np.linalg.norm(base, axis=1, keepdims=True)
+    queries = base[:50] + 0.05 * rng.standard_normal((50, 32)).astype(np.float32)
+    index = FaissIndex.create(dim=32, kind="ivf", n_vectors=len(base), nprobe=64)
+    index.add(base)
+    reference = np.argsort(-(queries @ base.T), axis=1)[:, :10]
+    found = index.search(queries, k=10)
+    recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(found.ids, reference, strict=True)])
+    assert recall >= 0.95
+    # Re-ranked exactly: the scores are true inner products, not 8-bit approximations.
+    np.testing.assert_allclose(found.scores, np.take_along_axis(queries @ base.T, found.ids, 1), rtol=1e-5)
+    index.save(tmp_path / "i.faiss")
+    again = FaissIndex.load(tmp_path / "i.faiss", nprobe=64)
+    assert again.kind == "ivf" and again.ntotal == 5000
+    np.testing.assert_array_equal(again.search(queries, k=10).ids, found.ids)
+
+
+def test_empty_ivf_finds_nothing() -> None:
+    index = FaissIndex.create(dim=8, kind="ivf", n_vectors=0)
+    assert index.search(np.ones(8, dtype=np.float32), k=3).ids.tolist() == [[-1, -1, -1]]
+
+
 def test_k_larger_than_index_and_bad_input() -> None:
     index = FaissIndex.create(dim=4, kind="flat")
     index.add(np.eye(4, dtype=np.float32)[:2])
@@ -52,8 +78,9 @@ def test_k_larger_than_index_and_bad_input() -> None:
 
 
 def test_choose_kind() -> None:
-    assert choose_kind(10, hnsw_threshold=100) == "flat"
-    assert choose_kind(100, hnsw_threshold=100) == "hnsw"
-    assert choose_kind(10**7, kind="flat", hnsw_threshold=100) == "flat"
+    assert choose_kind(10, exact_below=100) == "flat"
+    assert choose_kind(100, exact_below=100) == "ivf"
+    assert choose_kind(10**7, kind="flat", exact_below=100) == "flat"
+    assert choose_kind(10, kind="hnsw", exact_below=100) == "hnsw"
     with pytest.raises(ValueError, match="allowed"):
-        choose_kind(1, kind="ivf", hnsw_threshold=100)
+        choose_kind(1, kind="pq", exact_below=100)

@@ -180,12 +180,12 @@ def test_cli_filter_arguments(engine: QA, capsys: pytest.CaptureFixture[str], mo
     assert "unknown filter key 'year'" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("kind", ["flat", "hnsw"])
+@pytest.mark.parametrize("kind", ["flat", "ivf", "hnsw"])
 def test_faiss_id_selector_equals_numpy_over_the_subset(kind: str) -> None:
     rng = np.random.default_rng(7)
     vectors = rng.normal(size=(2000, 32)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    index = FaissIndex.create(dim=32, kind=kind, ef_search=256)
+    index = FaissIndex.create(dim=32, kind=kind, ef_search=256, n_vectors=len(vectors))
     index.add(vectors)
     for size in (3, 40, 700):
         subset = np.sort(rng.choice(len(vectors), size=size, replace=False)).astype(np.int64)
@@ -198,12 +198,13 @@ def test_faiss_id_selector_equals_numpy_over_the_subset(kind: str) -> None:
     assert index.search(vectors[0], k=5, ids=np.array([], dtype=np.int64)).ids.shape == (1, 0)
 
 
-def test_hnsw_subset_above_the_exact_limit_goes_through_the_selector(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("kind", ["ivf", "hnsw"])
+def test_subset_above_the_exact_limit_goes_through_the_selector(kind: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("embeddings.faiss_index.EXACT_SUBSET", 10)
     rng = np.random.default_rng(3)
     vectors = rng.normal(size=(3000, 16)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    index = FaissIndex.create(dim=16, kind="hnsw", ef_search=256)
+    index = FaissIndex.create(dim=16, kind=kind, ef_search=256, n_vectors=len(vectors), nprobe=32)
     index.add(vectors)
     subset = np.arange(0, 3000, 3, dtype=np.int64)
     found = index.search(vectors[1], k=10, ids=subset)

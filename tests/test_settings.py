@@ -22,7 +22,7 @@ from qa.settings import (
 @pytest.mark.parametrize(("changes", "message"), [
     ({"mode": "fuzzy"}, "mode='fuzzy' is not allowed; use one of"),
     ({"encoder_backend": "gpu"}, "encoder_backend='gpu' is not allowed; use one of"),
-    ({"index_kind": "ivf"}, "index_kind='ivf' is not allowed"),
+    ({"index_kind": "pq"}, "index_kind='pq' is not allowed"),
     ({"rrf_k": 0}, "rrf_k=0 is not allowed; use a whole number >= 1"),
     ({"max_encoded_sentences": 2.5}, "max_encoded_sentences=2.5 is not allowed"),
     ({"dense_weight": -1.0}, "dense_weight=-1.0 is not allowed; use a number >= 0"),
@@ -50,7 +50,7 @@ def test_every_setting_names_its_scope() -> None:
     assert CHUNK_SETTINGS == ("max_chunk_chars", "heading_max_chars")
     # What a caller may change when opening an index (as before the scopes were metadata).
     assert set(QUERY_SETTINGS) == {
-        "mode", "rrf_k", "dense_weight", "bm25_weight", "candidates", "hnsw_ef_search", "faiss_threads",
+        "mode", "rrf_k", "dense_weight", "bm25_weight", "candidates", "hnsw_ef_search", "ivf_nprobe", "faiss_threads",
         "answer_threshold", "answer_passages", "max_question_chars", "dense_floor", "dense_ceiling",
         "max_encoded_sentences", "crosslingual_floor", "crosslingual_ceiling", "short_sentence_chars",
         "prefer_doc_weight", "max_upload_bytes",
@@ -60,7 +60,7 @@ def test_every_setting_names_its_scope() -> None:
 @pytest.mark.parametrize(("choice", "bad", "allowed"), [
     (SearchMode, "fuzzy", "'hybrid', 'dense', 'bm25'"),
     (Backend, "gpu", "'onnx-int8', 'torch'"),
-    (IndexKind, "ivf", "'auto', 'flat', 'hnsw'"),
+    (IndexKind, "pq", "'auto', 'flat', 'ivf', 'hnsw'"),
 ])
 def test_choices_list_what_is_allowed(choice: type, bad: str, allowed: str) -> None:
     with pytest.raises(ValueError, match=f"x={bad!r} is not allowed; use one of {allowed}"):

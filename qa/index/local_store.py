@@ -132,7 +132,8 @@ class LocalStore:
         """Read and check every file of the live version, then load FAISS and BM25."""
         data = read_version(self.folder)
         try:
-            vector_index = FaissIndex.load(data.folder / "vectors.faiss", ef_search=self._settings.hnsw_ef_search)
+            vector_index = FaissIndex.load(data.folder / "vectors.faiss", ef_search=self._settings.hnsw_ef_search,
+                                           nprobe=self._settings.ivf_nprobe)
             lexical = BM25Index.load(data.folder / "bm25", size=len(data.chunks))
         except (RuntimeError, ValueError, OSError, KeyError) as exc:
             raise IndexCorruptError(f"Index '{self.folder}' cannot be read ({exc}); {self.rebuild_hint()}") from exc
@@ -164,9 +165,10 @@ class LocalStore:
     def write(self, version: NewVersion) -> str:
         """Build FAISS and BM25 over the new version and swap it in (see :func:`write_version`)."""
         settings = version.settings
-        kind = choose_kind(len(version.chunks), kind=settings.index_kind, hnsw_threshold=settings.hnsw_threshold)
+        kind = choose_kind(len(version.chunks), kind=settings.index_kind, exact_below=settings.exact_below)
         vector_index = FaissIndex.create(dim=version.vectors.shape[1], kind=kind, hnsw_m=settings.hnsw_m,
-                                         ef_search=settings.hnsw_ef_search)
+                                         ef_search=settings.hnsw_ef_search, n_vectors=len(version.chunks),
+                                         nprobe=settings.ivf_nprobe)
         vector_index.add(version.vectors)
         lexical = BM25Index.build([lexical_text(sc.chunk) for sc in version.chunks])
 

@@ -198,8 +198,9 @@ class MilvusStore:
         client = self._client()
         settings = version.settings
         n, dim = version.vectors.shape
-        # Lite has FLAT and IVF_FLAT only; a server picks its own index for large collections.
-        index_type = "AUTOINDEX" if (n >= settings.hnsw_threshold and not self.is_lite) else "FLAT"
+        # Lite has FLAT and IVF_FLAT only; a server picks its own index for large collections
+        # (where the folder store would leave exact search too).
+        index_type = "AUTOINDEX" if (n >= settings.exact_below and not self.is_lite) else "FLAT"
         name = f"{self.name}_v{time.strftime('%Y%m%d_%H%M%S')}_{time.monotonic_ns() % 1_000_000_000:09d}"
         create_data_collection(client, name, dim=dim, index_type=index_type)
         corpus = version.manifest.get("corpus", {}).get("dir")
