@@ -250,7 +250,7 @@ def render(sec: dict[str, Any]) -> str:
         f"{TARGET['memory_mb'] / 1024:.0f} GB.\n\n"
         + table(["vectors", "index", "build (s)", "p50 (ms)", "p95 (ms)", "memory (MB)", "recall@10", "target"],
                 rows)
-        + "\n\nIndex meeting the target with the lowest p50 (flat first, as it is exact), per size: "
+        + "\nIndex meeting the target with the lowest p50 (flat first, as it is exact), per size: "
         + (best or "–") + ". " + _rule_text(sec.get("rule")) + "\n\n"
         + "BM25 (bm25s, the engine's index) over the real passages replicated to each size (jieba once per "
           "distinct passage); per question: its scores over every passage, then the engine's top-50 "
