@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from qa.answer.answer_types import AnswerType, has_kind, question_type
+from qa.answer.ordinals import ordinal_form, ordinal_weights
 from qa.answer.slots import question_slot, slot_match
 from qa.charsets import has_cjk
 from qa.textnorm import search_form, split_sentences
@@ -172,37 +173,41 @@ def build_candidates(retrieval: Retrieval, *, passages: int, band: tuple[float, 
     if not items:
         return Candidates(items, np.zeros((0, len(FEATURE_NAMES)), dtype=np.float32), kind)
     lexical = has_cjk(retrieval.question)
-    weights = retrieval.term_weights if lexical else {}
+    # Words are matched with enumeration markers written one way (第二点 = 二要 = 其二 = 其次):
+    # the question's ordinal then finds the point it names (qa.answer.ordinals).
+    weights = ordinal_weights(qform, retrieval.term_weights) if lexical else {}
+    mform = ordinal_form(qform)
+    forms = [ordinal_form(c.form) for c in items]
     sharp = {t: w * w for t, w in weights.items()}
-    core = question_core(qform) if lexical else ""
+    core = question_core(mform) if lexical else ""
     grams = _bigrams(core)
     core_len = max(len(core.replace(" ", "")), 1)
-    slot = question_slot(qform) if lexical else None
+    slot = question_slot(mform) if lexical else None
     hits = {h.chunk.id: h for h in retrieval.hits}
     top_fused = max((h.score for h in retrieval.hits), default=0.0) or 1.0
     by_chunk: dict[str, list[int]] = {}
     for i, c in enumerate(items):
         by_chunk.setdefault(c.chunk.id, []).append(i)
     passage_overlap = {
-        cid: term_overlap(weights, text_form(f"{items[ids[0]].chunk.title or ''}\n{items[ids[0]].chunk.text}"))
-        for cid, ids in by_chunk.items()
+        cid: term_overlap(weights, ordinal_form(text_form(f"{chunk.title or ''}\n{chunk.text}")))
+        for cid, ids in by_chunk.items() for chunk in (items[ids[0]].chunk,)
     }
     rows = []
     slots: list[tuple[float, float, float]] = []
-    for c in items:
+    for form in forms:
         rows.append([
-            term_overlap(sharp, c.form),
-            term_overlap(weights, c.form),
-            sum(1 for g in grams if g in c.form) / max(len(grams), 1),
-            longest_shared(core, c.form) / core_len if core.strip() else 0.0,
+            term_overlap(sharp, form),
+            term_overlap(weights, form),
+            sum(1 for g in grams if g in form) / max(len(grams), 1),
+            longest_shared(core, form) / core_len if core.strip() else 0.0,
         ])
-        m = slot_match(slot, c.form) if slot else None
+        m = slot_match(slot, form) if slot else None
         slots.append((m.left, m.right, m.fits) if m else (0.0, 0.0, 0.0))
     base = np.asarray(rows, dtype=np.float32)
     window = np.zeros(len(items), dtype=np.float32)
     for ids in by_chunk.values():
         for pos, i in enumerate(ids):
-            around = "".join(items[j].form for j in ids[max(pos - 1, 0):pos + 2])
+            around = "".join(forms[j] for j in ids[max(pos - 1, 0):pos + 2])
             window[i] = term_overlap(weights, around)
     neighbours = np.zeros((len(items), 2), dtype=np.float32)
     for ids in by_chunk.values():
@@ -219,7 +224,8 @@ def build_candidates(retrieval: Retrieval, *, passages: int, band: tuple[float, 
         sharp_o, overlap, bigram, lcs = base[i]
         dense = min(max((float(hit.dense_score or 0.0) - band[0]) / (band[1] - band[0]), -1.0), 2.0)
         length = c.end - c.start
-        novel = (len(c.form) - sum(c.form.count(ch) for ch in qchars)) / max(len(c.form), 1)
+        form = forms[i]
+        novel = (len(form) - sum(form.count(ch) for ch in qchars)) / max(len(form), 1)
         # The asked-for kind is only looked up where the words already point (posseg costs).
         promising = overlap >= best[1] - 0.35 or window[i] >= best[1] - 0.2
         types = [float(promising and kind is k and has_kind(c.form, k, known=qform)) for k in _KINDS]
@@ -234,7 +240,7 @@ def build_candidates(retrieval: Retrieval, *, passages: int, band: tuple[float, 
             *types, asked_missing,
             overlap * dense, overlap * rank1, bigram * float(any(types)),
             *slots[i], slots[i][2] - best_fits,
-            *neighbours[i], math.log1p(novel * len(c.form)),
+            *neighbours[i], math.log1p(novel * len(form)),
             float(asks_reason and _GIVES_REASON.search(c.form) is not None),
         ]
     return Candidates(items, feats, kind)
