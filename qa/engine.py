@@ -271,7 +271,7 @@ class QA:
             QuestionError: If the question has no word to search for.
         """
         from qa.answer.answering import answer_from
-        from qa.answer.conversation import read_in_history
+        from qa.answer.conversation import read_in_history, surer_other
 
         checked = parse_filters(filters)
         reading = read_in_history(self, question, history) if history else None
@@ -281,6 +281,13 @@ class QA:
         asked = prepare_question(question, max_chars=self.settings.max_question_chars)
         retrieval = self.retrieve(reading.search, k=k, prefer_doc=reading.prefer_doc, filters=checked)
         answer = answer_from(retrieval, encoder=self.encoder, settings=self.settings, avoid=reading.avoid)
+        if reading.alternative is not None:  # 它 may mean what the last answer named: keep the surer quote
+            other = reading.alternative
+            other_retrieval = self.retrieve(other.search, k=k, prefer_doc=other.prefer_doc, filters=checked)
+            other_answer = answer_from(other_retrieval, encoder=self.encoder, settings=self.settings,
+                                       avoid=other.avoid)
+            if surer_other(answer, other_answer):
+                reading, retrieval, answer = other, other_retrieval, other_answer
         # The notice is about the question as asked, plus a filter that kept nothing.
         unfiltered = retrieval.notice if checked is not None and not retrieval.hits else None
         notice = "; ".join(filter(None, [asked.notice, unfiltered])) or None

@@ -13,6 +13,7 @@ from typing import Protocol
 from qa.answer.followup import Reading, Turn, follow_up_cue, read_question
 from qa.answer.question_parts import bare, subject_of
 from qa.answer.questions import prepare_question
+from qa.answer.referents import answered_name
 from qa.errors import QuestionError
 from qa.settings import Settings
 from qa.types import Answer, Document
@@ -51,7 +52,8 @@ def previous_turn(history: Sequence[str | Answer], *,
     # Quotes already given for this question: the last one, and those of earlier Answers to it.
     given = [a.quote for a in [*items[:-1], last] if isinstance(a, Answer) and a.found and a.quote is not None
              and (a.interpreted or a.question) == question]
-    return Turn(question, subject_of(question), doc, tuple(dict.fromkeys(given)))
+    named = answered_name(question, last.quote.text) if doc is not None and last.quote is not None else None
+    return Turn(question, subject_of(question), doc, tuple(dict.fromkeys(given)), named)
 
 
 class Conversant(Protocol):
@@ -84,3 +86,18 @@ def read_in_history(engine: Conversant, question: str, history: Sequence[str | A
         return f"{doc.title or ''}\n{doc.text}"
 
     return read_question(prepared, previous, term_weights=engine.term_weights, document_text=document_text)
+
+
+def surer_other(answer: Answer, other: Answer) -> bool:
+    """Whether ``other`` (the answer to a follow-up's alternative reading) should replace ``answer``.
+
+    Only a different quote that the reader is surer of: when both readings quote the same
+    sentence the first reading (the earlier subject, the usual sense of 它) stays.
+    """
+    if not other.found or other.quote is None:
+        return False
+    if not answer.found or answer.quote is None:
+        return True
+    same = (answer.quote.chunk.id, answer.quote.start, answer.quote.end) == (
+        other.quote.chunk.id, other.quote.start, other.quote.end)
+    return not same and other.quote.score > answer.quote.score

@@ -33,6 +33,7 @@ from qa.answer.question_parts import (
     strip_end,
     words,
 )
+from qa.answer.referents import point_at_answer
 from qa.charsets import has_cjk
 from qa.textnorm import search_form
 from qa.types import Quote
@@ -59,13 +60,15 @@ class Cue(Choice):
 @dataclass(frozen=True)
 class Turn:
     """An earlier turn as understood: its question (completed, if it was a follow-up), its
-    subject, the document its quote came from (None when it had none), and the quotes
-    already given for that question (so "还有呢" gets another one)."""
+    subject, the document its quote came from (None when it had none), the quotes
+    already given for that question (so "还有呢" gets another one), and what its answer
+    named when it asked which thing (国学书院 for 建了什么书院; see :mod:`qa.answer.referents`)."""
 
     question: str
     subject: str | None
     doc_id: str | None
     quotes: tuple[Quote, ...] = ()
+    named: str | None = None
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,8 @@ class Reading:
         search: The text to search: the reading plus the earlier question's rare words.
         prefer_doc: Document to prefer (the earlier answer's), or None.
         avoid: Quotes not to give again ("还有呢" asks for something else).
+        alternative: Another reading to try, kept when its answer is another and surer quote
+            (它 after "建了什么书院？" may mean the 书院 the answer named, not the earlier subject).
     """
 
     question: str
@@ -87,6 +92,7 @@ class Reading:
     search: str
     prefer_doc: str | None
     avoid: tuple[Quote, ...] = ()
+    alternative: Reading | None = None
 
 
 def follow_up_cue(question: str) -> Cue | None:
@@ -146,6 +152,7 @@ def read_question(question: str, previous: Turn | None, *,
     earlier = strip_end(previous.question)
     subject = previous.subject
     avoid: tuple[Quote, ...] = ()
+    alternative = None
     if cue is Cue.ELLIPSIS:
         x = _ellipsis_subject(strip_end(search_form(question))) or ""
         x = _as_written(question, x)
@@ -156,10 +163,24 @@ def read_question(question: str, previous: Turn | None, *,
         else:
             interpreted, avoid = earlier, previous.quotes
     elif cue is Cue.PRONOUN:
+        pointed = point_at_answer(asked, previous.named)
         interpreted = _replace_reference(asked, subject or _top_terms(earlier, term_weights, 2, joined=True))
+        if pointed is not None and pointed.names_it:  # 这次会议 after 什么会议: the answer's 会议
+            interpreted = pointed.text
+        elif pointed is not None:  # 它: the earlier subject, or what the answer named (tried too)
+            alternative = _completed(question, previous, cue, pointed.text, avoid, term_weights, document_text)
     else:
         lead = subject or _top_terms(earlier, term_weights, 2, joined=True)
         interpreted = f"{lead}{asked}" if has_cjk(asked) else f"{asked} ({lead})"
+    return _completed(question, previous, cue, interpreted, avoid, term_weights, document_text, alternative)
+
+
+def _completed(question: str, previous: Turn, cue: Cue, interpreted: str, avoid: tuple[Quote, ...],
+               term_weights: Callable[[str], dict[str, float]], document_text: Callable[[str], str],
+               alternative: Reading | None = None) -> Reading:
+    """The reading of ``question`` as ``interpreted``: its search with the earlier subject's words."""
+    earlier = strip_end(previous.question)
+    subject = previous.subject
     interpreted = interpreted + _ending(question)
     carried: list[str] = []
     reading = search_form(interpreted)
@@ -170,7 +191,8 @@ def read_question(question: str, previous: Turn | None, *,
         carried = [t for t in (subject_terms or _ranked_terms(earlier, term_weights))
                    if t not in reading][:CARRIED_TERMS]
     search = " ".join([interpreted, *carried])
-    return Reading(question, cue, interpreted, search, _preferred(question, previous, cue, document_text), avoid)
+    return Reading(question, cue, interpreted, search, _preferred(question, previous, cue, document_text), avoid,
+                   alternative)
 
 
 def _preferred(question: str, previous: Turn, cue: Cue, document_text: Callable[[str], str]) -> str | None:
