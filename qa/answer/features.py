@@ -212,7 +212,9 @@ def build_candidates(retrieval: Retrieval, *, passages: int, band: tuple[float, 
     neighbours = np.zeros((len(items), 2), dtype=np.float32)
     for ids in by_chunk.values():
         for pos, i in enumerate(ids):
-            neighbours[i] = (base[ids[pos - 1], 1] if pos else 0.0, base[ids[pos + 1], 1] if pos + 1 < len(ids) else 0.0)
+            before = base[ids[pos - 1], 1] if pos else 0.0
+            after = base[ids[pos + 1], 1] if pos + 1 < len(ids) else 0.0
+            neighbours[i] = (before, after)
     asks_reason = lexical and _ASKS_REASON.search(qform) is not None
     best = base.max(axis=0)
     best_fits = max(s[2] for s in slots)
