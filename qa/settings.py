@@ -127,8 +127,8 @@ class Settings:
                 choice.from_str(getattr(self, name), name=name)
             except ValueError as exc:
                 raise SettingsError(str(exc)) from None
-        for name in ("batch_size", "max_chunk_chars", "rrf_k", "candidates", "hnsw_m",
-                     "hnsw_ef_search", "ivf_nprobe", "faiss_threads", "exact_below", "answer_passages", "max_question_chars",
+        for name in ("batch_size", "max_chunk_chars", "rrf_k", "candidates", "hnsw_m", "hnsw_ef_search",
+                     "ivf_nprobe", "faiss_threads", "exact_below", "answer_passages", "max_question_chars",
                      "max_encoded_sentences", "short_sentence_chars", "max_upload_bytes"):
             value = getattr(self, name)
             if not isinstance(value, int) or value < 1:
