@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.cmrc_eval import exact_match, f1_score
+from benchmarks.cmrc_eval import exact_match, f1_score, remove_punctuation
 from qa.answer.answering import exact_words
 from qa.answer.features import SENTENCE_INPUTS, build_candidates, sentence_inputs
 from qa.answer.reader import (
@@ -92,7 +92,8 @@ def passage_data(examples: Sequence[Example], sentence: LinearModel,
 
 
 def span_data(examples: Sequence[Example], passages: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
-    """Spans of the first sentence that contains the answer; positive when a span is an answer text.
+    """Spans of the first sentence that contains the answer; positive when a span is an answer text
+    once punctuation is dropped (the CMRC2018 rule: 《书名》 and 书名 both match).
 
     Also returns the share of those sentences where some candidate span is exactly an answer.
     """
@@ -106,8 +107,8 @@ def span_data(examples: Sequence[Example], passages: int) -> tuple[np.ndarray, n
             continue
         spans = span_candidates(positive.form, search_form(ex.question.question),
                                 frozenset(ex.retrieval.term_weights), cands.kind)
-        answers = {search_form(a).strip() for a in ex.question.answers}
-        labels = [positive.form[s.start:s.end] in answers for s in spans.spans]
+        answers = {remove_punctuation(search_form(a)) for a in ex.question.answers}
+        labels = [remove_punctuation(positive.form[s.start:s.end]) in answers for s in spans.spans]
         seen += 1
         covered += any(labels)
         xs.extend(spans.features)

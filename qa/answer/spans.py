@@ -6,6 +6,11 @@ model (``span`` in the reader weights) scores each run by whether it is of the a
 kind (:mod:`qa.answer.answer_types`), how close it sits to the question's words, whether
 it follows a copula (是/为) or sits inside book-title marks, its length and its parts of
 speech; the best run is the exact answer. Offsets are into ``chunk.text``.
+
+The question's slot (:mod:`qa.answer.slots`) adds one more candidate and its evidence: the
+words a sentence holds between the question's context on each side of its asking word
+(要提高什么站位 ↔ 一要提高 *政治* 站位), trimmed to whole words and of filler at its edges,
+even when longer than the runs above.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import numpy as np
 
 from qa.answer.answer_types import PERSON_TAGS, PLACE_TAGS, AnswerType, TaggedWord, kind_share, tag_words
 from qa.answer.reader_weights import LinearModel
+from qa.answer.slots import Gap, slot_gap, span_slot
 
 MAX_WORDS = 6
 MAX_CHARS = 30
@@ -27,6 +33,9 @@ _EDGE_STOP = frozenset(
     "的 了 是 在 和 与 及 或 等 也 都 而 对 为 把 被 从 以 于 之 其 这 那 就 又 还 着 过 并 但 则 由 将 "
     "是因为 因为 所以 他 她 它 他们 其中 以及 一个 等等 · •".split()
 )
+# Punctuation an answer may hold inside (《1965年移民及国籍法案》, 南日本、台湾, 「蛋」字) but
+# never start or end with; other punctuation ends a candidate.
+_INNER = frozenset("、《》「」『』“”‘’-—/")
 _COPULAS = frozenset("是 为 叫 称 名为 称为 叫做 即 乃 系 有 达 约 共 于 在 由".split())
 _OPEN, _CLOSE = "《“「『（(\"", "》”」』）)\""
 _NOUN = ("n", "nr", "ns", "nt", "nz", "nrt", "nrfg", "eng", "j", "l", "i")
@@ -38,7 +47,8 @@ SPAN_FEATURES: tuple[str, ...] = (
     "in_question", "has_question_word", "log_distance", "left_is_question", "right_is_question", "after_copula",
     "left_edge", "right_edge", "quoted", "position", "first_noun", "first_verb", "first_num", "last_noun",
     "last_verb", "last_num", "last_quantifier", "eng_or_digit", "single_char", "left_fragment", "right_fragment",
-    "ends_with_unit", "unit_follows",
+    "ends_with_unit", "unit_follows", "gap_exact", "gap_inside", "gap_iou", "gap_starts", "gap_ends",
+    "gap_two_sided",
 )
 # Measure words and units that finish a number (80公分, 1950萬元, 13次): a span that stops
 # right before one cuts the answer short.
@@ -96,12 +106,17 @@ def span_candidates(sentence_form: str, question_form: str, question_words: froz
     spans: list[Span] = []
     rows: list[list[float]] = []
     n = len(sentence_form) or 1
+    gap = slot_gap(span_slot(question_form), sentence_form)
+    whole = _gap_words(words, gap, in_q)
+    trimmed = Span(words[whole[0]].start, words[whole[1]].end) if whole else None
     for i, first in enumerate(words):
         if not _is_word(first.word) or first.word in _EDGE_STOP:
             continue
         for j in range(i, min(i + MAX_WORDS, len(words))):
             last = words[j]
             if not _is_word(last.word):
+                if last.word in _INNER:
+                    continue
                 break
             start, end = first.start, last.end
             if end - start > MAX_CHARS:
@@ -109,8 +124,15 @@ def span_candidates(sentence_form: str, question_form: str, question_words: froz
             if last.word in _EDGE_STOP or all(in_q[i:j + 1]):
                 continue
             text = sentence_form[start:end]
-            rows.append(_row(text, words, i, j, in_q, anchors, qchars, kind, start, end, n, sentence_form))
+            rows.append(_row(text, words, i, j, in_q, anchors, qchars, kind, start, end, n, sentence_form)
+                        + _gap_row(gap, trimmed, start, end))
             spans.append(Span(start, end))
+    if whole is not None and trimmed not in spans:
+        i, j = whole
+        start, end = words[i].start, words[j].end
+        rows.append(_row(sentence_form[start:end], words, i, j, in_q, anchors, qchars, kind, start, end, n,
+                         sentence_form) + _gap_row(gap, trimmed, start, end))
+        spans.append(Span(start, end))
     return SpanCandidates(spans, np.asarray(rows, dtype=np.float32).reshape(-1, len(SPAN_FEATURES)))
 
 
@@ -141,6 +163,31 @@ def _row(text: str, words: list[TaggedWord], i: int, j: int, in_q: list[bool], a
         float(last.word in _UNITS or last.tag == "q" or last.word[-1:] in _UNITS),
         float(right is not None and (right.word in _UNITS or right.tag == "q")),
     ]
+
+
+def _gap_words(words: list[TaggedWord], gap: Gap | None, in_q: list[bool]) -> tuple[int, int] | None:
+    """First and last word of the slot's gap, without punctuation or filler at either end; None when
+    nothing is left, the gap is longer than an answer or it is made of the question's own words."""
+    if gap is None:
+        return None
+    inside = [k for k, w in enumerate(words) if w.start >= gap.start and w.end <= gap.end]
+    while inside and (not _is_word(words[inside[0]].word) or words[inside[0]].word in _EDGE_STOP):
+        inside.pop(0)
+    while inside and (not _is_word(words[inside[-1]].word) or words[inside[-1]].word in _EDGE_STOP):
+        inside.pop()
+    if not inside or words[inside[-1]].end - words[inside[0]].start > MAX_CHARS or all(in_q[k] for k in inside):
+        return None
+    return inside[0], inside[-1]
+
+
+def _gap_row(gap: Gap | None, trimmed: Span | None, start: int, end: int) -> list[float]:
+    """How a span sits in the slot's gap: equal to its trimmed words, inside it, their overlap, shared edges."""
+    if gap is None or trimmed is None:
+        return [0.0] * 6
+    shared = max(0, min(end, gap.end) - max(start, gap.start))
+    iou = shared / (max(end, gap.end) - min(start, gap.start))
+    return [float(Span(start, end) == trimmed), float(gap.start <= start and end <= gap.end), iou,
+            float(start == trimmed.start), float(end == trimmed.end), iou * (gap.sides == 2)]
 
 
 def best_span(model: LinearModel, candidates: SpanCandidates) -> Span | None:
