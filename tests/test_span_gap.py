@@ -53,7 +53,8 @@ def test_a_gap_longer_than_the_word_runs_is_a_candidate_trimmed_of_filler() -> N
 
 def test_a_span_may_hold_book_title_marks_inside_but_not_at_its_edges() -> None:
     sentence = search_form("他签署了《1965年移民及国籍法案》改革移民体系。")
-    cands = span_candidates(sentence, search_form("他签署了哪一个法案？"), frozenset({"签署", "法案"}), AnswerType.OTHER)
+    question = search_form("他签署了哪一个法案？")
+    cands = span_candidates(sentence, question, frozenset({"签署", "法案"}), AnswerType.OTHER)
     texts = {sentence[s.start:s.end] for s in cands.spans}
     assert "1965年移民及国籍法案" in texts
     assert not any(t[0] in "《》" or t[-1] in "《》" for t in texts)

@@ -130,7 +130,8 @@ def slot_gap(slot: Slot, sentence: str) -> Gap | None:
     n_left, at_left = _longest(lefts, sentence)
     n_right, at_right = _longest(rights, sentence)
     if n_left and n_right:
-        pairs = [(q - (p + n_left), p + n_left, q) for p in at_left for q in at_right if 0 < q - p - n_left <= _MAX_SLOT]
+        pairs = [(q - (p + n_left), p + n_left, q) for p in at_left for q in at_right
+                 if 0 < q - p - n_left <= _MAX_SLOT]
         if pairs:
             _, start, end = min(pairs)
             return Gap(start, end, 2)
