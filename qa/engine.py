@@ -6,6 +6,7 @@ import logging
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -272,20 +273,23 @@ class QA:
         """
         from qa.answer.answering import answer_from
         from qa.answer.conversation import read_in_history, surer_other
+        from qa.answer.span_loading import span_reader_for
+
+        answer_with = partial(answer_from, encoder=self.encoder, settings=self.settings,
+                              span_reader=span_reader_for(self.settings))
 
         checked = parse_filters(filters)
         reading = read_in_history(self, question, history) if history else None
         if reading is None or reading.interpreted is None:
             retrieval = self.retrieve(question, k=k, filters=checked)
-            return answer_from(retrieval, encoder=self.encoder, settings=self.settings)
+            return answer_with(retrieval)
         asked = prepare_question(question, max_chars=self.settings.max_question_chars)
         retrieval = self.retrieve(reading.search, k=k, prefer_doc=reading.prefer_doc, filters=checked)
-        answer = answer_from(retrieval, encoder=self.encoder, settings=self.settings, avoid=reading.avoid)
+        answer = answer_with(retrieval, avoid=reading.avoid)
         if reading.alternative is not None:  # 它 may mean what the last answer named: keep the surer quote
             other = reading.alternative
             other_retrieval = self.retrieve(other.search, k=k, prefer_doc=other.prefer_doc, filters=checked)
-            other_answer = answer_from(other_retrieval, encoder=self.encoder, settings=self.settings,
-                                       avoid=other.avoid)
+            other_answer = answer_with(other_retrieval, avoid=other.avoid)
             if surer_other(answer, other_answer):
                 reading, retrieval, answer = other, other_retrieval, other_answer
         # The notice is about the question as asked, plus a filter that kept nothing.

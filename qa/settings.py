@@ -100,8 +100,9 @@ class Settings:
     faiss_threads: int = _query(1)
     # answering
     # Found / not found: the reader's calibrated probability that its quote answers must reach
-    # this; chosen on held-out training data by `python -m training.sentence_ranker`.
-    answer_threshold: float = _query(0.38)
+    # this; chosen on held-out training data by `python -m training.span_confidence` (stored in
+    # the span reader's weights file; a test keeps the two equal).
+    answer_threshold: float = _query(0.23)
     # A question in another language than the documents (no Chinese characters) picks its
     # sentence by embedding at most this many sentences of the first passage.
     max_encoded_sentences: int = _query(8)
@@ -117,6 +118,13 @@ class Settings:
     # sentence is at most this long (in characters).
     short_sentence_chars: int = _query(80)
     answer_passages: int = _query(3)
+    # The neural span reader (qa.answer.span_reader) marks the exact words and picks the quoted
+    # sentence; off, the sentence model alone picks it. It reads the first passage's best
+    # sentences up to this many characters, as at most this many tokens with the question
+    # (its time grows with the tokens).
+    span_reader: bool = _query(True)
+    reader_window_chars: int = _query(140)
+    reader_max_tokens: int = _query(128)
     max_question_chars: int = _query(2000)
     # serving: the largest file the Documents tab and /upload_documents accept (bytes).
     max_upload_bytes: int = _query(50_000_000)
@@ -129,7 +137,8 @@ class Settings:
                 raise SettingsError(str(exc)) from None
         for name in ("batch_size", "max_chunk_chars", "rrf_k", "candidates", "hnsw_m", "hnsw_ef_search",
                      "ivf_nprobe", "faiss_threads", "exact_below", "answer_passages", "max_question_chars",
-                     "max_encoded_sentences", "short_sentence_chars", "max_upload_bytes"):
+                     "max_encoded_sentences", "short_sentence_chars", "max_upload_bytes", "reader_window_chars",
+                     "reader_max_tokens"):
             value = getattr(self, name)
             if not isinstance(value, int) or value < 1:
                 raise SettingsError(f"{name}={value!r} is not allowed; use a whole number >= 1")

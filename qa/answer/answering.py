@@ -23,6 +23,8 @@ from qa.answer.features import Candidate
 from qa.answer.quoting import quote_bounds
 from qa.answer.reader import load_reader, read
 from qa.answer.reader_weights import LinearModel, ReaderWeights
+from qa.answer.span_choice import choose, read_window
+from qa.answer.span_reader import SpanReader
 from qa.answer.spans import best_span, span_candidates
 from qa.charsets import has_cjk
 from qa.settings import Settings
@@ -48,7 +50,8 @@ def exact_words(candidate: Candidate, question: str, terms: set[str], kind: Answ
 
 
 def answer_from(retrieval: Retrieval, *, encoder: Encoder | None, settings: Settings,
-                weights: ReaderWeights | None = None, avoid: Sequence[Quote] = ()) -> Answer:
+                weights: ReaderWeights | None = None, avoid: Sequence[Quote] = (),
+                span_reader: SpanReader | None = None) -> Answer:
     """Build the :class:`Answer` for a retrieval: a quote when the reader is sure enough, else none.
 
     The answer's passages are the retrieval's hits in the reader's order. Sentences overlapping
@@ -64,17 +67,26 @@ def answer_from(retrieval: Retrieval, *, encoder: Encoder | None, settings: Sett
                    crosslingual_band=(settings.crosslingual_floor, settings.crosslingual_ceiling),
                    embed=None if encoder is None else _embedder(encoder), max_embedded=settings.max_encoded_sentences,
                    avoid=[(q.chunk.id, q.start, q.end) for q in avoid])
-    if reading.best < 0 or reading.confidence < settings.answer_threshold:
-        return Answer(retrieval.question, False, None, reading.hits, retrieval.notice)
     lexical = has_cjk(retrieval.question) and bool(retrieval.term_weights)
-    candidate = reading.candidates.items[reading.best]
+    best, confidence, exact = reading.best, reading.confidence, None
+    if span_reader is not None and best >= 0:
+        window = read_window(reading, retrieval.question, span_reader, budget=settings.reader_window_chars)
+        if window is not None:
+            choice = choose(reading, window, weights if lexical else None, fusion=span_reader.fusion,
+                            confidence=span_reader.confidence)
+            if choice is not None:
+                best, exact, confidence = choice.best, choice.exact, choice.confidence
+    if best < 0 or confidence < settings.answer_threshold:
+        return Answer(retrieval.question, False, None, reading.hits, retrieval.notice)
+    candidate = reading.candidates.items[best]
     chunk = candidate.chunk
-    exact = exact_words(candidate, retrieval.question, set(retrieval.term_weights), reading.candidates.kind,
-                        weights.span) if lexical else None
+    if exact is None and lexical:
+        exact = exact_words(candidate, retrieval.question, set(retrieval.term_weights), reading.candidates.kind,
+                            weights.span)
     low, high = exact if exact else (candidate.start, candidate.end)
     bounds = quote_bounds(chunk, low, high, short=settings.short_sentence_chars)
     quote = Quote(
-        chunk.text[bounds.start:bounds.end], chunk, round(reading.confidence, 4), bounds.start, bounds.end,
+        chunk.text[bounds.start:bounds.end], chunk, round(confidence, 4), bounds.start, bounds.end,
         chunk.text[exact[0]:exact[1]] if exact else None, exact[0] if exact else None, exact[1] if exact else None,
     )
     return Answer(retrieval.question, True, quote, reading.hits, retrieval.notice)

@@ -92,9 +92,13 @@ def _build(args: argparse.Namespace) -> int:
     from qa.settings import Settings
 
     settings = Settings(encoder_backend=args.backend) if args.backend else None
-    _, report = QA.build_with_report(args.corpus, args.index, model=args.model, settings=settings,
-                                     show_progress=True)
+    engine, report = QA.build_with_report(args.corpus, args.index, model=args.model, settings=settings,
+                                          show_progress=True)
     print(report.summary())
+    # The span reader is exported once per machine (half a minute): better here than at the first question.
+    from qa.answer.span_loading import span_reader_for
+
+    span_reader_for(engine.settings)
     return 0
 
 

@@ -1,0 +1,165 @@
+"""The neural span reader: which words of a window answer the question, and how sure.
+
+A span head (start and end logits per token) on the project's multilingual-e5-small, its top
+layers fine-tuned on Chinese reading comprehension (``python -m training.span_reader``; the
+shipped weights are ``qa/answer/span_reader.safetensors``). It runs through ONNX Runtime with
+int8 weights, exported once per machine by :mod:`qa.answer.span_export`, and reads a window
+of one passage (:mod:`qa.answer.windows`), not whole passages, to keep ``ask`` fast.
+
+The reading is scored SQuAD 2.0 style: the best span's ``score`` (start + end logits) against
+the ``null`` score of the first token, where the model puts questions the window cannot answer.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from qa.answer.reader_weights import LinearModel
+from qa.answer.windows import Window
+
+logger = logging.getLogger(__name__)
+
+MODEL_FILE = "reader-int8.onnx"
+TOKENIZER_FILE = "tokenizer.json"
+# Longest answer the reader returns, in tokens (CMRC2018 answers: 95% within 14 tokens).
+MAX_ANSWER_TOKENS = 24
+# Questions longer than this (characters) are cut before tokenising: the window needs the room.
+MAX_QUESTION_CHARS = 64
+# Inputs of the confidence model that ships with the span reader (see qa.answer.answering).
+SPAN_CONFIDENCE_FEATURES: tuple[str, ...] = ("sentence_logit", "span_margin", "span_score", "best_margin")
+_EDGE = frozenset(" \t\n\u3000，。、；：！？,.;:!?（）()“”\"'‘’")
+
+
+@dataclass(frozen=True)
+class SpanReading:
+    """The reader's best span in a window and its evidence.
+
+    Attributes:
+        start: Start of the span in ``window.text`` (-1 when there is none).
+        end: End of the span in ``window.text`` (exclusive).
+        score: Start + end logits of the span.
+        null: Start + end logits of "no answer".
+    """
+
+    start: int
+    end: int
+    score: float
+    null: float
+
+    @property
+    def margin(self) -> float:
+        """How far the span beats "no answer" (negative: the window probably does not answer)."""
+        return self.score - self.null
+
+
+def encode_pair(tokenizer: Any, question: str, context: str, *, max_tokens: int) -> tuple[np.ndarray, np.ndarray]:
+    """Token ids of ``question`` + ``context`` (the context cut to fit ``max_tokens``) and, per token,
+    its character offsets in ``context`` ((0, 0) for the question and special tokens)."""
+    q = tokenizer.encode(question[:MAX_QUESTION_CHARS], add_special_tokens=False)
+    c = tokenizer.encode(context, add_special_tokens=False)
+    cls, sep = tokenizer.token_to_id("<s>"), tokenizer.token_to_id("</s>")
+    room = max(max_tokens - len(q.ids) - 4, 0)
+    ids = [cls, *q.ids, sep, sep, *c.ids[:room], sep]
+    offsets = [(0, 0)] * (len(q.ids) + 3) + list(c.offsets[:room]) + [(0, 0)]
+    return np.asarray(ids, dtype=np.int64), np.asarray(offsets, dtype=np.int64).reshape(-1, 2)
+
+
+def best_span(start_logits: np.ndarray, end_logits: np.ndarray, offsets: np.ndarray, *,
+              max_tokens: int = MAX_ANSWER_TOKENS, within: tuple[int, int] | None = None) -> tuple[int, int, float]:
+    """Best (first token, last token, score) over context tokens with first <= last < first + max_tokens,
+    starting at a token that starts inside the characters ``within`` when given (it may end after
+    them: answers can cross a sentence end); (-1, -1, -inf) when there is no such span."""
+    inside = offsets[:, 1] > offsets[:, 0]
+    starts = inside if within is None else inside & (offsets[:, 0] >= within[0]) & (offsets[:, 0] < within[1])
+    s = np.where(starts, start_logits, -np.inf)
+    e = np.where(inside, end_logits, -np.inf)
+    n = len(s)
+    grid = s[:, None] + e[None, :]
+    i, j = np.indices((n, n))
+    grid[(j < i) | (j >= i + max_tokens)] = -np.inf
+    flat = int(np.argmax(grid))
+    best = float(grid.flat[flat])
+    if not np.isfinite(best):
+        return -1, -1, float("-inf")
+    return flat // n, flat % n, best
+
+
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """``start, end`` without spaces and punctuation at either edge (XLM-R pieces carry a leading space)."""
+    while start < end and text[start] in _EDGE:
+        start += 1
+    while end > start and text[end - 1] in _EDGE:
+        end -= 1
+    return start, end
+
+
+def decode(start_logits: np.ndarray, end_logits: np.ndarray, offsets: np.ndarray, text: str, *,
+           within: tuple[int, int] | None = None) -> SpanReading:
+    """The reading of one window (or of the characters ``within`` it) from the model's logits."""
+    null = float(start_logits[0] + end_logits[0])
+    first, last, score = best_span(start_logits, end_logits, offsets, within=within)
+    if first < 0:
+        return SpanReading(-1, -1, float("-inf"), null)
+    start, end = trim(text, int(offsets[first][0]), int(offsets[last][1]))
+    if end <= start:
+        return SpanReading(-1, -1, score, null)
+    return SpanReading(start, end, score, null)
+
+
+class SpanReader:
+    """Runs the exported span reader on windows.
+
+    Example:
+        >>> reader = SpanReader.open(folder)                     # doctest: +SKIP
+        >>> r = reader.read("援藏资金是多少", window)             # doctest: +SKIP
+        >>> window.text[r.start:r.end], r.margin > 0              # doctest: +SKIP
+        ('1950萬元', True)
+    """
+
+    def __init__(self, session: Any, tokenizer: Any, *, max_tokens: int,
+                 confidence: LinearModel | None = None, fusion: float = 0.0) -> None:
+        self.session = session
+        self.tokenizer = tokenizer
+        self.max_tokens = max_tokens
+        # Combines the sentence model's confidence with the span's margin (SPAN_CONFIDENCE_FEATURES).
+        self.confidence = confidence
+        # Weight of the span's margin against the sentence model's logit when choosing the sentence.
+        self.fusion = fusion
+
+    @classmethod
+    def open(cls, folder: Path, *, max_tokens: int, threads: int | None = None,
+             confidence: LinearModel | None = None, fusion: float = 0.0) -> SpanReader:
+        """Load the int8 reader and its tokenizer from ``folder`` (made by :mod:`qa.answer.span_export`)."""
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        options = ort.SessionOptions()
+        if threads:
+            options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        session = ort.InferenceSession(str(folder / MODEL_FILE), options, providers=["CPUExecutionProvider"])
+        return cls(session, Tokenizer.from_file(str(folder / TOKENIZER_FILE)), max_tokens=max_tokens,
+                   confidence=confidence, fusion=fusion)
+
+    def logits(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Start and end logits of one tokenised pair."""
+        feed = {"input_ids": ids[None, :], "attention_mask": np.ones((1, len(ids)), dtype=np.int64)}
+        start, end = self.session.run(None, feed)
+        return start[0], end[0]
+
+    def read(self, question: str, window: Window) -> SpanReading:
+        """The best span of ``window`` for ``question`` (offsets in ``window.text``)."""
+        return self.read_pieces(question, window)[0]
+
+    def read_pieces(self, question: str, window: Window) -> list[SpanReading]:
+        """The best span of the whole window, then the best span inside each of its pieces (one model call)."""
+        ids, offsets = encode_pair(self.tokenizer, question, window.text, max_tokens=self.max_tokens)
+        start, end = self.logits(ids)
+        whole = decode(start, end, offsets, window.text)
+        return [whole, *(decode(start, end, offsets, window.text, within=(p.at, p.at + p.length))
+                         for p in window.pieces)]

@@ -1,0 +1,233 @@
+"""Train the span reader: ``python -m training.span_reader`` (fixed seed; about 40 minutes on 2 cores).
+
+1. The training questions (CMRC2018 trial + DRCD dev, :mod:`training.data`) are asked through
+   the real retrieval and sentence model (as :mod:`training.sentence_ranker` does, same cached
+   index); each gives the window answering would read, its unanswerable twin's window, and a
+   window of the right passage when retrieval missed it (:mod:`training.span_data`).
+2. The backbone's lower layers stay frozen, so their output is computed once per window; only
+   the top ``--layers`` layers and the span head are trained (cross-entropy on the first and
+   last answer tokens, "no answer" on the first token), with AdamW and a linear decay.
+3. After each epoch the held-out articles' windows are read: exact match and character F1 by
+   the CMRC2018 rules, and how often "no answer" wins on answerable and unanswerable windows.
+   The epoch with the best held-out F1 is written as float16 safetensors with the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks.cmrc_eval import exact_match, f1_score
+from embeddings.models import resolve_model
+from qa.answer.reader import load_reader
+from qa.answer.span_export import SPAN_WEIGHTS_PATH, build_model
+from qa.answer.span_reader import decode
+from qa.engine import QA
+from qa.settings import Settings
+from training.data import load_training_set
+from training.examples import collect
+from training.span_data import SpanExample, build_span_examples
+
+REPO = Path(__file__).resolve().parent.parent
+SEED = 0
+
+
+def _batches(n: int, size: int, rng: np.random.Generator | None = None) -> list[np.ndarray]:
+    order = rng.permutation(n) if rng is not None else np.arange(n)
+    return [order[i:i + size] for i in range(0, n, size)]
+
+
+def _pad(items: Sequence[SpanExample], idx: np.ndarray):  # type: ignore[no-untyped-def]
+    import torch
+
+    width = max(len(items[i].ids) for i in idx)
+    ids = torch.ones((len(idx), width), dtype=torch.long)  # 1 = <pad>
+    mask = torch.zeros((len(idx), width), dtype=torch.long)
+    for row, i in enumerate(idx):
+        n = len(items[i].ids)
+        ids[row, :n] = torch.from_numpy(items[i].ids)
+        mask[row, :n] = 1
+    return ids, mask
+
+
+def lower_states(model, items: Sequence[SpanExample], first: int, *, batch: int = 32):  # type: ignore[no-untyped-def]
+    """Output of the frozen layers below ``first`` for every window (float16, padded per window)."""
+    import torch
+
+    out = []
+    layers = model.bert.encoder.layer
+    model.bert.encoder.layer = layers[:first]  # the layers above are trained: no need to run them
+    try:
+        with torch.no_grad():
+            for idx in _batches(len(items), batch):
+                ids, mask = _pad(items, idx)
+                hidden = model.bert(input_ids=ids, attention_mask=mask).last_hidden_state
+                for row, i in enumerate(idx):
+                    out.append(hidden[row, : len(items[i].ids)].to(torch.float16))
+    finally:
+        model.bert.encoder.layer = layers
+    return out
+
+
+def _upper(model, states, idx, first: int):  # type: ignore[no-untyped-def]
+    import torch
+
+    width = max(states[i].shape[0] for i in idx)
+    hidden = torch.zeros((len(idx), width, states[idx[0]].shape[1]))
+    keep = torch.zeros((len(idx), width), dtype=torch.bool)
+    for row, i in enumerate(idx):
+        hidden[row, : states[i].shape[0]] = states[i].float()
+        keep[row, : states[i].shape[0]] = True
+    mask = torch.zeros((len(idx), 1, 1, width))
+    mask.masked_fill_(~keep[:, None, None, :], torch.finfo(torch.float32).min)
+    for layer in model.bert.encoder.layer[first:]:
+        hidden = layer(hidden, attention_mask=mask)
+        hidden = hidden[0] if isinstance(hidden, tuple) else hidden
+    logits = model.qa_outputs(hidden)
+    start, end = logits[..., 0], logits[..., 1]
+    start = start.masked_fill(~keep, torch.finfo(torch.float32).min)
+    end = end.masked_fill(~keep, torch.finfo(torch.float32).min)
+    return start, end
+
+
+def evaluate(model, items: Sequence[SpanExample], states, first: int) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """Held-out exact match / F1 where the window answers, and how often "no answer" wins."""
+    import torch
+
+    em = f1 = 0.0
+    answerable = null_on_answerable = null_on_twin = twins = 0
+    with torch.no_grad():
+        for idx in _batches(len(items), 64):
+            start, end = _upper(model, states, idx, first)
+            for row, i in enumerate(idx):
+                it = items[i]
+                n = len(it.ids)
+                r = decode(start[row, :n].numpy(), end[row, :n].numpy(), it.offsets, it.window.text)
+                if it.kind == "twin":
+                    twins += 1
+                    null_on_twin += r.margin < 0
+                elif it.end > 0:
+                    answerable += 1
+                    null_on_answerable += r.margin < 0
+                    text = it.window.text[r.start:r.end] if r.start >= 0 else ""
+                    em += exact_match(it.answers, text)
+                    f1 += f1_score(it.answers, text)
+    return {"em": em / max(answerable, 1), "f1": f1 / max(answerable, 1), "windows_answering": answerable,
+            "null_wins_answerable": null_on_answerable / max(answerable, 1),
+            "null_wins_unanswerable": null_on_twin / max(twins, 1)}
+
+
+def save(model, path: Path, first: int, meta: dict) -> None:  # type: ignore[no-untyped-def]
+    """The trained layers and head as safetensors; ``meta`` goes into the header.
+
+    Matrices are stored as int8 with a float16 scale per row (the export quantises to int8
+    anyway), vectors as float16: six trained layers fit in about 11 MB.
+    """
+    import torch
+    from safetensors.torch import save_file
+
+    state = {f"layers.{n}.{key}": value for n, layer in enumerate(model.bert.encoder.layer[first:])
+             for key, value in layer.state_dict().items()}
+    state.update({f"qa_outputs.{key}": value for key, value in model.qa_outputs.state_dict().items()})
+    tensors = {}
+    for key, value in state.items():
+        value = value.detach().float()
+        if value.dim() == 2 and not key.startswith("qa_outputs."):
+            scale = value.abs().amax(dim=1).clamp(min=1e-8) / 127.0
+            tensors[f"{key}.q8"] = torch.round(value / scale[:, None]).to(torch.int8).contiguous()
+            tensors[f"{key}.scale"] = scale.half().contiguous()
+        else:
+            tensors[key] = value.half().contiguous()
+    save_file(tensors, str(path), metadata={"span_reader": json.dumps(meta, ensure_ascii=False)})
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    import torch
+
+    parser = argparse.ArgumentParser(prog="python -m training.span_reader", description=__doc__.splitlines()[0])
+    parser.add_argument("--cache", type=Path, default=REPO / "benchmarks" / ".cache" / "train-index")
+    parser.add_argument("--out", type=Path, default=SPAN_WEIGHTS_PATH)
+    parser.add_argument("--layers", type=int, default=4, help="top layers to train (the rest stay frozen)")
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--lr", type=float, default=1e-4)
+    parser.add_argument("--batch", type=int, default=32)
+    parser.add_argument("--limit", type=int, default=0, help="train on this many questions only (quick runs)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    started = time.perf_counter()
+    torch.manual_seed(SEED)
+    torch.set_num_threads(2)
+    rng = np.random.default_rng(SEED)
+    settings = Settings()
+    data = load_training_set(seed=SEED)
+    engine = QA.build_from_documents(data.documents, args.cache, settings=settings)
+    k = max(5, settings.answer_passages)
+    train = collect(engine, data.train[: args.limit or None], k=k, cache=args.cache)
+    held = collect(engine, data.held_out, k=k, cache=args.cache)
+    backbone = Path(resolve_model(settings.model).location)
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(backbone / "tokenizer.json"))
+    by_doc: dict = {}
+    for c in engine.chunks:
+        by_doc.setdefault(c.doc_id, []).append(c)
+    weights = load_reader()
+    train_items = build_span_examples(train, weights, settings, tokenizer, by_doc)
+    held_items = build_span_examples(held, weights, settings, tokenizer, by_doc, include_gold=False)
+    print(f"windows: {len(train_items)} train ({sum(i.end > 0 for i in train_items)} answering), "
+          f"{len(held_items)} held-out; {time.perf_counter() - started:.0f}s", flush=True)
+    model, _ = build_model(backbone)
+    first = model.config.num_hidden_layers - args.layers
+    for p in model.parameters():
+        p.requires_grad = False
+    trained = [*model.bert.encoder.layer[first:].parameters(), *model.qa_outputs.parameters()]
+    for p in trained:
+        p.requires_grad = True
+    train_states = lower_states(model, train_items, first)
+    held_states = lower_states(model, held_items, first)
+    print(f"frozen layers computed; {time.perf_counter() - started:.0f}s", flush=True)
+    opt = torch.optim.AdamW([{"params": list(model.bert.encoder.layer[first:].parameters()), "lr": args.lr},
+                             {"params": list(model.qa_outputs.parameters()), "lr": args.lr * 10}], weight_decay=0.01)
+    steps = args.epochs * len(_batches(len(train_items), args.batch))
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / (0.1 * steps)) * max(0.0, 1 - s / steps))
+    starts = torch.tensor([i.start for i in train_items])
+    ends = torch.tensor([i.end for i in train_items])
+    best: dict = {}
+    for epoch in range(1, args.epochs + 1):
+        model.train()
+        losses = []
+        for idx in _batches(len(train_items), args.batch, rng):
+            s, e = _upper(model, train_states, idx, first)
+            loss = (torch.nn.functional.cross_entropy(s, starts[idx]) + torch.nn.functional.cross_entropy(e, ends[idx])) / 2
+            loss.backward()
+            opt.step()
+            sched.step()
+            opt.zero_grad()
+            losses.append(float(loss.detach()))
+        model.eval()
+        figures = evaluate(model, held_items, held_states, first)
+        print(f"epoch {epoch}: loss {np.mean(losses):.3f}, held-out {figures}; "
+              f"{time.perf_counter() - started:.0f}s", flush=True)
+        if not best or figures["f1"] > best["held_out"]["f1"]:
+            best = {"epoch": epoch, "held_out": {k: round(float(v), 4) for k, v in figures.items()}}
+            meta = {"trained_layers": args.layers, "max_tokens": settings.reader_max_tokens,
+                    "window_chars": settings.reader_window_chars, "seed": SEED, "lr": args.lr,
+                    "batch": args.batch, "epochs": args.epochs, "best_epoch": epoch,
+                    "command": "python -m training.span_reader",
+                    "data": "CMRC2018 trial (CC BY-SA 4.0) + DRCD dev (CC BY-SA 3.0), split by article 80/20",
+                    "windows": {"train": len(train_items), "held_out": len(held_items)},
+                    "held_out": best["held_out"], "seconds": round(time.perf_counter() - started, 1)}
+            save(model, args.out, first, meta)
+    print(f"best epoch {best['epoch']}: {best['held_out']}; wrote {args.out} in "
+          f"{time.perf_counter() - started:.0f}s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
