@@ -13,6 +13,7 @@ from benchmarks.quality import MODES, evaluate_answers, evaluate_retrieval
 from benchmarks.smoke_data import smoke_set
 from benchmarks.timing import REPO
 from qa.answer.reader import load_reader
+from qa.answer.span_export import SPAN_WEIGHTS_PATH, read_meta
 from qa.engine import QA
 from qa.settings import Settings
 
@@ -37,6 +38,7 @@ def run_section(config: BenchConfig) -> dict[str, Any]:
         "fingerprint": base.fingerprint,
         "settings": Settings().to_dict(),
         "reader_training": load_reader().training,
+        "span_reader_training": read_meta(SPAN_WEIGHTS_PATH),
         "datasets": {},
     }
     if config.smoke:

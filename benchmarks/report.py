@@ -52,7 +52,7 @@ def _reader(training: dict[str, Any]) -> str:
     held = training.get("held_out", {})
     refused = training.get("refused_at_threshold", {})
     out = [
-        f"\n**Reader training** (`{training.get('command')}`, seed {training.get('seed')}, "
+        f"\n**Sentence model training** (`{training.get('command')}`, seed {training.get('seed')}, "
         f"{training.get('seconds', 0):.0f} s): {training.get('data')}; "
         f"{training.get('questions', {}).get('train', 0):,} training / "
         f"{training.get('questions', {}).get('held_out', 0):,} held-out questions. Held-out: answer@1 "
@@ -69,6 +69,24 @@ def _reader(training: dict[str, Any]) -> str:
     return "".join(out)
 
 
+def _span_reader(meta: dict[str, Any]) -> str:
+    held, answers = meta.get("held_out", {}), meta.get("held_out_answers", {})
+    alone = meta.get("held_out_sentence_model_alone", {})
+    return (
+        f"\n**Span reader training** (`{meta.get('command')}` then `{meta.get('confidence_command')}`, seed "
+        f"{meta.get('seed')}, {meta.get('seconds', 0):.0f} s for the first): top {meta.get('trained_layers')} "
+        f"layers of the backbone and a span head, epoch {meta.get('best_epoch')} of {meta.get('epochs')}, "
+        f"{meta.get('windows', {}).get('train', 0):,} training windows. Held-out windows that hold the answer: "
+        f"EM {held.get('em', 0):.3f} / F1 {held.get('f1', 0):.3f}. Held-out questions answered as `ask` does "
+        f"(fusion weight {meta.get('fusion')}, answer threshold {meta.get('answer_threshold')}): answer@1 "
+        f"{answers.get('answer_at_1', 0):.3f}, exact EM {answers.get('exact_em', 0):.3f} / F1 "
+        f"{answers.get('exact_f1', 0):.3f}, refusing {answers.get('refused_answerable', 0):.1%} of answerable and "
+        f"{answers.get('refused_unanswerable', 0):.1%} of unanswerable questions; the sentence model alone "
+        f"there: answer@1 {alone.get('answer_at_1', 0):.3f}, refusing {alone.get('refused_answerable', 0):.1%} / "
+        f"{alone.get('refused_unanswerable', 0):.1%}.\n"
+    )
+
+
 def quality(sec: dict[str, Any]) -> str:
     out = [
         f"Model `{sec['model']}`; engine settings as of the run (fusion weights dense "
@@ -81,6 +99,8 @@ def quality(sec: dict[str, Any]) -> str:
     ]
     if sec.get("reader_training"):
         out.append(_reader(sec["reader_training"]))
+    if sec.get("span_reader_training"):
+        out.append(_span_reader(sec["span_reader_training"]))
     for name, data in sec["datasets"].items():
         label = {
             "seed": "Seed questions on `corpus/`",

@@ -27,6 +27,8 @@ __all__ = [
 ]
 
 SCOPES = ("chunking", "index", "query")
+# The default answer threshold before the span reader's confidence model (see Settings.from_dict).
+OLD_DEFAULT_THRESHOLD = 0.38
 
 
 class SearchMode(Choice):
@@ -102,7 +104,7 @@ class Settings:
     # Found / not found: the reader's calibrated probability that its quote answers must reach
     # this; chosen on held-out training data by `python -m training.span_confidence` (stored in
     # the span reader's weights file; a test keeps the two equal).
-    answer_threshold: float = _query(0.23)
+    answer_threshold: float = _query(0.32)
     # A question in another language than the documents (no Chinese characters) picks its
     # sentence by embedding at most this many sentences of the first passage.
     max_encoded_sentences: int = _query(8)
@@ -158,9 +160,18 @@ class Settings:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Settings:
-        """Build from a manifest dict, ignoring keys this version does not know."""
+        """Build from a manifest dict, ignoring keys this version does not know.
+
+        A manifest from before the span reader (it has no ``span_reader`` key) holds its
+        threshold on the sentence model's confidence scale; if that is the old default
+        (``OLD_DEFAULT_THRESHOLD``) the current default replaces it, so an index built before
+        answers as a new one does. A threshold the user chose is kept.
+        """
         known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in known})
+        data = {k: v for k, v in data.items() if k in known}
+        if "span_reader" not in data and data.get("answer_threshold") == OLD_DEFAULT_THRESHOLD:
+            del data["answer_threshold"]
+        return cls(**data)
 
     def with_(self, **changes: Any) -> Settings:
         """Copy with some fields changed (validated again)."""

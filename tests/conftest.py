@@ -38,9 +38,12 @@ def fake_settings(**overrides: object) -> Settings:
     """Settings for an engine on :class:`FakeEncoder`.
 
     The fake's cosines lie far below a real model's, so it gets its own cosine band, and a
-    low answer threshold lets replies carry a quote; ``overrides`` set any other field.
+    low answer threshold lets replies carry a quote. The neural span reader is off, so these
+    tests need no model (``tests/test_span_reader.py`` and the slow tests cover it);
+    ``overrides`` set any other field.
     """
-    return Settings(**{"answer_threshold": 0.2, "dense_floor": 0.1, "dense_ceiling": 0.5, **overrides})
+    return Settings(**{"answer_threshold": 0.2, "dense_floor": 0.1, "dense_ceiling": 0.5, "span_reader": False,
+                       **overrides})
 
 
 @pytest.fixture

@@ -43,3 +43,18 @@ def test_the_number_is_marked_in_the_funds_sentence(engine: QA) -> None:
 @pytest.mark.parametrize("question", ["北京的房价是多少？", "How do I bake sourdough bread?", "劳务派遣公司哪家好？"])
 def test_unanswerable_seed_questions_are_refused(engine: QA, question: str) -> None:
     assert not engine.ask(question).found
+
+
+def test_the_span_reader_is_exported_once_and_reused(engine: QA) -> None:
+    from qa.answer.span_loading import load_span_reader, reader_folder
+    from qa.answer.span_reader import MODEL_FILE
+
+    reader = load_span_reader(max_tokens=engine.settings.reader_max_tokens)
+    assert (reader_folder() / MODEL_FILE).is_file()
+    assert load_span_reader(max_tokens=engine.settings.reader_max_tokens) is reader
+
+
+def test_without_the_span_reader_the_sentence_model_still_answers(engine: QA) -> None:
+    plain = QA(engine.index_dir, engine.encoder, engine.settings.with_(span_reader=False))
+    quote = plain.ask("河北省投入了多少援藏資金？").quote
+    assert quote is not None and "1950萬元" in quote.text

@@ -67,3 +67,10 @@ def test_choices_list_what_is_allowed(choice: type, bad: str, allowed: str) -> N
         choice.from_str(bad, name="x")
     first = next(iter(choice))
     assert choice.from_str(first.value) is first and first == first.value
+
+
+def test_an_index_from_before_the_span_reader_gets_the_new_default_threshold() -> None:
+    old = {k: v for k, v in Settings().to_dict().items() if k not in ("span_reader", "answer_threshold")}
+    assert Settings.from_dict({**old, "answer_threshold": 0.38}).answer_threshold == Settings().answer_threshold
+    assert Settings.from_dict({**old, "answer_threshold": 0.5}).answer_threshold == 0.5  # the user's own
+    assert Settings.from_dict({**old, "span_reader": True, "answer_threshold": 0.38}).answer_threshold == 0.38
