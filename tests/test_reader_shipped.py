@@ -22,7 +22,9 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[QA]:
 
 
 @pytest.mark.parametrize(("question", "exact"), [
-    ("这篇拉萨报道的记者是谁？", "陳林"),
+    ("日喀則市委副書記是誰？", "彭一浩"),
+    ("推动医疗人才组团式援藏被作为什么改革的突破口？", "深化事業單位改革"),
+    ("国学公园占地多少亩？", "78亩"),
     ("河北援藏工作队赴多个城市开展调研考察了几次？", "13次"),
 ])
 def test_exact_answers(engine: QA, question: str, exact: str) -> None:

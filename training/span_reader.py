@@ -195,7 +195,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     opt = torch.optim.AdamW([{"params": list(model.bert.encoder.layer[first:].parameters()), "lr": args.lr},
                              {"params": list(model.qa_outputs.parameters()), "lr": args.lr * 10}], weight_decay=0.01)
     steps = args.epochs * len(_batches(len(train_items), args.batch))
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / (0.1 * steps)) * max(0.0, 1 - s / steps))
+    warm = 0.1 * steps  # linear warm-up over the first 10% of steps, then linear decay to 0
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / warm) * max(0.0, 1 - s / steps))
     starts = torch.tensor([i.start for i in train_items])
     ends = torch.tensor([i.end for i in train_items])
     best: dict = {}
@@ -204,7 +205,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         losses = []
         for idx in _batches(len(train_items), args.batch, rng):
             s, e = _upper(model, train_states, idx, first)
-            loss = (torch.nn.functional.cross_entropy(s, starts[idx]) + torch.nn.functional.cross_entropy(e, ends[idx])) / 2
+            ce = torch.nn.functional.cross_entropy
+            loss = (ce(s, starts[idx]) + ce(e, ends[idx])) / 2
             loss.backward()
             opt.step()
             sched.step()

@@ -58,7 +58,7 @@ def read_window(reading: Reading, question: str, reader: SpanReader, *, budget: 
         return None
     whole, *per_piece = reader.read_pieces(question, window)
     options = []
-    for piece, found in zip(window.pieces, per_piece):
+    for piece, found in zip(window.pieces, per_piece, strict=True):
         mapped = window.to_chunk(found.start, found.end) if found.start >= 0 else None
         best = next((i for i, c in enumerate(cands.items)
                      if c.chunk.id == window.chunk.id and c.start <= piece.source < c.end), None)

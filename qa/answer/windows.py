@@ -51,7 +51,7 @@ class Window:
             return None
         a, b = self.pieces[first], self.pieces[last]
         lo, hi = a.source + start - a.at, b.source + end - b.at
-        for p, q in zip(self.pieces[first:last], self.pieces[first + 1:last + 1]):
+        for p, q in zip(self.pieces[first:last], self.pieces[first + 1:last + 1], strict=True):
             if p.source + p.length != q.source:
                 return None
         return lo, hi
