@@ -96,6 +96,8 @@ class OnnxEncoder(ModelInfo):
             tokenizer = Tokenizer.from_file(str(paths[1]))
             options = ort.SessionOptions()
             options.intra_op_num_threads = cpu_threads(threads)
+            # Idle threads spinning after each call would slow whatever runs next (the answer reader).
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
             session = ort.InferenceSession(str(paths[0]), options, providers=["CPUExecutionProvider"])
             dim, max_len = int(config["dim"]), int(config["max_seq_length"])
         except Exception as exc:  # onnxruntime/tokenizers raise many types; all mean "unusable"

@@ -142,6 +142,8 @@ class SpanReader:
         if threads:
             options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
+        # Idle threads would spin for a while after each call and slow the encoder's next query.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         session = ort.InferenceSession(str(folder / MODEL_FILE), options, providers=["CPUExecutionProvider"])
         return cls(session, Tokenizer.from_file(str(folder / TOKENIZER_FILE)), max_tokens=max_tokens,
                    confidence=confidence, fusion=fusion)
