@@ -51,8 +51,12 @@ def exact_words(candidate: Candidate, question: str, terms: set[str], kind: Answ
 
 def answer_from(retrieval: Retrieval, *, encoder: Encoder | None, settings: Settings,
                 weights: ReaderWeights | None = None, avoid: Sequence[Quote] = (),
-                span_reader: SpanReader | None = None) -> Answer:
+                span_reader: SpanReader | None = None, rewritten: bool = False) -> Answer:
     """Build the :class:`Answer` for a retrieval: a quote when the reader is sure enough, else none.
+
+    ``rewritten``: the retrieval's question is a follow-up completed from the conversation (a
+    search string, not a question as people ask it); the sentence model alone then chooses the
+    sentence and says how sure, and the span reader only marks its words.
 
     The answer's passages are the retrieval's hits in the reader's order. Sentences overlapping
     a quote in ``avoid`` (already given in the conversation) are not quoted.
@@ -72,8 +76,11 @@ def answer_from(retrieval: Retrieval, *, encoder: Encoder | None, settings: Sett
     if span_reader is not None and best >= 0:
         window = read_window(reading, retrieval.question, span_reader, budget=settings.reader_window_chars)
         if window is not None:
-            choice = choose(reading, window, weights if lexical else None, fusion=span_reader.fusion,
-                            confidence=span_reader.confidence)
+            # A rewritten follow-up is a search string the span reader never saw in training: the
+            # sentence model's choice and confidence stand, and the reader only marks the words.
+            choice = choose(reading, window, weights if lexical else None,
+                            fusion=0.0 if rewritten else span_reader.fusion,
+                            confidence=None if rewritten else span_reader.confidence)
             if choice is not None:
                 best, exact, confidence = choice.best, choice.exact, choice.confidence
     if best < 0 or confidence < settings.answer_threshold:

@@ -70,14 +70,17 @@ def encode_pair(tokenizer: Any, question: str, context: str, *, max_tokens: int)
 
 
 def best_span(start_logits: np.ndarray, end_logits: np.ndarray, offsets: np.ndarray, *,
-              max_tokens: int = MAX_ANSWER_TOKENS, within: tuple[int, int] | None = None) -> tuple[int, int, float]:
+              max_tokens: int = MAX_ANSWER_TOKENS, within: tuple[int, int] | None = None,
+              end_by: int | None = None) -> tuple[int, int, float]:
     """Best (first token, last token, score) over context tokens with first <= last < first + max_tokens,
     starting at a token that starts inside the characters ``within`` when given (it may end after
-    them: answers can cross a sentence end); (-1, -1, -inf) when there is no such span."""
+    them: answers can cross a sentence end) and ending by character ``end_by`` when given;
+    (-1, -1, -inf) when there is no such span."""
     inside = offsets[:, 1] > offsets[:, 0]
     starts = inside if within is None else inside & (offsets[:, 0] >= within[0]) & (offsets[:, 0] < within[1])
+    ends = inside if end_by is None else inside & (offsets[:, 1] <= end_by)
     s = np.where(starts, start_logits, -np.inf)
-    e = np.where(inside, end_logits, -np.inf)
+    e = np.where(ends, end_logits, -np.inf)
     n = len(s)
     grid = s[:, None] + e[None, :]
     i, j = np.indices((n, n))
@@ -99,10 +102,10 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def decode(start_logits: np.ndarray, end_logits: np.ndarray, offsets: np.ndarray, text: str, *,
-           within: tuple[int, int] | None = None) -> SpanReading:
-    """The reading of one window (or of the characters ``within`` it) from the model's logits."""
+           within: tuple[int, int] | None = None, end_by: int | None = None) -> SpanReading:
+    """The reading of one window (or of spans starting ``within`` it) from the model's logits."""
     null = float(start_logits[0] + end_logits[0])
-    first, last, score = best_span(start_logits, end_logits, offsets, within=within)
+    first, last, score = best_span(start_logits, end_logits, offsets, within=within, end_by=end_by)
     if first < 0:
         return SpanReading(-1, -1, float("-inf"), null)
     start, end = trim(text, int(offsets[first][0]), int(offsets[last][1]))
@@ -159,9 +162,11 @@ class SpanReader:
         return self.read_pieces(question, window)[0]
 
     def read_pieces(self, question: str, window: Window) -> list[SpanReading]:
-        """The best span of the whole window, then the best span inside each of its pieces (one model call)."""
+        """The best span of the whole window, then per piece the best span starting in it (one model
+        call); a span may run on into the pieces that follow it in the chunk, never past them."""
         ids, offsets = encode_pair(self.tokenizer, question, window.text, max_tokens=self.max_tokens)
         start, end = self.logits(ids)
         whole = decode(start, end, offsets, window.text)
-        return [whole, *(decode(start, end, offsets, window.text, within=(p.at, p.at + p.length))
-                         for p in window.pieces)]
+        return [whole, *(decode(start, end, offsets, window.text, within=(p.at, p.at + p.length),
+                                end_by=window.run_end(n))
+                         for n, p in enumerate(window.pieces))]

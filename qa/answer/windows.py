@@ -56,6 +56,14 @@ class Window:
                 return None
         return lo, hi
 
+    def run_end(self, n: int) -> int:
+        """End in ``text`` of the run of pieces from piece ``n`` on that follow each other in the chunk."""
+        end = n
+        while end + 1 < len(self.pieces) and \
+                self.pieces[end].source + self.pieces[end].length == self.pieces[end + 1].source:
+            end += 1
+        return self.pieces[end].at + self.pieces[end].length
+
     def _piece(self, pos: int) -> int | None:
         for n, p in enumerate(self.pieces):
             if p.at <= pos < p.at + p.length:
