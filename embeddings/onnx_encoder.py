@@ -24,7 +24,7 @@ from embeddings.base import Backend, check_texts
 from embeddings.errors import ModelLoadError
 from embeddings.model_info import ModelInfo
 from embeddings.models import ResolvedModel
-from embeddings.threads import cpu_threads
+from embeddings.threads import cpu_session, cpu_threads
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +85,7 @@ class OnnxEncoder(ModelInfo):
         if not all(p.is_file() for p in paths):
             return None
         try:
-            import onnxruntime as ort
+            import onnxruntime  # noqa: F401  (checked here, so a missing package is a clear ModelLoadError)
         except ImportError as exc:
             raise ModelLoadError(f"the {BACKEND} backend needs onnxruntime: `pip install onnxruntime`") from exc
         from tokenizers import Tokenizer
@@ -94,11 +94,7 @@ class OnnxEncoder(ModelInfo):
         try:
             config = json.loads(paths[2].read_text(encoding="utf-8"))
             tokenizer = Tokenizer.from_file(str(paths[1]))
-            options = ort.SessionOptions()
-            options.intra_op_num_threads = cpu_threads(threads)
-            # Idle threads spinning after each call would slow whatever runs next (the answer reader).
-            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-            session = ort.InferenceSession(str(paths[0]), options, providers=["CPUExecutionProvider"])
+            session = cpu_session(paths[0], threads)
             dim, max_len = int(config["dim"]), int(config["max_seq_length"])
         except Exception as exc:  # onnxruntime/tokenizers raise many types; all mean "unusable"
             raise ModelLoadError(
@@ -106,7 +102,7 @@ class OnnxEncoder(ModelInfo):
                 f"Delete {folder} to export it again"
             ) from exc
         logger.debug("loaded %s (%s) from %s, %d threads", resolved.model_id, BACKEND, folder,
-                    options.intra_op_num_threads)
+                     cpu_threads(threads))
         return cls(session, tokenizer, resolved=replace(resolved, fingerprint=backend_fingerprint(resolved)),
                    dim=dim, max_seq_length=max_len, lower_case=bool(config.get("do_lower_case", False)))
 

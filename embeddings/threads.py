@@ -1,8 +1,10 @@
-"""How many CPU threads an encoder runtime should use."""
+"""How many CPU threads an encoder runtime should use, and an ONNX Runtime session that uses them."""
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
+from typing import Any
 
 
 def cpu_threads(requested: int | None = None) -> int:
@@ -17,3 +19,18 @@ def cpu_threads(requested: int | None = None) -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+def cpu_session(path: Path, threads: int | None = None) -> Any:
+    """An ONNX Runtime CPU session of the model at ``path`` on :func:`cpu_threads` threads.
+
+    Its idle threads do not spin after a call: the encoder's and the answer reader's calls come
+    back to back, and spinning threads of one session slowed the other's call.
+    """
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = cpu_threads(threads)
+    options.inter_op_num_threads = 1
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])

@@ -122,7 +122,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     train = collect(engine, data.train, k=k, cache=args.cache)
     held = collect(engine, data.held_out, k=k, cache=args.cache)
     reader = load_span_reader(args.weights, max_tokens=settings.reader_max_tokens)
-    reader.confidence = None  # the rows need the sentence model's confidence alone
     weights = load_reader()
     train_reads = read_all(train, reader, weights, settings)
     held_reads = read_all(held, reader, weights, settings)

@@ -24,7 +24,7 @@ from qa.answer.reader_weights import ReaderWeightsError
 logger = logging.getLogger(__name__)
 
 SPAN_WEIGHTS_PATH = Path(__file__).with_name("span_reader.safetensors")
-RETRAIN = "retrain it with `python -m training.span_reader` (about 40 minutes on 2 cores)"
+RETRAIN = "retrain it with `python -m training.span_reader` (about 50 minutes on 2 cores)"
 
 
 def read_meta(path: Path) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from embeddings.threads import cpu_session
 from qa.answer.reader_weights import LinearModel
 from qa.answer.windows import Window
 
@@ -138,18 +139,10 @@ class SpanReader:
     def open(cls, folder: Path, *, max_tokens: int, threads: int | None = None,
              confidence: LinearModel | None = None, fusion: float = 0.0) -> SpanReader:
         """Load the int8 reader and its tokenizer from ``folder`` (made by :mod:`qa.answer.span_export`)."""
-        import onnxruntime as ort
         from tokenizers import Tokenizer
 
-        options = ort.SessionOptions()
-        if threads:
-            options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        # Idle threads would spin for a while after each call and slow the encoder's next query.
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        session = ort.InferenceSession(str(folder / MODEL_FILE), options, providers=["CPUExecutionProvider"])
-        return cls(session, Tokenizer.from_file(str(folder / TOKENIZER_FILE)), max_tokens=max_tokens,
-                   confidence=confidence, fusion=fusion)
+        return cls(cpu_session(folder / MODEL_FILE, threads), Tokenizer.from_file(str(folder / TOKENIZER_FILE)),
+                   max_tokens=max_tokens, confidence=confidence, fusion=fusion)
 
     def logits(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Start and end logits of one tokenised pair."""
@@ -157,15 +150,19 @@ class SpanReader:
         start, end = self.session.run(None, feed)
         return start[0], end[0]
 
+    def _window_logits(self, question: str, window: Window) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        ids, offsets = encode_pair(self.tokenizer, question, window.text, max_tokens=self.max_tokens)
+        start, end = self.logits(ids)
+        return start, end, offsets
+
     def read(self, question: str, window: Window) -> SpanReading:
         """The best span of ``window`` for ``question`` (offsets in ``window.text``)."""
-        return self.read_pieces(question, window)[0]
+        return decode(*self._window_logits(question, window), window.text)
 
     def read_pieces(self, question: str, window: Window) -> list[SpanReading]:
         """The best span of the whole window, then per piece the best span starting in it (one model
         call); a span may run on into the pieces that follow it in the chunk, never past them."""
-        ids, offsets = encode_pair(self.tokenizer, question, window.text, max_tokens=self.max_tokens)
-        start, end = self.logits(ids)
+        start, end, offsets = self._window_logits(question, window)
         whole = decode(start, end, offsets, window.text)
         return [whole, *(decode(start, end, offsets, window.text, within=(p.at, p.at + p.length),
                                 end_by=window.run_end(n))

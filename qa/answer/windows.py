@@ -49,12 +49,10 @@ class Window:
         last = self._piece(max(end - 1, start))
         if first is None or last is None:
             return None
+        if end > self.run_end(first):
+            return None
         a, b = self.pieces[first], self.pieces[last]
-        lo, hi = a.source + start - a.at, b.source + end - b.at
-        for p, q in zip(self.pieces[first:last], self.pieces[first + 1:last + 1], strict=True):
-            if p.source + p.length != q.source:
-                return None
-        return lo, hi
+        return a.source + start - a.at, b.source + end - b.at
 
     def run_end(self, n: int) -> int:
         """End in ``text`` of the run of pieces from piece ``n`` on that follow each other in the chunk."""
