@@ -14,6 +14,7 @@ from embeddings.base import Encoder
 from qa.answer.questions import prepare_question
 from qa.errors import IndexCorruptError, ModelMismatchError
 from qa.index.base import IndexView
+from qa.index.bridge import bm25_text
 from qa.index.filters import Filters, document_folder, parse_filters
 from qa.index.indexer import BuildReport, build_index, build_index_from, documents_fingerprint
 from qa.index.lexical_tokens import question_terms
@@ -235,7 +236,8 @@ class QA:
         if mode is not SearchMode.BM25 or embed_question:
             qvec = self.encoder.encode_queries([prepared.text])[0]
         depth = min(max(k, self.settings.candidates), n)
-        hits = rank_hits(view, prepared.text, qvec, k=k, depth=depth, mode=mode, settings=self.settings,
+        lexical = bm25_text(view, prepared.text) if self.settings.english_bridge else prepared.text
+        hits = rank_hits(view, lexical, qvec, k=k, depth=depth, mode=mode, settings=self.settings,
                          filters=checked, allowed=allowed, prefer_doc=prefer_doc)
         terms = question_terms(prepared.text)
         return Retrieval(prepared.text, hits, qvec, prepared.notice, view.idf(terms))

@@ -12,7 +12,7 @@ list and score array speaks of these positions.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,6 +92,10 @@ class IndexView(Protocol):
 
     def idf(self, terms: Sequence[str]) -> dict[str, float]:
         """Inverse document frequency of each term over the chunks (unseen terms get the highest)."""
+        ...
+
+    def terms(self) -> Collection[str]:
+        """Every term BM25 indexed (search form): the words an English question is bridged to."""
         ...
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -94,6 +94,11 @@ class BM25Index:
             df = int(np.count_nonzero(self._scores_of(ids))) if ids else 0
             out[term] = float(np.log1p((n - df + 0.5) / (df + 0.5)))
         return out
+
+    def terms(self) -> Collection[str]:
+        """Every indexed token (the vocabulary bm25s keeps; empty for an empty index)."""
+        vocab = getattr(self._retriever, "vocab_dict", None) if self._size else None
+        return vocab.keys() if vocab else frozenset()
 
     def save(self, folder: Path) -> None:
         """Write the index into ``folder`` as JSON and ``.npy`` files (no pickle)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
@@ -100,6 +100,10 @@ class LocalView:
     def idf(self, terms: Sequence[str]) -> dict[str, float]:
         """IDF of each term from the bm25s index."""
         return self._lexical.idf(terms)
+
+    def terms(self) -> Collection[str]:
+        """The bm25s vocabulary."""
+        return self._lexical.terms()
 
 
 class LocalStore:

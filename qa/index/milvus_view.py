@@ -8,13 +8,15 @@ read once into memory (they are what answers quote and cite); vectors and BM25 s
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any, TypeVar
 
 import numpy as np
 
 from qa.errors import IndexUnavailableError
 from qa.index.base import StoredChunk, idf_from_counts
+from qa.index.bm25 import passage_tokens
+from qa.index.chunk_text import lexical_text
 from qa.index.filters import AllowedChunks, Filters
 from qa.index.lexical_tokens import tokenize
 from qa.index.milvus_schema import BM25_PARAMS, filter_expression
@@ -85,6 +87,7 @@ class MilvusView:
         self._allowed = AllowedChunks()
         # A version never changes once built, so a term's count is asked once per view.
         self._counts: dict[str, int] = {}
+        self._terms: frozenset[str] | None = None
         self._corpus = self.manifest.get("corpus", {}).get("dir")
 
     def allowed(self, filters: Filters) -> np.ndarray:
@@ -168,3 +171,9 @@ class MilvusView:
                 self._counts.clear()
             self._counts.update({t: found.get(t, 0) for t in missing})
         return idf_from_counts({t: self._counts[t] for t in terms}, len(self.chunks))
+
+    def terms(self) -> Collection[str]:
+        """Every token of the chunks (tokenized here: Milvus keeps its vocabulary to itself)."""
+        if self._terms is None:
+            self._terms = frozenset(t for chunk in self.chunks for t in passage_tokens(lexical_text(chunk)))
+        return self._terms

