@@ -12,6 +12,7 @@ from qa.index.cedict import definition_key, definition_keys, english_to_chinese
 from qa.index.lexical_tokens import tokenize
 from qa.index.pinyin_names import PinyinNames, pinyin_key
 from tests.conftest import FakeEncoder, fake_settings
+from tests.store_locations import STORES, make_location
 
 TRADITIONAL = "區黨委副書記鄧小剛主持召開自治區人民政府專題會議。塔孜洪鄉中心衛生院院長許多良介紹。"
 
@@ -90,12 +91,15 @@ def test_word_forms() -> None:
     assert "center" in word_forms("centre") and "check-up" in word_forms("check-ups")
 
 
-def test_the_engine_searches_bm25_with_the_bridged_words(tmp_path: Path) -> None:
+@pytest.mark.parametrize("store", STORES)
+def test_the_engine_searches_bm25_with_the_bridged_words(tmp_path: Path, store: str) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "a.txt").write_text("區黨委副書記鄧小剛主持召開自治區人民政府專題會議。", encoding="utf-8")
     (corpus / "b.txt").write_text("河北省投入援藏資金1950萬元，用于婦幼保健院建設。", encoding="utf-8")
-    engine = QA.build(corpus, tmp_path / "index", encoder=FakeEncoder(), settings=fake_settings(mode="bm25"))
+    engine = QA.build(corpus, make_location(store, tmp_path), encoder=FakeEncoder(),
+                      settings=fake_settings(mode="bm25"))
+    assert {"邓小刚", "主持", "会议"} <= set(engine._view.terms())
     hits = engine.search("What did Deng Xiaogang preside over?", k=2)
     assert hits and hits[0].chunk.text.startswith("區黨委")
     off = QA(engine.index_dir, engine.encoder, engine.settings.with_(english_bridge=False))
