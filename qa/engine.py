@@ -239,7 +239,7 @@ class QA:
         lexical = bm25_text(view, prepared.text) if self.settings.english_bridge else prepared.text
         hits = rank_hits(view, lexical, qvec, k=k, depth=depth, mode=mode, settings=self.settings,
                          filters=checked, allowed=allowed, prefer_doc=prefer_doc)
-        terms = question_terms(prepared.text)
+        terms = question_terms(lexical)  # an English question's words are its bridged Chinese words
         return Retrieval(prepared.text, hits, qvec, prepared.notice, view.idf(terms))
 
     def term_weights(self, text: str) -> dict[str, float]:

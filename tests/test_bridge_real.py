@@ -55,6 +55,12 @@ def test_without_the_bridge_fewer_are_first(index: Path) -> None:
     assert right_off <= len(QUESTIONS) - 3
 
 
-def test_an_english_question_the_documents_do_not_answer_is_still_refused(index: Path) -> None:
-    answer = QA.open(index).ask("How do I bake sourdough bread?")
+@pytest.mark.parametrize("question", [
+    "How do I bake sourdough bread?",
+    # On the documents' own subjects: the bridge finds their passages, which do not answer.
+    "How many students attend the Maigaiti county No. 4 middle school?",
+    "Who is the governor of Hebei province?",
+])
+def test_english_questions_the_documents_do_not_answer_are_refused(index: Path, question: str) -> None:
+    answer = QA.open(index).ask(question)
     assert not answer.found and answer.quote is None

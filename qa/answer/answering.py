@@ -8,7 +8,8 @@ reorders those passages, and gives a calibrated probability that its quote answe
 Questions without Chinese characters (English asked of Chinese text) share no words with
 the passages, so their sentence is chosen by the encoder's cosine between the question and
 the sentences of the first passage (one model call), and their confidence uses cosine
-evidence alone (see :func:`qa.answer.reader.read`).
+evidence alone (see :func:`qa.answer.reader.read`), capped when the sentence lacks the kind of
+thing the question asks for (:mod:`qa.answer.crosslingual`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import numpy as np
 
 from embeddings.base import Encoder
 from qa.answer.answer_types import AnswerType
+from qa.answer.crosslingual import checked_confidence
 from qa.answer.features import Candidate
 from qa.answer.quoting import quote_bounds
 from qa.answer.reader import load_reader, read
@@ -83,6 +85,9 @@ def answer_from(retrieval: Retrieval, *, encoder: Encoder | None, settings: Sett
                             confidence=None if rewritten else span_reader.confidence)
             if choice is not None:
                 best, exact, confidence = choice.best, choice.exact, choice.confidence
+    if not lexical and best >= 0:  # cosines alone chose it: it must hold what the question asks for
+        chosen = reading.candidates.items[best]
+        confidence = checked_confidence(confidence, retrieval.question, chosen.form, known=retrieval.term_weights)
     if best < 0 or confidence < settings.answer_threshold:
         return Answer(retrieval.question, False, None, reading.hits, retrieval.notice)
     candidate = reading.candidates.items[best]
