@@ -115,8 +115,8 @@ def word_forms(word: str) -> list[str]:
 class LexicalBridge:
     """Chinese words of one index vocabulary for the words of English questions.
 
-    The pinyin of the vocabulary is computed on the first question (about a second for
-    35,000 words); CC-CEDICT is read once per process.
+    The pinyin of the vocabulary and its part of CC-CEDICT are computed on the first question
+    (about a second for 35,000 words); CC-CEDICT itself is parsed once per process.
 
     Example:
         >>> LexicalBridge(["英吉沙县", "公园", "面积"]).translate("How large is the park in Yingjisha?").words
@@ -126,6 +126,7 @@ class LexicalBridge:
     def __init__(self, vocabulary: Collection[str]) -> None:
         self._vocabulary = frozenset(vocabulary)
         self._names: PinyinNames | None = None
+        self._dictionary: dict[str, tuple[str, ...]] | None = None
         self._lock = threading.Lock()
 
     def _pinyin(self) -> PinyinNames:
@@ -133,6 +134,12 @@ class LexicalBridge:
             if self._names is None:
                 self._names = PinyinNames.from_terms(self._vocabulary)
             return self._names
+
+    def _words(self) -> dict[str, tuple[str, ...]]:
+        with self._lock:
+            if self._dictionary is None:
+                self._dictionary = english_to_chinese(self._vocabulary)
+            return self._dictionary
 
     def _known(self, candidates: Collection[str]) -> tuple[str, ...]:
         kept = [w for w in candidates if w in self._vocabulary and w not in STOPWORDS]
@@ -152,7 +159,7 @@ class LexicalBridge:
             if words and not any(covered[start:end]):
                 found[start] = BridgedTerm(" ".join(tokens[start:end]), words, "pinyin")
                 covered[start:end] = [True] * (end - start)
-        dictionary = english_to_chinese()
+        dictionary = self._words()
         lower = [t.lower() for t in tokens]
         for size in range(MAX_PHRASE_WORDS, 0, -1):
             for start in range(len(tokens) - size + 1):
