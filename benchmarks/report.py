@@ -107,6 +107,10 @@ def quality(sec: dict[str, Any]) -> str:
             "cmrc2018": "CMRC2018 dev",
             "smoke": "Smoke set (made up)",
             "english": "English questions on `corpus/` (tests/data/english_questions.jsonl)",
+            "english_val": "English validation questions on `corpus/` (tests/data/english_questions_val.jsonl, "
+                           "written before the lexical bridge was tuned)",
+            "english_unanswerable": "English questions the documents do not answer "
+                                    "(tests/data/english_unanswerable.jsonl)",
         }.get(name, name)
         out.append(
             f"\n**{label}**: {data['documents']:,} documents, {data['chunks']:,} chunks, "
