@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from qa import QA
-from qa.index.bridge import MAX_PER_WORD, LexicalBridge, word_forms
+from qa.index.bridge import MAX_PER_WORD, LexicalBridge, bridge_for, warm_english, word_forms
 from qa.index.cedict import definition_key, definition_keys, english_to_chinese
 from qa.index.lexical_tokens import tokenize
 from qa.index.pinyin_names import PinyinNames, pinyin_key
@@ -104,3 +104,15 @@ def test_the_engine_searches_bm25_with_the_bridged_words(tmp_path: Path, store: 
     assert hits and hits[0].chunk.text.startswith("區黨委")
     off = QA(engine.index_dir, engine.encoder, engine.settings.with_(english_bridge=False))
     assert off.search("What did Deng Xiaogang preside over?", k=2) == []
+
+
+def test_warm_english_prepares_the_bridge_of_the_open_version(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("鄧小剛主持召開專題會議。", encoding="utf-8")
+    engine = QA.build(corpus, tmp_path / "index", encoder=FakeEncoder(), settings=fake_settings())
+    bridge = bridge_for(engine._view)
+    assert bridge._names is None and bridge._dictionary is None
+    warm_english(engine)
+    assert bridge._names is not None and bridge._dictionary is not None
+    assert bridge_for(engine._view) is bridge

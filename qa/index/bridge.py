@@ -29,7 +29,7 @@ import threading
 import weakref
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from qa.charsets import has_cjk
 from qa.index.cedict import english_to_chinese
@@ -38,6 +38,13 @@ from qa.index.pinyin_names import PinyinNames
 
 if TYPE_CHECKING:
     from qa.index.base import IndexView
+    from qa.types import Hit
+
+
+class Searcher(Protocol):
+    """What :func:`warm_english` needs of an engine (:class:`qa.QA`)."""
+
+    def search(self, query: str, *, k: int = 5, mode: str | None = None) -> list[Hit]: ...
 
 MAX_PER_WORD = 4
 MAX_PHRASE_WORDS = 4
@@ -225,3 +232,9 @@ def bm25_text(view: IndexView, text: str) -> str:
     if has_cjk(text):
         return text
     return bridge_for(view).translate(text).text or text
+
+
+def warm_english(engine: Searcher) -> None:
+    """Parse CC-CEDICT and compute the pinyin of the open index version now (~2 s of CPU, once)
+    rather than on the first English question: a BM25 search for a capitalised English phrase."""
+    engine.search("Warm Up", k=1, mode="bm25")

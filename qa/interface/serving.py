@@ -213,6 +213,7 @@ def run(args: argparse.Namespace) -> int:
     import threading
 
     from qa.answer.question_parts import warm_up
+    from qa.index.bridge import warm_english
     from qa.interface.documents import manager_for
     from qa.interface.documents_tab import documents_tab
     from qa.interface.http_api import build_api
@@ -228,6 +229,7 @@ def run(args: argparse.Namespace) -> int:
         # started before the server is up, they would slow the start by as much.
         view.warm()
         threading.Thread(target=warm_up, name="warm-up-follow-ups", daemon=True).start()
+        threading.Thread(target=warm_english, args=(engine,), name="warm-up-english", daemon=True).start()
 
     # Gradio refuses uploads far over the limit before they reach the disk; those just over it
     # get the Documents tab's own message.
