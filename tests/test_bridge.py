@@ -35,6 +35,20 @@ def test_a_place_is_found_without_its_administrative_suffix() -> None:
     assert "塔孜洪乡" in _bridge(TRADITIONAL).translate("the Tazihong township health centre").words
 
 
+def test_a_name_jieba_cut_in_two_is_found_in_the_text() -> None:
+    vocabulary = tokenize(TRADITIONAL)
+    assert "许多良" not in vocabulary and {"许多", "良"} <= set(vocabulary)
+    bridge = LexicalBridge(vocabulary, texts=lambda: [TRADITIONAL])
+    assert bridge.translate("What did Xu Duoliang say?").words == ("许多良",)
+    assert LexicalBridge(vocabulary).translate("What did Xu Duoliang say?").terms == ()  # no text to check
+
+
+def test_pieces_that_never_stand_together_in_the_text_are_not_a_name() -> None:
+    names = PinyinNames.from_terms(["许多", "良", "两"])
+    assert names.find_split("Xu Duoliang", lambda s: s in "许多人，良好") == ()
+    assert names.find_split("Xu Duoliang", lambda s: s in "有许多两") == ("许多两",)
+
+
 def test_pinyin_needs_two_characters_and_ignores_case_and_spaces() -> None:
     names = PinyinNames.from_terms(["邓", "等", "邓小刚", "绿色"])
     assert names.find("deng") == ()

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 import threading
 import weakref
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -35,6 +35,7 @@ from qa.charsets import has_cjk
 from qa.index.cedict import english_to_chinese
 from qa.index.lexical_tokens import STOPWORDS
 from qa.index.pinyin_names import PinyinNames
+from qa.textnorm import search_form
 
 if TYPE_CHECKING:
     from qa.index.base import IndexView
@@ -47,6 +48,9 @@ class Searcher(Protocol):
     def search(self, query: str, *, k: int = 5, mode: str | None = None) -> list[Hit]: ...
 
 MAX_PER_WORD = 4
+# Names cut in two by jieba are checked against a copy of the documents' text, kept only up to
+# this size (about 100 MB of memory; the CMRC2018 dev index has 0.6 million characters).
+MAX_TEXT_CHARS = 50_000_000
 MAX_PHRASE_WORDS = 4
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’\-]*[A-Za-z]|[A-Za-z]|\d+(?:\.\d+)?")
 # Words that shape an English question rather than say what it is about; their Chinese
@@ -130,11 +134,27 @@ class LexicalBridge:
         ('公园', '英吉沙县')
     """
 
-    def __init__(self, vocabulary: Collection[str]) -> None:
+    def __init__(self, vocabulary: Collection[str], *, texts: Callable[[], Iterable[str]] | None = None) -> None:
         self._vocabulary = frozenset(vocabulary)
+        self._texts = texts
         self._names: PinyinNames | None = None
         self._dictionary: dict[str, tuple[str, ...]] | None = None
+        self._text: str | None = None
         self._lock = threading.Lock()
+
+    def _occurs(self, words: str) -> bool:
+        """True when the documents' text (search form) holds ``words``; False without texts."""
+        with self._lock:
+            if self._text is None:
+                parts, size = [], 0
+                for text in self._texts() if self._texts is not None else ():
+                    size += len(text)
+                    if size > MAX_TEXT_CHARS:  # too large to keep a copy: no names from pieces
+                        parts = []
+                        break
+                    parts.append(text)
+                self._text = search_form("\n".join(parts))
+        return words in self._text
 
     def _pinyin(self) -> PinyinNames:
         with self._lock:
@@ -161,10 +181,15 @@ class LexicalBridge:
         tokens = [t.replace("’", "'").removesuffix("'s") for t in _TOKEN.findall(question)]
         covered = [False] * len(tokens)
         found: dict[int, BridgedTerm] = {}
+        names = self._pinyin()
         for start, end in self._name_runs(tokens):
-            words = self._pinyin().find(" ".join(tokens[start:end]))
-            if words and not any(covered[start:end]):
-                found[start] = BridgedTerm(" ".join(tokens[start:end]), words, "pinyin")
+            if any(covered[start:end]):
+                continue
+            name = " ".join(tokens[start:end])
+            # A name jieba kept whole, else one it cut in two (許多良 -> 许多 + 良).
+            words = names.find(name) or names.find_split(name, self._occurs)[:MAX_PER_WORD]
+            if words:
+                found[start] = BridgedTerm(name, words, "pinyin")
                 covered[start:end] = [True] * (end - start)
         dictionary = self._words()
         lower = [t.lower() for t in tokens]
@@ -223,7 +248,7 @@ def bridge_for(view: IndexView) -> LexicalBridge:
     with _bridges_lock:
         bridge = _bridges.get(view)
         if bridge is None:
-            bridge = _bridges[view] = LexicalBridge(view.terms())
+            bridge = _bridges[view] = LexicalBridge(view.terms(), texts=lambda: (c.text for c in view.chunks))
         return bridge
 
 
