@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
 from pathlib import Path
 
 import pytest
@@ -130,3 +132,16 @@ def test_warm_english_prepares_the_bridge_of_the_open_version(tmp_path: Path) ->
     warm_english(engine)
     assert bridge._names is not None and bridge._dictionary is not None
     assert bridge_for(engine._view) is bridge
+
+
+def test_a_bridge_does_not_keep_its_index_version_alive(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("鄧小剛主持召開專題會議。", encoding="utf-8")
+    engine = QA.build(corpus, tmp_path / "index", encoder=FakeEncoder(), settings=fake_settings())
+    engine.search("What did Deng Xiaogang preside over?", k=1)
+    version = weakref.ref(engine._view)
+    assert bridge_for(engine._view) is not None
+    engine._load_version()  # what a reload does: the engine lets go of the old version
+    gc.collect()
+    assert version() is None

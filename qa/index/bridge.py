@@ -248,7 +248,8 @@ def bridge_for(view: IndexView) -> LexicalBridge:
     with _bridges_lock:
         bridge = _bridges.get(view)
         if bridge is None:
-            bridge = _bridges[view] = LexicalBridge(view.terms(), texts=lambda: (c.text for c in view.chunks))
+            chunks = view.chunks  # not the view: a bridge that held it would keep it alive
+            bridge = _bridges[view] = LexicalBridge(view.terms(), texts=lambda: (c.text for c in chunks))
         return bridge
 
 
