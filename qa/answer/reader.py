@@ -15,14 +15,21 @@ answering cannot drift apart.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from qa.answer.features import FEATURE_NAMES, SENTENCE_INPUTS, Candidates, build_candidates, sentence_inputs
+from qa.answer.features import (
+    FEATURE_NAMES,
+    SENTENCE_INPUTS,
+    Candidates,
+    build_candidates,
+    sentence_inputs,
+    term_overlap,
+)
 from qa.answer.reader_weights import WEIGHTS_PATH, ReaderWeights, check_features, read_weights
 from qa.answer.spans import SPAN_FEATURES
 from qa.charsets import has_cjk
@@ -119,11 +126,15 @@ Embed = Callable[[list[str]], np.ndarray]
 
 
 def closest_sentence(cands: Candidates, hit: Hit, query_vector: np.ndarray | None, embed: Embed | None, *,
-                     limit: int, band: tuple[float, float]) -> tuple[int, float]:
+                     limit: int, band: tuple[float, float],
+                     words: Mapping[str, float] | None = None) -> tuple[int, float]:
     """Index of the sentence of ``hit``'s passage closest to the question by the encoder, and its gain.
 
     The gain is its cosine minus the passage's, in band units; 0 without an encoder. At most
-    ``limit`` sentences are embedded (one model call).
+    ``limit`` sentences are embedded (one model call). ``words`` (an English question's bridged
+    Chinese words with their IDF, :mod:`qa.index.bridge`) add up to one band width to the cosine
+    of a sentence holding all of them, so of two sentences about as close, the one with the
+    question's words is chosen (the gain stays the chosen sentence's cosine gain).
     """
     members = [i for i, c in enumerate(cands.items) if c.chunk.id == hit.chunk.id][:limit]
     if not members:
@@ -132,7 +143,10 @@ def closest_sentence(cands: Candidates, hit: Hit, query_vector: np.ndarray | Non
         return members[0], 0.0
     texts = [cands.items[i].chunk.text[cands.items[i].start:cands.items[i].end] for i in members]
     sims = embed(texts) @ query_vector
-    best = int(np.argmax(sims))
+    bonus = np.zeros(len(members))
+    if words:
+        bonus = np.asarray([term_overlap(words, cands.items[i].form) for i in members]) * (band[1] - band[0])
+    best = int(np.argmax(sims + bonus))
     return members[best], (float(sims[best]) - float(hit.dense_score or 0.0)) / (band[1] - band[0])
 
 
@@ -201,7 +215,7 @@ def read(retrieval: Retrieval, weights: ReaderWeights, *, passages: int, band: t
         conf = float(weights.confidence.probability(confidence_row(cands, scores, best))[0])
     else:
         best, gain = closest_sentence(cands, hits[0], retrieval.query_vector, embed, limit=max_embedded,
-                                      band=crosslingual_band)
+                                      band=crosslingual_band, words=retrieval.term_weights)
         row = crosslingual_row(hits, *crosslingual_band, gain)
         conf = float(weights.confidence_crosslingual.probability(row)[0])
     return Reading(cands, scores, hits, best, conf)
