@@ -41,12 +41,6 @@ if TYPE_CHECKING:
     from qa.index.base import IndexView
     from qa.types import Hit
 
-
-class Searcher(Protocol):
-    """What :func:`warm_english` needs of an engine (:class:`qa.QA`)."""
-
-    def search(self, query: str, *, k: int = 5, mode: str | None = None) -> list[Hit]: ...
-
 MAX_PER_WORD = 4
 # Names cut in two by jieba are checked against a copy of the documents' text, kept only up to
 # this size (about 100 MB of memory; the CMRC2018 dev index has 0.6 million characters).
@@ -179,6 +173,8 @@ class LexicalBridge:
         if has_cjk(question):
             return BridgedQuery(question, ())
         tokens = [t.replace("’", "'").removesuffix("'s") for t in _TOKEN.findall(question)]
+        if not any(t[0].isalpha() for t in tokens):
+            return BridgedQuery(question, ())
         covered = [False] * len(tokens)
         found: dict[int, BridgedTerm] = {}
         names = self._pinyin()
@@ -258,6 +254,12 @@ def bm25_text(view: IndexView, text: str) -> str:
     if has_cjk(text):
         return text
     return bridge_for(view).translate(text).text or text
+
+
+class Searcher(Protocol):
+    """What :func:`warm_english` needs of an engine (:class:`qa.QA`)."""
+
+    def search(self, query: str, *, k: int = 5, mode: str | None = None) -> list[Hit]: ...
 
 
 def warm_english(engine: Searcher) -> None:
