@@ -34,7 +34,9 @@ class AnswerScores:
     """How often the quote contains an answer, its exact words, reranking and the no-answer decision.
 
     ``exact_em``/``exact_f1`` follow the CMRC2018 rules (:mod:`benchmarks.cmrc_eval`) over all
-    answerable questions (a refused question scores 0). ``calibration`` buckets the quote's
+    answerable questions (a refused question scores 0); ``best_em``/``best_f1`` score the exact
+    words of every question's quote, refused or not, as the CMRC2018 task (which has no
+    unanswerable questions) expects an answer to each. ``calibration`` buckets the quote's
     confidence over answerable questions with the share whose quote contains an answer.
     """
 
@@ -48,6 +50,8 @@ class AnswerScores:
     hit_at_1_reranked: float = 0.0
     top_passage_right_but_refused: int = 0
     calibration: tuple[dict, ...] = ()
+    best_em: float = 0.0
+    best_f1: float = 0.0
 
 
 BUCKETS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0001)
@@ -101,7 +105,7 @@ def evaluate_answers(engine: QA, questions: Sequence[EvalQuestion], *, k: int = 
     answerable = [q for q in questions if q.doc_id is not None and q.answers]
     unanswerable = [q for q in questions if q.doc_id is None]
     good = missed = top_refused = 0
-    em = f1 = hit1 = 0.0
+    em = f1 = hit1 = best_em = best_f1 = 0.0
     scores, correct = [], []
     for question in answerable:
         answer = engine.ask(question.question, k=k)
@@ -113,12 +117,14 @@ def evaluate_answers(engine: QA, questions: Sequence[EvalQuestion], *, k: int = 
         if quote is not None:
             scores.append(quote.score)
             correct.append(right)
+            prediction = quote.exact if quote.exact is not None else quote.text
+            best_em += exact_match(question.answers, prediction)
+            best_f1 += f1_score(question.answers, prediction)
         if quote is None or quote.score < threshold:
             missed += 1
             top_refused += top_hit
             continue
         good += right
-        prediction = quote.exact if quote.exact is not None else quote.text
         em += exact_match(question.answers, prediction)
         f1 += f1_score(question.answers, prediction)
     refused = 0
@@ -127,4 +133,4 @@ def evaluate_answers(engine: QA, questions: Sequence[EvalQuestion], *, k: int = 
         refused += quote is None or quote.score < threshold
     n = max(len(answerable), 1)
     return AnswerScores(len(answerable), good / n, missed, len(unanswerable), refused, em / n, f1 / n, hit1 / n,
-                        top_refused, calibration_table(scores, correct))
+                        top_refused, calibration_table(scores, correct), best_em / n, best_f1 / n)

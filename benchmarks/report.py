@@ -95,7 +95,8 @@ def quality(sec: dict[str, Any]) -> str:
         "answer text; answer@1: the quoted answer contains one (engine opened in that mode); hit@1 "
         "reranked: the first passage of the answer (the reader's order); EM/F1: the exact answer "
         "(`Quote.exact`) scored with the CMRC2018 rules (Cui et al., 2019, CC BY-SA 4.0), refused "
-        "questions count 0.\n"
+        "questions count 0; \"none refused\": the same with every question's best span kept, as the "
+        "CMRC2018 task (no unanswerable questions) scores a reader.\n"
     ]
     if sec.get("reader_training"):
         out.append(_reader(sec["reader_training"]))
@@ -124,13 +125,14 @@ def quality(sec: dict[str, Any]) -> str:
             rows.append(
                 [
                     mode, r.get("hit1"), a.get("hit_at_1_reranked"), r.get("hit5"), r.get("mrr"), a["answer_at_1"],
-                    a.get("exact_em"), a.get("exact_f1"), a["answerable_not_found"],
+                    a.get("exact_em"), a.get("exact_f1"), a.get("best_em"), a.get("best_f1"), a["answerable_not_found"],
                     a.get("top_passage_right_but_refused"), f"{a['unanswerable_not_found']}/{a['unanswerable']}",
                 ]
             )
         out.append(
             table(
-                ["mode", "hit@1", "hit@1 reranked", "hit@5", "MRR", "answer@1", "EM", "F1", "answerable refused",
+                ["mode", "hit@1", "hit@1 reranked", "hit@5", "MRR", "answer@1", "EM", "F1", "EM, none refused",
+                 "F1, none refused", "answerable refused",
                  "refused, top passage right", "unanswerable refused"],
                 rows,
             )

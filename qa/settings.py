@@ -27,8 +27,10 @@ __all__ = [
 ]
 
 SCOPES = ("chunking", "index", "query")
-# The default answer threshold before the span reader's confidence model (see Settings.from_dict).
+# Default answer thresholds of manifests that do not record theirs (see Settings.from_dict): before
+# the span reader (no ``span_reader`` key), and with the first, 6-layer span reader.
 OLD_DEFAULT_THRESHOLD = 0.38
+FIRST_SPAN_READER_THRESHOLD = 0.32
 
 
 class SearchMode(Choice):
@@ -159,27 +161,35 @@ class Settings:
                 raise SettingsError(f"{name}={getattr(self, name)!r} is not allowed; use 0..1")
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain-JSON form, as written in the manifest."""
-        return asdict(self)
+        """Plain-JSON form, as written in the manifest, with the default threshold of the time
+        (``default_answer_threshold``: a threshold equal to it follows the default when read back)."""
+        return {**asdict(self), "default_answer_threshold": _DEFAULT_THRESHOLD}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Settings:
         """Build from a manifest dict, ignoring keys this version does not know.
 
-        A manifest from before the span reader (it has no ``span_reader`` key) holds its
-        threshold on the sentence model's confidence scale; if that is the old default
-        (``OLD_DEFAULT_THRESHOLD``) the current default replaces it, so an index built before
-        answers as a new one does. A threshold the user chose is kept.
+        The answer threshold is on the scale of the confidence model shipped with the reader, which
+        retraining changes. A manifest whose threshold is the default of its time therefore gets
+        today's default, so an index built before answers as a new one does; a threshold the user
+        chose is kept. Manifests that do not record the default of their time had
+        ``OLD_DEFAULT_THRESHOLD`` (before the span reader: no ``span_reader`` key) or
+        ``FIRST_SPAN_READER_THRESHOLD``.
         """
         known = {f.name for f in fields(cls)}
+        written_default = data.get("default_answer_threshold",
+                                   FIRST_SPAN_READER_THRESHOLD if "span_reader" in data else OLD_DEFAULT_THRESHOLD)
         data = {k: v for k, v in data.items() if k in known}
-        if "span_reader" not in data and data.get("answer_threshold") == OLD_DEFAULT_THRESHOLD:
+        if data.get("answer_threshold") == written_default:
             del data["answer_threshold"]
         return cls(**data)
 
     def with_(self, **changes: Any) -> Settings:
         """Copy with some fields changed (validated again)."""
         return replace(self, **changes)
+
+
+_DEFAULT_THRESHOLD = next(f.default for f in fields(Settings) if f.name == "answer_threshold")
 
 
 def _scoped(scope: str) -> tuple[str, ...]:

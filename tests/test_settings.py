@@ -70,8 +70,19 @@ def test_choices_list_what_is_allowed(choice: type, bad: str, allowed: str) -> N
     assert choice.from_str(first.value) is first and first == first.value
 
 
-def test_an_index_from_before_the_span_reader_gets_the_new_default_threshold() -> None:
-    old = {k: v for k, v in Settings().to_dict().items() if k not in ("span_reader", "answer_threshold")}
-    assert Settings.from_dict({**old, "answer_threshold": 0.38}).answer_threshold == Settings().answer_threshold
-    assert Settings.from_dict({**old, "answer_threshold": 0.5}).answer_threshold == 0.5  # the user's own
-    assert Settings.from_dict({**old, "span_reader": True, "answer_threshold": 0.38}).answer_threshold == 0.38
+def test_an_index_built_with_an_earlier_default_threshold_gets_todays() -> None:
+    now = Settings().answer_threshold
+    base = {k: v for k, v in Settings().to_dict().items()
+            if k not in ("span_reader", "answer_threshold", "default_answer_threshold")}
+    # before the span reader (no span_reader key): its default was 0.38
+    assert Settings.from_dict({**base, "answer_threshold": 0.38}).answer_threshold == now
+    assert Settings.from_dict({**base, "answer_threshold": 0.5}).answer_threshold == 0.5  # the user's own
+    # the first span reader's release recorded span_reader but not its default, 0.32
+    assert Settings.from_dict({**base, "span_reader": True, "answer_threshold": 0.32}).answer_threshold == now
+    assert Settings.from_dict({**base, "span_reader": True, "answer_threshold": 0.45}).answer_threshold == 0.45
+    # from now on the manifest says which default it was written with
+    later = {**base, "span_reader": True, "default_answer_threshold": 0.27}
+    assert Settings.from_dict({**later, "answer_threshold": 0.27}).answer_threshold == now
+    assert Settings.from_dict({**later, "answer_threshold": 0.32}).answer_threshold == 0.32
+    chosen = Settings(answer_threshold=0.61)
+    assert Settings.from_dict(chosen.to_dict()) == chosen

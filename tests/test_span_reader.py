@@ -15,7 +15,7 @@ from tokenizers import Tokenizer, models, pre_tokenizers
 from qa.answer.answering import answer_from
 from qa.answer.reader_weights import ReaderWeightsError
 from qa.answer.span_export import read_meta
-from qa.answer.span_reader import SpanReader, best_span, decode, encode_pair, trim
+from qa.answer.span_reader import SpanReader, best_span, decode, encode_pair, trim, unglue
 from qa.answer.windows import window_of
 from qa.settings import Settings
 from qa.types import Chunk, Hit, Retrieval
@@ -94,6 +94,24 @@ def test_decode_trims_punctuation_and_reports_no_answer_evidence() -> None:
     offsets = np.array([[0, 0], [0, 1], [1, 2], [0, 0]])
     r = decode(np.array([7.0, 0.0, 1.0, 0.0]), np.array([7.0, 0.0, 1.0, 0.0]), offsets, "甲乙")
     assert (r.start, r.end, r.margin) == (1, 2, 2.0 - 14.0)
+
+
+@pytest.mark.parametrize(("text", "pieces", "want"), [
+    ("減少到1990年的水平", [(3, 7), (7, 9)], "1990年"),      # 的 came glued to 年
+    ("比賽的主裁判坐在", [(2, 4), (4, 6)], "主裁判"),          # 的 came glued to 主
+    ("九月十日在朝鮮", [(0, 2), (2, 5)], "九月十日"),
+    ("他的目的", [(2, 4), (2, 4)], "目的"),                    # a span of one piece is left alone
+    ("小的", [(0, 1), (1, 2)], "小的"),                          # 的 is its own piece: the model chose it
+])
+def test_glued_function_characters_leave_the_span_edges(text: str, pieces: list, want: str) -> None:
+    offsets = np.array([[0, 0], *pieces, [0, 0]])
+    logits = np.array([0.0, 5.0, 0.0, 0.0]), np.array([0.0, 0.0, 5.0, 0.0])
+    if want == "目的":
+        # one piece for the whole span: start and end on it
+        logits = np.array([0.0, 5.0, 0.0, 0.0]), np.array([0.0, 5.0, 0.0, 0.0])
+    r = decode(*logits, offsets, text)
+    assert text[r.start:r.end] == want
+    assert unglue("的", 0, 1, (0, 1), (0, 1)) == (0, 1)
 
 
 def test_encode_pair_cuts_the_context_to_the_token_limit() -> None:

@@ -1,4 +1,4 @@
-"""Train the span reader: ``python -m training.span_reader`` (fixed seed; about 40 minutes on 2 cores).
+"""Train the span reader: ``python -m training.span_reader`` (fixed seed; about 50 minutes on 2 cores).
 
 1. The training questions (CMRC2018 trial + DRCD dev, :mod:`training.data`) are asked through
    the real retrieval and sentence model (as :mod:`training.sentence_ranker` does, same cached
@@ -153,7 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m training.span_reader", description=__doc__.splitlines()[0])
     parser.add_argument("--cache", type=Path, default=REPO / "benchmarks" / ".cache" / "train-index")
     parser.add_argument("--out", type=Path, default=SPAN_WEIGHTS_PATH)
-    parser.add_argument("--layers", type=int, default=4, help="top layers to train (the rest stay frozen)")
+    parser.add_argument("--layers", type=int, default=6, help="top layers to train (the rest stay frozen)")
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--lr", type=float, default=1e-4)
     parser.add_argument("--batch", type=int, default=32)
