@@ -145,3 +145,27 @@ def test_a_bridge_does_not_keep_its_index_version_alive(tmp_path: Path) -> None:
     engine._load_version()  # what a reload does: the engine lets go of the old version
     gc.collect()
     assert version() is None
+
+
+def test_the_dictionary_is_parsed_once_when_first_questions_arrive_together(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import threading
+    import time
+    from functools import lru_cache
+
+    from qa.index import cedict
+
+    parses = []
+
+    @lru_cache(maxsize=1)
+    def slow_parse() -> tuple:
+        parses.append(1)
+        time.sleep(0.2)  # long enough for the second thread to arrive while the first parses
+        return (("会议", ("meeting",)),)
+
+    monkeypatch.setattr(cedict, "_parsed", slow_parse)
+    threads = [threading.Thread(target=cedict.cedict_entries) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(parses) == 1

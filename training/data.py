@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from qa.types import Document
 
@@ -38,24 +40,29 @@ class TrainingSet:
     held_out: list[TrainQuestion]
 
 
-def load_training_set(folder: Path = TRAIN_DIR, *, held_out_share: float = 0.2, seed: int = 0) -> TrainingSet:
-    """Read both sets; a ``held_out_share`` of the articles (fixed ``seed``) is held out."""
-    documents: list[Document] = []
-    questions: dict[str, list[TrainQuestion]] = {}
+def read_articles(folder: Path = TRAIN_DIR) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every article of both sets (SQuAD-format dicts) with its document id (``cmrct-0007``)."""
     for prefix, name in SOURCES:
         path = folder / name
         if not path.exists():
             raise FileNotFoundError(f"training set {path} is missing (see shared/eval/train/README.md)")
         for n, article in enumerate(json.loads(path.read_text(encoding="utf-8"))["data"]):
-            doc_id = f"{prefix}-{n:04d}"
-            text = "\n".join(p["context"].strip() for p in article["paragraphs"])
-            documents.append(Document(id=doc_id, title=article.get("title") or None, text=text,
-                                      path=f"{prefix}/{doc_id}"))
-            questions[doc_id] = [
-                TrainQuestion(qa["id"], qa["question"], doc_id,
-                              tuple(dict.fromkeys(a["text"] for a in qa["answers"] if a["text"].strip())))
-                for p in article["paragraphs"] for qa in p["qas"]
-            ]
+            yield f"{prefix}-{n:04d}", article
+
+
+def load_training_set(folder: Path = TRAIN_DIR, *, held_out_share: float = 0.2, seed: int = 0) -> TrainingSet:
+    """Read both sets; a ``held_out_share`` of the articles (fixed ``seed``) is held out."""
+    documents: list[Document] = []
+    questions: dict[str, list[TrainQuestion]] = {}
+    for doc_id, article in read_articles(folder):
+        text = "\n".join(p["context"].strip() for p in article["paragraphs"])
+        documents.append(Document(id=doc_id, title=article.get("title") or None, text=text,
+                                  path=f"{doc_id.split('-')[0]}/{doc_id}"))
+        questions[doc_id] = [
+            TrainQuestion(qa["id"], qa["question"], doc_id,
+                          tuple(dict.fromkeys(a["text"] for a in qa["answers"] if a["text"].strip())))
+            for p in article["paragraphs"] for qa in p["qas"]
+        ]
     ids = sorted(questions)
     random.Random(seed).shuffle(ids)
     held = set(ids[: round(len(ids) * held_out_share)])

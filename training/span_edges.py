@@ -12,14 +12,13 @@ are :data:`qa.answer.span_reader.GLUED_END` and :data:`~qa.answer.span_reader.GL
 from __future__ import annotations
 
 import argparse
-import json
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
 from embeddings.models import resolve_model
 from qa.settings import Settings
-from training.data import SOURCES, TRAIN_DIR, load_training_set
+from training.data import load_training_set, read_articles
 
 SEED = 0
 
@@ -54,12 +53,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     tokenizer = Tokenizer.from_file(str(Path(resolve_model(Settings().model).location) / "tokenizer.json"))
     train_docs = {q.doc_id for q in load_training_set(seed=SEED).train}
-    contexts = []
-    for prefix, name in SOURCES:
-        for n, article in enumerate(json.loads((TRAIN_DIR / name).read_text(encoding="utf-8"))["data"]):
-            if f"{prefix}-{n:04d}" in train_docs:
-                contexts += [(p["context"], [(qa["answers"][0]["answer_start"], qa["answers"][0]["text"])
-                                             for qa in p["qas"] if qa["answers"]]) for p in article["paragraphs"]]
+    contexts = [(p["context"], [(qa["answers"][0]["answer_start"], qa["answers"][0]["text"])
+                                for qa in p["qas"] if qa["answers"]])
+                for doc_id, article in read_articles() if doc_id in train_docs for p in article["paragraphs"]]
     counts = edge_counts(contexts, tokenizer)
     for side in ("end", "start"):
         cut, keep = counts[f"{side}_cut"], counts[f"{side}_keep"]

@@ -29,6 +29,7 @@ import threading
 import weakref
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from itertools import groupby
 from typing import TYPE_CHECKING, Protocol
 
 from qa.charsets import has_cjk
@@ -218,17 +219,13 @@ class LexicalBridge:
     @staticmethod
     def _name_runs(tokens: list[str]) -> Iterator[tuple[int, int]]:
         """``(start, end)`` of every sub-run of capitalised words, longest first."""
-        capital = [t[0].isupper() and t.lower() not in ENGLISH_STOPWORDS for t in tokens]
-        runs, i = [], 0
-        while i < len(tokens):
-            if capital[i]:
-                j = i
-                while j < len(tokens) and capital[j]:
-                    j += 1
-                runs.append((i, j))
-                i = j
-            else:
-                i += 1
+        capital = (t[0].isupper() and t.lower() not in ENGLISH_STOPWORDS for t in tokens)
+        at, runs = 0, []
+        for is_capital, group in groupby(capital):
+            size = len(list(group))
+            if is_capital:
+                runs.append((at, at + size))
+            at += size
         for start, end in runs:
             for size in range(end - start, 0, -1):
                 for s in range(start, end - size + 1):

