@@ -11,7 +11,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from qa.charsets import CLOSERS, SENTENCE_ENDS
+from qa.charsets import CLOSERS, SENTENCE_ENDS, is_cjk
 
 # Sentence ends: Chinese and ASCII terminal punctuation, with closing quotes/brackets
 # kept on the sentence they close. An ASCII '.' ends a sentence only before whitespace
@@ -50,6 +50,42 @@ def to_simplified(text: str) -> str:
     if not text:
         return text
     return _t2s().convert(text)
+
+
+# A text counts as written in Traditional characters when at least this share of its Chinese
+# characters change under OpenCC t2s (Traditional news text: about a quarter; Simplified: none).
+TRADITIONAL_SHARE = 0.1
+
+
+def traditional_share(text: str) -> float:
+    """Share of the Chinese characters of ``text`` that OpenCC changes into Simplified ones."""
+    chinese = sum(map(is_cjk, text))
+    if not chinese:
+        return 0.0
+    simple = to_simplified(text)
+    if len(simple) == len(text):
+        changed = sum(a != b for a, b in zip(text, simple, strict=True))
+    else:  # a phrase conversion changed the length: count the characters it does not keep
+        changed = sum(1 for c in text if is_cjk(c) and c not in simple)
+    return changed / chinese
+
+
+def in_script_of(text: str, model: str) -> str:
+    """``text`` written in the script ``model`` is written in (Traditional or Simplified).
+
+    A reader trained on pairs in one script (a Traditional question over Traditional text)
+    reads a question in the other script poorly, and users ask in either.
+
+    Example:
+        >>> in_script_of("援藏资金是多少", "河北省投入援藏資金1950萬元。")
+        '援藏資金是多少'
+        >>> in_script_of("援藏資金是多少", "河北省投入援藏资金1950万元。")
+        '援藏资金是多少'
+    """
+    if traditional_share(model) < TRADITIONAL_SHARE:
+        return to_simplified(text)
+    # A question already in Traditional stays as typed: converting there and back can change it.
+    return text if traditional_share(text) > 0 else to_traditional(text)
 
 
 def search_form(text: str) -> str:

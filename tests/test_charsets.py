@@ -12,7 +12,7 @@ from qa.answer.quoting import extend_backwards
 from qa.charsets import CJK, CLOSERS, LEANING_OPENERS, SENTENCE_ENDS, has_cjk, is_cjk, leans_back
 from qa.ingest.chunking import is_heading
 from qa.interface.examples import _count_question
-from qa.textnorm import split_sentences, trim_span
+from qa.textnorm import in_script_of, split_sentences, traditional_share, trim_span
 from qa.types import Chunk
 from tests.conftest import REPO
 
@@ -73,3 +73,20 @@ def test_a_sentence_that_stands_alone_is_quoted_alone() -> None:
     chunk = Chunk(id="a#0", doc_id="a", ordinal=0, text=text, title=None, start=0, end=len(text))
     assert extend_backwards(chunk, 9, len(text), short=80) == 9
     assert _count_question("河北省已投入援藏資金1950萬元") == "河北省已投入援藏資金多少萬元？"
+
+
+@pytest.mark.parametrize(("text", "model", "want"), [
+    ("援藏资金是多少", "河北省投入援藏資金1950萬元。", "援藏資金是多少"),  # Simplified question, Traditional text
+    ("援藏資金是多少", "河北省投入援藏资金1950万元。", "援藏资金是多少"),  # and the other way round
+    ("援藏資金是多少", "河北省投入援藏資金1950萬元。", "援藏資金是多少"),  # same script: as typed
+    ("How much aid money?", "河北省投入援藏資金。", "How much aid money?"),
+    ("援藏资金是多少", "1950 yuan", "援藏资金是多少"),  # nothing Chinese to follow: Simplified
+])
+def test_a_question_is_put_in_the_script_of_the_text(text: str, model: str, want: str) -> None:
+    assert in_script_of(text, model) == want
+
+
+def test_traditional_share_counts_only_chinese_characters() -> None:
+    assert traditional_share("資訊abc123") == traditional_share("資訊") == 1.0
+    assert traditional_share("資金") == 0.5  # 金 is written the same in both
+    assert traditional_share("资金") == traditional_share("abc") == 0.0

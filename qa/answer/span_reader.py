@@ -22,6 +22,7 @@ import numpy as np
 from embeddings.threads import cpu_session
 from qa.answer.reader_weights import LinearModel
 from qa.answer.windows import Window
+from qa.textnorm import in_script_of
 
 logger = logging.getLogger(__name__)
 
@@ -169,7 +170,9 @@ class SpanReader:
         return start[0], end[0]
 
     def _window_logits(self, question: str, window: Window) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        ids, offsets = encode_pair(self.tokenizer, question, window.text, max_tokens=self.max_tokens)
+        # Trained on same-script pairs only: the question is read in the window's script.
+        ids, offsets = encode_pair(self.tokenizer, in_script_of(question, window.text), window.text,
+                                   max_tokens=self.max_tokens)
         start, end = self.logits(ids)
         return start, end, offsets
 
