@@ -22,17 +22,18 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[QA]:
 
 
 @pytest.mark.parametrize(("question", "exact"), [
-    ("日喀則市委副書記是誰？", "彭一浩"),
-    ("推动医疗人才组团式援藏被作为什么改革的突破口？", "深化事業單位改革"),
-    ("国学公园占地多少亩？", "78亩"),
-    ("河北援藏工作队赴多个城市开展调研考察了几次？", "13次"),
+    ("日喀則市委副書記是誰？", {"彭一浩"}),
+    # 什么改革: the reform's name, with or without the verb before it (深化)
+    ("推动医疗人才组团式援藏被作为什么改革的突破口？", {"深化事業單位改革", "事業單位改革"}),
+    ("国学公园占地多少亩？", {"78亩"}),
+    ("河北援藏工作队赴多个城市开展调研考察了几次？", {"13次"}),
 ])
-def test_exact_answers(engine: QA, question: str, exact: str) -> None:
+def test_exact_answers(engine: QA, question: str, exact: set[str]) -> None:
     answer = engine.ask(question)
     assert answer.found and answer.quote is not None
     quote = answer.quote
-    assert quote.exact == exact, quote.text
-    assert quote.chunk.text[quote.exact_start:quote.exact_end] == exact
+    assert quote.exact in exact, quote.text
+    assert quote.chunk.text[quote.exact_start:quote.exact_end] == quote.exact
     assert quote.start <= quote.exact_start < quote.exact_end <= quote.end
 
 
