@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 
 from benchmarks.caching import CachingEncoder
@@ -16,12 +16,19 @@ from qa.answer.reader import load_reader
 from qa.answer.span_export import SPAN_WEIGHTS_PATH, read_meta
 from qa.engine import QA
 from qa.settings import Settings
+from qa.textnorm import to_traditional
 
 ENGLISH = REPO / "tests" / "data" / "english_questions.jsonl"
 # English questions on other facts of the same documents, written before the bridge was tuned,
 # and English questions the documents do not answer (most on their own subjects).
 ENGLISH_VAL = REPO / "tests" / "data" / "english_questions_val.jsonl"
 ENGLISH_UNANSWERABLE = REPO / "tests" / "data" / "english_unanswerable.jsonl"
+# Chinese questions written after the reader was trained, by someone who read only the documents
+# (half in the other script than their passage), and on-topic questions the documents do not answer.
+CHINESE = REPO / "tests" / "data" / "chinese_questions.jsonl"
+CHINESE_UNANSWERABLE = REPO / "tests" / "data" / "chinese_unanswerable.jsonl"
+# CMRC2018 dev questions asked in Traditional characters of the Simplified articles (the first ones).
+TRADITIONAL_QUESTIONS = 1000
 
 
 def evaluate(engine: QA, questions: list, encoder: Any) -> dict[str, Any]:
@@ -61,11 +68,12 @@ def run_section(config: BenchConfig) -> dict[str, Any]:
         "chunks": len(seed.chunks),
         **evaluate(seed, seed_questions, encoder),
     }
-    english = 0
-    for name, path in (("english", ENGLISH), ("english_val", ENGLISH_VAL),
+    own = 0
+    for name, path in (("chinese", CHINESE), ("chinese_unanswerable", CHINESE_UNANSWERABLE),
+                       ("english", ENGLISH), ("english_val", ENGLISH_VAL),
                        ("english_unanswerable", ENGLISH_UNANSWERABLE)):
         questions = load_seed(path, doc_ids=[d.id for d in seed.documents])
-        english += len(questions)
+        own += len(questions)
         out["datasets"][name] = {
             "documents": len(seed.documents),
             "chunks": len(seed.chunks),
@@ -73,7 +81,7 @@ def run_section(config: BenchConfig) -> dict[str, Any]:
             "retrieval": {s.mode: asdict(s) for s in evaluate_retrieval(seed, questions)},
             "answers": {"hybrid": asdict(evaluate_answers(seed, questions))},
         }
-    print(f"quality: seed done ({len(seed_questions)} questions, {english} English)", flush=True)
+    print(f"quality: seed done ({len(seed_questions)} questions, {own} of our own)", flush=True)
     articles = 200 if config.quick else None
     docs, questions = load_cmrc(articles=articles)
     cmrc = QA.build_from_documents(docs, config.cache / f"cmrc-{articles or 'all'}", encoder=encoder)
@@ -82,5 +90,13 @@ def run_section(config: BenchConfig) -> dict[str, Any]:
         "chunks": len(cmrc.chunks),
         **evaluate(cmrc, questions, encoder),
     }
-    print(f"quality: CMRC2018 done ({len(questions)} questions)", flush=True)
+    traditional = [replace(q, question=to_traditional(q.question)) for q in questions[:TRADITIONAL_QUESTIONS]]
+    out["datasets"]["cmrc2018_traditional"] = {
+        "documents": len(docs),
+        "chunks": len(cmrc.chunks),
+        "questions": len(traditional),
+        "retrieval": {s.mode: asdict(s) for s in evaluate_retrieval(cmrc, traditional, modes=("hybrid",))},
+        "answers": {"hybrid": asdict(evaluate_answers(cmrc, traditional))},
+    }
+    print(f"quality: CMRC2018 done ({len(questions)} questions, {len(traditional)} also in Traditional)", flush=True)
     return out

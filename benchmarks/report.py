@@ -107,6 +107,12 @@ def quality(sec: dict[str, Any]) -> str:
             "seed": "Seed questions on `corpus/`",
             "cmrc2018": "CMRC2018 dev",
             "smoke": "Smoke set (made up)",
+            "cmrc2018_traditional": "CMRC2018 dev questions in Traditional characters (OpenCC s2t), asked of the "
+                                    "Simplified articles (the first 1,000 questions)",
+            "chinese": "Our Chinese questions on `corpus/` (tests/data/chinese_questions.jsonl: written from the "
+                       "documents alone after the reader was trained, half in the other script than their passage)",
+            "chinese_unanswerable": "Our Chinese questions the documents do not answer, on their own subjects "
+                                    "(tests/data/chinese_unanswerable.jsonl)",
             "english": "English questions on `corpus/` (tests/data/english_questions.jsonl)",
             "english_val": "English validation questions on `corpus/` (tests/data/english_questions_val.jsonl, "
                            "written before the lexical bridge was tuned)",

@@ -15,7 +15,7 @@ from tokenizers import Tokenizer, models, pre_tokenizers
 from qa.answer.answering import answer_from
 from qa.answer.reader_weights import ReaderWeightsError
 from qa.answer.span_export import read_meta
-from qa.answer.span_reader import SpanReader, best_span, decode, encode_pair, trim, unglue
+from qa.answer.span_reader import SpanReader, best_span, decode, encode_pair, numeral_pieces, trim, unglue
 from qa.answer.windows import window_of
 from qa.settings import Settings
 from qa.types import Chunk, Hit, Retrieval
@@ -96,6 +96,28 @@ def test_decode_trims_punctuation_and_reports_no_answer_evidence() -> None:
     offsets = np.array([[0, 0], [0, 1], [1, 2], [0, 0]])
     r = decode(np.array([7.0, 0.0, 1.0, 0.0]), np.array([7.0, 0.0, 1.0, 0.0]), offsets, "甲乙")
     assert (r.start, r.end, r.margin) == (1, 2, 2.0 - 14.0)
+
+
+def test_a_how_many_question_gets_the_best_span_that_holds_a_number() -> None:
+    text = "体长可达21公分"
+    offsets = np.array([[0, 0], *[[n, n + 1] for n in range(len(text))], [0, 0]])
+    start = np.array([2.0, 5, 0, 0, 0, 3, 0, 0, 0, 2])  # the reader prefers 体长
+    end = np.array([2.0, 0, 5, 0, 0, 0, 0, 0, 3, 2])
+    plain = decode(start, end, offsets, text)
+    number = decode(start, end, offsets, text, holding=numeral_pieces(offsets, text))
+    assert text[plain.start:plain.end] == "体长"
+    assert text[number.start:number.end] == "体长可达21公分" and number.score < plain.score
+    # no number in reach: the best span stands
+    holding = numeral_pieces(offsets, "体长可达二十公分".replace("二十", "很长"))
+    assert not holding.any()
+    assert decode(start, end, offsets, text, holding=holding) == plain
+
+
+@pytest.mark.parametrize(("piece", "numeral"), [
+    ("21", True), ("三年", True), ("一", True), ("一百", True), ("统一", False), ("一些", False), ("公分", False),
+])
+def test_numeral_pieces(piece: str, numeral: bool) -> None:
+    assert numeral_pieces(np.array([[0, 0], [0, len(piece)]]), piece).tolist() == [False, numeral]
 
 
 @pytest.mark.parametrize(("text", "pieces", "want"), [

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from qa.answer.answer_types import AnswerType
 from qa.answer.reader import Reading, confidence_row
 from qa.answer.reader_weights import LinearModel, ReaderWeights
 from qa.answer.span_reader import SpanReader, SpanReading
@@ -56,7 +57,7 @@ def read_window(reading: Reading, question: str, reader: SpanReader, *, budget: 
                             first=reading.best)
     if window is None:
         return None
-    whole, *per_piece = reader.read_pieces(question, window)
+    whole, *per_piece = reader.read_pieces(question, window, number=cands.kind is AnswerType.NUMBER)
     options = []
     for piece, found in zip(window.pieces, per_piece, strict=True):
         mapped = window.to_chunk(found.start, found.end) if found.start >= 0 else None

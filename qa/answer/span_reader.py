@@ -41,6 +41,8 @@ _EDGE = frozenset(" \t\n\u3000，。、；：！？,.;:!?（）()“”\"'‘’
 # 起 6/0 times, and starts after a leading 的 14/0 times (``python -m training.span_edges``).
 GLUED_END = frozenset("的在起")
 GLUED_START = frozenset("的")
+# Characters of numbers. 一 counts only in a piece of numerals alone: it is in many words (统一, 一些).
+NUMERALS = frozenset("0123456789０１２３４５６７８９二两兩三四五六七八九十百千万萬亿億半零〇")
 
 
 @dataclass(frozen=True)
@@ -77,13 +79,22 @@ def encode_pair(tokenizer: Any, question: str, context: str, *, max_tokens: int)
     return np.asarray(ids, dtype=np.int64), np.asarray(offsets, dtype=np.int64).reshape(-1, 2)
 
 
+def numeral_pieces(offsets: np.ndarray, text: str) -> np.ndarray:
+    """Per token: True when its characters in ``text`` hold a number (see :data:`NUMERALS`)."""
+    out = np.zeros(len(offsets), dtype=bool)
+    for n, (a, b) in enumerate(offsets):
+        piece = text[a:b].strip()
+        out[n] = bool(piece) and (any(c in NUMERALS for c in piece) or set(piece) <= NUMERALS | {"一"})
+    return out
+
+
 def best_span(start_logits: np.ndarray, end_logits: np.ndarray, offsets: np.ndarray, *,
               max_tokens: int = MAX_ANSWER_TOKENS, within: tuple[int, int] | None = None,
-              end_by: int | None = None) -> tuple[int, int, float]:
+              end_by: int | None = None, holding: np.ndarray | None = None) -> tuple[int, int, float]:
     """Best (first token, last token, score) over context tokens with first <= last < first + max_tokens,
     starting at a token that starts inside the characters ``within`` when given (it may end after
-    them: answers can cross a sentence end) and ending by character ``end_by`` when given;
-    (-1, -1, -inf) when there is no such span."""
+    them: answers can cross a sentence end), ending by character ``end_by`` when given and taking
+    in at least one token where ``holding`` is True when given; (-1, -1, -inf) when there is no such span."""
     inside = offsets[:, 1] > offsets[:, 0]
     starts = inside if within is None else inside & (offsets[:, 0] >= within[0]) & (offsets[:, 0] < within[1])
     ends = inside if end_by is None else inside & (offsets[:, 1] <= end_by)
@@ -93,6 +104,9 @@ def best_span(start_logits: np.ndarray, end_logits: np.ndarray, offsets: np.ndar
     grid = s[:, None] + e[None, :]
     i, j = np.indices((n, n))
     grid[(j < i) | (j >= i + max_tokens)] = -np.inf
+    if holding is not None:
+        count = np.concatenate([[0], np.cumsum(holding)])
+        grid[count[None, 1:] - count[:-1, None] <= 0] = -np.inf
     flat = int(np.argmax(grid))
     best = float(grid.flat[flat])
     if not np.isfinite(best):
@@ -120,10 +134,14 @@ def unglue(text: str, start: int, end: int, first: tuple[int, int], last: tuple[
 
 
 def decode(start_logits: np.ndarray, end_logits: np.ndarray, offsets: np.ndarray, text: str, *,
-           within: tuple[int, int] | None = None, end_by: int | None = None) -> SpanReading:
-    """The reading of one window (or of spans starting ``within`` it) from the model's logits."""
+           within: tuple[int, int] | None = None, end_by: int | None = None,
+           holding: np.ndarray | None = None) -> SpanReading:
+    """The reading of one window (or of spans starting ``within`` it) from the model's logits; with
+    ``holding``, of the spans that take in such a token, when there is one."""
     null = float(start_logits[0] + end_logits[0])
-    first, last, score = best_span(start_logits, end_logits, offsets, within=within, end_by=end_by)
+    first, last, score = best_span(start_logits, end_logits, offsets, within=within, end_by=end_by, holding=holding)
+    if first < 0 and holding is not None:
+        first, last, score = best_span(start_logits, end_logits, offsets, within=within, end_by=end_by)
     if first < 0:
         return SpanReading(-1, -1, float("-inf"), null)
     start, end = trim(text, int(offsets[first][0]), int(offsets[last][1]))
@@ -180,11 +198,16 @@ class SpanReader:
         """The best span of ``window`` for ``question`` (offsets in ``window.text``)."""
         return decode(*self._window_logits(question, window), window.text)
 
-    def read_pieces(self, question: str, window: Window) -> list[SpanReading]:
+    def read_pieces(self, question: str, window: Window, *, number: bool = False) -> list[SpanReading]:
         """The best span of the whole window, then per piece the best span starting in it (one model
-        call); a span may run on into the pieces that follow it in the chunk, never past them."""
+        call); a span may run on into the pieces that follow it in the chunk, never past them.
+
+        ``number``: the question asks how many or how much, so each piece's span is the best that
+        holds a number when the piece has one (the reader alone marked 体长 for 体长可达多少公分).
+        """
         start, end, offsets = self._window_logits(question, window)
         whole = decode(start, end, offsets, window.text)
+        holding = numeral_pieces(offsets, window.text) if number else None
         return [whole, *(decode(start, end, offsets, window.text, within=(p.at, p.at + p.length),
-                                end_by=window.run_end(n))
+                                end_by=window.run_end(n), holding=holding)
                          for n, p in enumerate(window.pieces))]
