@@ -108,7 +108,7 @@ def test_a_how_many_question_gets_the_best_span_that_holds_a_number() -> None:
     assert text[plain.start:plain.end] == "体长"
     assert text[number.start:number.end] == "体长可达21公分" and number.score < plain.score
     # no number in reach: the best span stands
-    holding = numeral_pieces(offsets, "体长可达二十公分".replace("二十", "很长"))
+    holding = numeral_pieces(offsets, "体长可达很长公分")
     assert not holding.any()
     assert decode(start, end, offsets, text, holding=holding) == plain
 
