@@ -180,6 +180,11 @@ class QA:
         return list(self._view.documents.values())
 
     @property
+    def view(self) -> IndexView:
+        """The index version answered from now: what is read from it agrees, across a re-index."""
+        return self._view
+
+    @property
     def version(self) -> str:
         """Name of the index version being answered from (a folder of the index, or a Milvus collection)."""
         return self._view.version

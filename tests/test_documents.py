@@ -75,6 +75,20 @@ def test_upload_is_indexed_in_the_background(corpus: Path) -> None:
     assert "1234萬千瓦" in engine.ask(QUESTION).quote.text
 
 
+def test_the_list_reads_one_version_of_the_index(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = _engine(corpus)
+    manager = DocumentManager(engine, corpus, permission=Permission(True))
+    old = engine.view
+    _file(corpus, "能源_報告.txt", NEW_TEXT)
+    new = QA.build(corpus, corpus.parent / "index-new", encoder=engine.encoder, settings=engine.settings).view
+    # A re-index swaps the version right after the list's first read of it: reading the chunks
+    # and the documents separately listed the new document with 0 chunks.
+    versions = iter([old])
+    monkeypatch.setattr(QA, "_view", property(lambda self: next(versions, new)), raising=False)
+    rows = {r.id: r.chunks for r in manager.list_documents()}
+    assert "能源_報告" not in rows and all(rows.values())
+
+
 def test_duplicates_and_bad_files_are_not_saved(corpus: Path) -> None:
     engine = _engine(corpus)
     existing = sorted(corpus.glob("*.txt"))[0]

@@ -85,11 +85,11 @@ def test_upload_list_ask_delete_through_the_api(served: Any, tmp_path: Path) -> 
     assert [s["file"] for s in summary["skipped"]] == ["copy.txt"]
     assert [r["file"] for r in summary["refused"]] == ["fake.pdf"] and summary["indexing"] is True
 
-    rows = wait_for(lambda: [d for d in client.predict(api_name="/list_documents") if d["id"] == "能源報告"],
-                    what="the upload in /list_documents")
+    # The chat switches to the new index a moment before the status says "done".
+    wait_for(lambda: (s := client.predict(api_name="/index_status"))["state"] == "done" and s["documents"] == 7,
+             what="indexing the uploads to finish")
+    rows = [d for d in client.predict(api_name="/list_documents") if d["id"] == "能源報告"]
     assert rows[0]["title"] == "新能源報告" and rows[0]["chunks"] == 1 and rows[0]["format"] == "txt"
-    status = client.predict(api_name="/index_status")
-    assert status["state"] == "done" and status["documents"] == 7
     assert "1234萬千瓦" in client.predict(QUESTION, api_name="/ask")
     pdf = [d for d in client.predict(api_name="/list_documents") if d["id"] == "report"]
     assert pdf[0]["format"] == "pdf" and pdf[0]["title"] == "阿里地区援藏工作报告"

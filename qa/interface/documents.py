@@ -137,10 +137,13 @@ class DocumentManager:
 
     def list_documents(self) -> list[DocumentRow]:
         """The documents the chat answers from right now, in index order."""
-        counts = Counter(c.doc_id for c in self.engine.chunks)
+        # One version of the index: a re-index swapping it between reading the chunks and the
+        # documents listed a new document with 0 chunks.
+        view = self.engine.view
+        counts = Counter(c.doc_id for c in view.chunks)
         root = (Path(os.path.abspath(self.corpus)), self.corpus.resolve())
         return [DocumentRow(d.id, d.title or "", self._relative(d.path, root), Path(d.path).suffix.lower().lstrip("."),
-                            d.date or "", d.source or "", counts[d.id]) for d in self.engine.documents]
+                            d.date or "", d.source or "", counts[d.id]) for d in view.documents.values()]
 
     # uploading ----------------------------------------------------------------------
     def upload(self, files: Sequence[str | Path]) -> ChangeSummary:
