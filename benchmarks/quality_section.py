@@ -41,6 +41,18 @@ def evaluate(engine: QA, questions: list, encoder: Any) -> dict[str, Any]:
     return {"questions": len(questions), "retrieval": retrieval, "answers": answers}
 
 
+def evaluate_question_set(engine: QA, questions: list, *, modes: tuple[str, ...] = MODES) -> dict[str, Any]:
+    """Retrieval scores per mode in ``modes`` and answer scores as the engine is set (hybrid), for a
+    question set of our own or a variant of one."""
+    return {
+        "documents": len(engine.documents),
+        "chunks": len(engine.chunks),
+        "questions": len(questions),
+        "retrieval": {s.mode: asdict(s) for s in evaluate_retrieval(engine, questions, modes=modes)},
+        "answers": {"hybrid": asdict(evaluate_answers(engine, questions))},
+    }
+
+
 def run_section(config: BenchConfig) -> dict[str, Any]:
     base = get_encoder(config.model)
     encoder = CachingEncoder(base)
@@ -74,13 +86,7 @@ def run_section(config: BenchConfig) -> dict[str, Any]:
                        ("english_unanswerable", ENGLISH_UNANSWERABLE)):
         questions = load_seed(path, doc_ids=[d.id for d in seed.documents])
         own += len(questions)
-        out["datasets"][name] = {
-            "documents": len(seed.documents),
-            "chunks": len(seed.chunks),
-            "questions": len(questions),
-            "retrieval": {s.mode: asdict(s) for s in evaluate_retrieval(seed, questions)},
-            "answers": {"hybrid": asdict(evaluate_answers(seed, questions))},
-        }
+        out["datasets"][name] = evaluate_question_set(seed, questions)
     print(f"quality: seed done ({len(seed_questions)} questions, {own} of our own)", flush=True)
     articles = 200 if config.quick else None
     docs, questions = load_cmrc(articles=articles)
@@ -91,12 +97,6 @@ def run_section(config: BenchConfig) -> dict[str, Any]:
         **evaluate(cmrc, questions, encoder),
     }
     traditional = [replace(q, question=to_traditional(q.question)) for q in questions[:TRADITIONAL_QUESTIONS]]
-    out["datasets"]["cmrc2018_traditional"] = {
-        "documents": len(docs),
-        "chunks": len(cmrc.chunks),
-        "questions": len(traditional),
-        "retrieval": {s.mode: asdict(s) for s in evaluate_retrieval(cmrc, traditional, modes=("hybrid",))},
-        "answers": {"hybrid": asdict(evaluate_answers(cmrc, traditional))},
-    }
+    out["datasets"]["cmrc2018_traditional"] = evaluate_question_set(cmrc, traditional, modes=("hybrid",))
     print(f"quality: CMRC2018 done ({len(questions)} questions, {len(traditional)} also in Traditional)", flush=True)
     return out

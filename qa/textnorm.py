@@ -52,6 +52,11 @@ def to_simplified(text: str) -> str:
     return _t2s().convert(text)
 
 
+def is_traditional(text: str) -> bool:
+    """True when ``text`` has characters that OpenCC changes into Simplified ones."""
+    return to_simplified(text) != text
+
+
 # A text counts as written in Traditional characters when at least this share of its Chinese
 # characters change under OpenCC t2s (Traditional news text: about a quarter; Simplified: none).
 TRADITIONAL_SHARE = 0.1
@@ -85,7 +90,7 @@ def in_script_of(text: str, model: str) -> str:
     if traditional_share(model) < TRADITIONAL_SHARE:
         return to_simplified(text)
     # A question already in Traditional stays as typed: converting there and back can change it.
-    return text if traditional_share(text) > 0 else to_traditional(text)
+    return text if is_traditional(text) else to_traditional(text)
 
 
 def search_form(text: str) -> str:

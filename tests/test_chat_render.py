@@ -14,7 +14,6 @@ from qa.interface.chat_render import (
     NOT_FOUND,
     escape_text,
     highlight_in_context,
-    is_traditional,
     render_answer,
     render_passages,
     render_user_message,
@@ -22,6 +21,7 @@ from qa.interface.chat_render import (
 )
 from qa.interface.examples import example_questions
 from qa.interface.ui import respond
+from qa.textnorm import is_traditional
 from qa.types import Answer, Chunk, Hit, Quote
 
 EVIL = "正文<script>alert(1)</script><img src=x onerror=alert(1)>[x](javascript:alert(1)) **粗** `code` $$x$$"

@@ -41,7 +41,9 @@ _QUESTION_PATTERNS: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
         r"多少|几|多大|多长|多高|多重|多远|多久|多宽|多深|第几|比例|how (?:many|much|long|large|big|old)")),
 )
 
-_DIGITS = "0-9０-９零〇一二两三四五六七八九十百千万亿萬億兩"
+# Characters that write numbers (Arabic, full-width and Chinese numerals).
+NUMERAL_CHARS = frozenset("0123456789０１２３４５６７８９零〇一二两三四五六七八九十百千万亿萬億兩")
+_DIGITS = "".join(sorted(NUMERAL_CHARS))
 NUMBER = re.compile(
     rf"[0-9０-９][0-9０-９,.，]*[%％]?|[{_DIGITS}]{{2,}}"
     rf"|[一二两三四五六七八九十][{_DIGITS}]*(?=[个名位年月日天次岁元人座条项种家所倍])"

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from embeddings.threads import cpu_session
+from qa.answer.answer_types import NUMERAL_CHARS
 from qa.answer.reader_weights import LinearModel
 from qa.answer.windows import Window
 from qa.textnorm import in_script_of
@@ -41,8 +42,8 @@ _EDGE = frozenset(" \t\n\u3000，。、；：！？,.;:!?（）()“”\"'‘’
 # 起 6/0 times, and starts after a leading 的 14/0 times (``python -m training.span_edges``).
 GLUED_END = frozenset("的在起")
 GLUED_START = frozenset("的")
-# Characters of numbers. 一 counts only in a piece of numerals alone: it is in many words (统一, 一些).
-NUMERALS = frozenset("0123456789０１２３４５６７８９二两兩三四五六七八九十百千万萬亿億半零〇")
+# Characters of numbers, and 半. 一 counts only in a piece of 一 alone: it is in many words (统一, 一些).
+NUMERALS = (NUMERAL_CHARS - {"一"}) | {"半"}
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ def numeral_pieces(offsets: np.ndarray, text: str) -> np.ndarray:
     out = np.zeros(len(offsets), dtype=bool)
     for n, (a, b) in enumerate(offsets):
         piece = text[a:b].strip()
-        out[n] = bool(piece) and (any(c in NUMERALS for c in piece) or set(piece) <= NUMERALS | {"一"})
+        out[n] = any(c in NUMERALS for c in piece) or (bool(piece) and set(piece) == {"一"})
     return out
 
 

@@ -18,7 +18,7 @@ from qa.charsets import has_cjk
 from qa.interface.citation import cite, file_name
 from qa.interface.confidence import confidence_level
 from qa.interface.i18n import EN, text
-from qa.textnorm import to_simplified, to_traditional
+from qa.textnorm import is_traditional, to_simplified, to_traditional
 from qa.types import Answer, Chunk, Hit
 
 ERROR = EN["error"]
@@ -65,11 +65,6 @@ def escape_text(text: str, *, strip: bool = True) -> str:
 NOT_FOUND = escape_text(EN["not_found"])
 # The reply to a question with nothing to search for (other refusals name their reason).
 REPHRASE = escape_text(EN["refused"].format(reason=EN["refused_no_words"]))
-
-
-def is_traditional(text: str) -> bool:
-    """True when ``text`` has characters that OpenCC changes into Simplified ones."""
-    return to_simplified(text) != text
 
 
 def _clip(text: str, limit: int) -> str:
