@@ -21,16 +21,19 @@ def cpu_threads(requested: int | None = None) -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def cpu_session(path: Path, threads: int | None = None) -> Any:
+def cpu_session(path: Path, threads: int | None = None, *, spin: bool = False) -> Any:
     """An ONNX Runtime CPU session of the model at ``path`` on :func:`cpu_threads` threads.
 
-    Its idle threads do not spin after a call: the encoder's and the answer reader's calls come
-    back to back, and spinning threads of one session slowed the other's call.
+    By default its idle threads do not spin between the steps of a call nor after it: the
+    encoder's and the answer reader's calls come back to back, and with both sessions spinning
+    each slowed the other's call (ask p95 70 ms against 45 ms). ``spin=True`` is for the span
+    reader alone, the last and longest call of an ask: its threads then wait for work by spinning,
+    which cut its call by about 4 ms at 110 tokens (``docs/benchmarks.md``, speed section).
     """
     import onnxruntime as ort
 
     options = ort.SessionOptions()
     options.intra_op_num_threads = cpu_threads(threads)
     options.inter_op_num_threads = 1
-    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    options.add_session_config_entry("session.intra_op.allow_spinning", "1" if spin else "0")
     return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])

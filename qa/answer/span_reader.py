@@ -179,7 +179,9 @@ class SpanReader:
         """Load the int8 reader and its tokenizer from ``folder`` (made by :mod:`qa.answer.span_export`)."""
         from tokenizers import Tokenizer
 
-        return cls(cpu_session(folder / MODEL_FILE, threads), Tokenizer.from_file(str(folder / TOKENIZER_FILE)),
+        # The reader's call ends an ask, so its spinning threads do not hold up the encoder's.
+        session = cpu_session(folder / MODEL_FILE, threads, spin=True)
+        return cls(session, Tokenizer.from_file(str(folder / TOKENIZER_FILE)),
                    max_tokens=max_tokens, confidence=confidence, fusion=fusion)
 
     def logits(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
