@@ -1,5 +1,6 @@
 """Training examples: every training question asked through the real retrieval, with its
-unanswerable twin (the right article removed); retrievals cached next to the index."""
+unanswerable twins (the right article removed; the answer's passages removed); retrievals
+cached next to the index."""
 
 from __future__ import annotations
 
@@ -17,11 +18,17 @@ from training.data import TrainQuestion
 
 @dataclass(frozen=True)
 class Example:
-    """A training question with its retrieval and the unanswerable twin (right article removed)."""
+    """A training question with its retrieval and its unanswerable twins.
+
+    ``unanswerable`` drops the right article's passages. ``nearby`` drops only the passages
+    holding the answer, and is None unless another passage of the right article then leads:
+    an on-topic question the documents do not answer, the harder case for "not found".
+    """
 
     question: TrainQuestion
     retrieval: Retrieval
     unanswerable: Retrieval
+    nearby: Retrieval | None = None
 
 
 def contains_answer(text: str, question: TrainQuestion) -> bool:
@@ -61,17 +68,21 @@ def _retrieve_all(engine: QA, questions: Sequence[TrainQuestion], *, k: int, cac
     return out
 
 
+def _ranked(hits: Sequence[Hit], k: int) -> list[Hit]:
+    return [replace(h, rank=n) for n, h in enumerate(hits, start=1)][:k]
+
+
 def collect(engine: QA, questions: Sequence[TrainQuestion], *, k: int, cache: Path) -> list[Example]:
-    """Retrieve every question once; the twin drops the right article's hits and renumbers ranks."""
+    """Retrieve every question once; the twins drop hits (see :class:`Example`) and renumber ranks."""
     retrievals = _retrieve_all(engine, questions, k=2 * k, cache=cache)
     out = []
     for q in questions:
         full = retrievals.get(q.id)
         if full is None:
             continue
-        hits = full.hits[:k]
-        others = [replace(h, rank=n) for n, h in enumerate((h for h in full.hits if h.chunk.doc_id != q.doc_id),
-                                                             start=1)][:k]
-        out.append(Example(q, replace(full, hits=hits), replace(full, hits=others)))
+        others = _ranked([h for h in full.hits if h.chunk.doc_id != q.doc_id], k)
+        rest = [h for h in full.hits if not contains_answer(h.chunk.text, q)]
+        nearby = replace(full, hits=_ranked(rest, k)) if rest and rest[0].chunk.doc_id == q.doc_id else None
+        out.append(Example(q, replace(full, hits=full.hits[:k]), replace(full, hits=others), nearby))
     return out
 

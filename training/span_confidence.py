@@ -11,7 +11,8 @@ answering uses:
    labelled by whether it holds the answer; a logistic model is fitted on the training
    articles, and the answer threshold is chosen on the held-out articles (most correct quotes
    kept plus most unanswerable twins refused). answer@1, exact match and F1 are printed
-   against the sentence model alone.
+   against the sentence model alone, and how many on-topic twins (the right article kept
+   without the answer's passages; not fitted on) are refused.
 4. The weight, the model and the threshold are written into the weights file's header.
 """
 
@@ -58,12 +59,17 @@ class Read:
     answerable: bool
 
 
-def read_all(examples: Sequence[Example], reader: SpanReader, weights: ReaderWeights, settings: Settings) -> list[Read]:
-    """Every question and its unanswerable twin through the sentence model and the span reader."""
+def read_all(examples: Sequence[Example], reader: SpanReader, weights: ReaderWeights, settings: Settings, *,
+             nearby: bool = False) -> list[Read]:
+    """Every question and its unanswerable twin through the sentence model and the span reader;
+    with ``nearby``, instead the twins that keep the right article without the answer's passages."""
     out = []
     cross = (settings.crosslingual_floor, settings.crosslingual_ceiling)
     for ex in examples:
-        for retrieval, can in ((ex.retrieval, True), (ex.unanswerable, False)):
+        pairs = [(ex.nearby, False)] if nearby else [(ex.retrieval, True), (ex.unanswerable, False)]
+        for retrieval, can in pairs:
+            if retrieval is None:
+                continue
             reading = read(retrieval, weights, passages=settings.answer_passages, band=BAND, crosslingual_band=cross)
             if reading.best < 0:
                 continue
@@ -139,6 +145,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     _, sy, sans, sconf, sem, sf1 = rows(held_reads, weights, fusion=0.0)
     sentence_only = figures(sy, sans, sconf, sem, sf1, settings.answer_threshold, len(held))
     print(f"held-out, sentence model's choice and confidence at {settings.answer_threshold}: {sentence_only}")
+    # Not fitted on: on-topic questions whose answer's passages are gone (another passage of the
+    # right article leads) are harder to refuse than twins without the article.
+    near = read_all(held, reader, weights, settings, nearby=True)
+    nconf = rows(near, weights, fusion=fusion, confidence=model)[3]
+    result["refused_nearby"] = round(float((nconf < threshold).mean()), 4) if len(nconf) else 0.0
+    print(f"held-out twins keeping the right article without the answer's passages: {len(nconf)}, "
+          f"refused {result['refused_nearby']} at {threshold}")
     meta = read_meta(args.weights)
     meta.update({"fusion": fusion, "confidence": model.to_dict(), "answer_threshold": threshold,
                  "held_out_answers": result, "held_out_sentence_model_alone": sentence_only,

@@ -1,0 +1,47 @@
+"""Training examples: the two unanswerable twins built from one retrieval."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qa.types import Chunk, Hit, Retrieval
+from training.data import TrainQuestion
+from training.examples import collect
+
+
+def _chunk(doc: str, n: int, text: str) -> Chunk:
+    return Chunk(f"{doc}#{n}", doc, n, text, None, 0, len(text))
+
+
+class _Engine:
+    """Just what ``collect`` asks of the engine: its chunks, its manifest and ``retrieve``."""
+
+    def __init__(self, order: list[Chunk]) -> None:
+        self.chunks = order
+        self.manifest = {"created": "test"}
+        self.order = order
+
+    def retrieve(self, question: str, *, k: int) -> Retrieval:
+        hits = [Hit(c, 1.0 / n, n, None, None) for n, c in enumerate(self.order[:k], start=1)]
+        return Retrieval(question, hits, None, None, {"资金": 1.0})
+
+
+def test_twins_drop_the_article_or_only_the_answers_passages(tmp_path: Path) -> None:
+    answer = _chunk("a", 0, "援藏资金1950万元。")
+    same = _chunk("a", 1, "工作队还开展了培训。")
+    other = _chunk("b", 0, "另一篇文章。")
+    q = TrainQuestion("q1", "援藏资金是多少？", "a", ("1950万元",))
+    [ex] = collect(_Engine([answer, same, other]), [q], k=5, cache=tmp_path)
+    assert [h.chunk.id for h in ex.retrieval.hits] == ["a#0", "a#1", "b#0"]
+    assert [(h.chunk.id, h.rank) for h in ex.unanswerable.hits] == [("b#0", 1)]
+    assert ex.nearby is not None
+    assert [(h.chunk.id, h.rank) for h in ex.nearby.hits] == [("a#1", 1), ("b#0", 2)]
+
+
+def test_no_nearby_twin_when_another_article_would_lead(tmp_path: Path) -> None:
+    answer = _chunk("a", 0, "援藏资金1950万元。")
+    other = _chunk("b", 0, "另一篇文章。")
+    same = _chunk("a", 1, "工作队还开展了培训。")
+    q = TrainQuestion("q1", "援藏资金是多少？", "a", ("1950万元",))
+    [ex] = collect(_Engine([answer, other, same]), [q], k=5, cache=tmp_path)
+    assert ex.nearby is None
