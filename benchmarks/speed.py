@@ -91,6 +91,39 @@ def _latency(what: str, fn: Any, questions: list[str]) -> Latency:
     return Latency(what, len(times), median(times), percentile(times, 95), sum(times) / len(times), median(cpu))
 
 
+def _reader_spin(engine: QA, questions: list[str], *, block: int = 20) -> list[Latency]:
+    """Warm ``ask`` with the span reader's ONNX session spinning while it waits (shipped) and not,
+    in alternating blocks of questions in one process: the machine's speed drifts between runs
+    by more than the difference (embeddings.threads.cpu_session says why only the reader spins)."""
+    from embeddings.threads import cpu_session
+    from qa.answer.span_loading import reader_folder, span_reader_for
+    from qa.answer.span_reader import MODEL_FILE
+
+    reader = span_reader_for(engine.settings)
+    if reader is None:
+        return []
+    shipped = reader.session
+    sessions = {"spinning (shipped)": shipped, "not spinning": cpu_session(reader_folder() / MODEL_FILE)}
+    times: dict[str, list[float]] = {name: [] for name in sessions}
+    cpu: dict[str, list[float]] = {name: [] for name in sessions}
+    for q in questions[:10]:  # warm-up
+        engine.ask(q, k=5)
+    try:
+        for n, first in enumerate(range(0, len(questions), block)):
+            for name in (list(sessions) if n % 2 == 0 else list(reversed(sessions))):
+                reader.session = sessions[name]
+                for q in questions[first:first + block]:
+                    start, cpu_start = time.perf_counter(), time.process_time()
+                    engine.ask(q, k=5)
+                    times[name].append((time.perf_counter() - start) * 1000.0)
+                    cpu[name].append((time.process_time() - cpu_start) * 1000.0)
+    finally:
+        reader.session = shipped
+    return [Latency(f"ask (hybrid), span reader {name}, alternating", len(times[name]), median(times[name]),
+                    percentile(times[name], 95), sum(times[name]) / len(times[name]), median(cpu[name]))
+            for name in sessions]
+
+
 def _torch_threads(n: int | None) -> int | None:
     """Set torch's intra-op threads (returns the previous count); None when torch is not loaded."""
     torch = sys.modules.get("torch")
@@ -131,6 +164,7 @@ def run_section(config: BenchConfig) -> dict[str, Any]:
     latencies.append(_latency("encode one query", lambda q: engine.encoder.encode_queries([q]), questions))
     latencies.append(_latency("ask (hybrid)", lambda q: engine.ask(q, k=5), questions))
     print(f"speed: ask p50 {latencies[-1].p50_ms:.0f} ms p95 {latencies[-1].p95_ms:.0f} ms", flush=True)
+    latencies += _reader_spin(engine, questions)
     # The alternative: the other torch thread count, when the engine runs on PyTorch (the
     # default ONNX backend never loads torch; its session threads are fixed when it opens).
     current = _torch_threads(None)

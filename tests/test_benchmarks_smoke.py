@@ -44,6 +44,9 @@ def test_smoke_run_writes_every_section(tmp_path: Path) -> None:
     assert {p["kind"] for p in results["sections"]["scale"]["points"]} == {"flat", "hnsw"}
     assert results["sections"]["speed"]["builds"][0]["embedded"] > 0
     assert results["sections"]["speed"]["builds"][-1]["embedded"] == 0  # nothing changed: all reused
+    timed = {row["what"]: row["calls"] for row in results["sections"]["speed"]["latency"]}
+    alternating = [n for w, n in timed.items() if w.endswith("alternating")]
+    assert len(alternating) == 2 and len(set(alternating)) == 1  # both reader sessions, same questions
     markdown = (tmp_path / "benchmarks.md").read_text(encoding="utf-8")
     assert results["sections"]["conversation"]["conversations"] >= 25
     assert results["sections"]["documents"]["formats"]["pdf"]["count"] == 5
