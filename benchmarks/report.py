@@ -186,6 +186,13 @@ def speed(sec: dict[str, Any]) -> str:
             ],
         )
     )
+    if any(lat["what"].endswith("alternating") for lat in sec["latency"]):
+        out.append(
+            "\nThe *alternating* rows ask the same questions again in blocks of 20, switching the span "
+            "reader's ONNX session between spinning while it waits for work (shipped) and not, so the "
+            "two are timed under the same load: compare them with each other (the machine's speed "
+            "drifts between runs by more than their difference); CPU time counts the spinning.\n"
+        )
     rows = []
     for key, label in (
         ("cold_cli_ask", "`python -m qa ask` (process start to exit)"),
