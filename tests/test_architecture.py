@@ -138,7 +138,7 @@ def _third_party_imports(folders: tuple[str, ...]) -> set[str]:
                 names.update(alias.name.split(".")[0] for alias in node.names)
             elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
                 names.add(node.module.split(".")[0])
-    ours = {"qa", "embeddings", "tests", "benchmarks", "app", "__future__"}
+    ours = {"qa", "embeddings", "tests", "benchmarks", "training", "app", "__future__"}
     return {n for n in names if n not in sys.stdlib_module_names and n not in ours}
 
 

@@ -26,12 +26,14 @@ class _Engine:
         return Retrieval(question, hits, None, None, {"资金": 1.0})
 
 
+ANSWER = _chunk("a", 0, "援藏资金1950万元。")
+SAME = _chunk("a", 1, "工作队还开展了培训。")
+OTHER = _chunk("b", 0, "另一篇文章。")
+QUESTION = TrainQuestion("q1", "援藏资金是多少？", "a", ("1950万元",))
+
+
 def test_twins_drop_the_article_or_only_the_answers_passages(tmp_path: Path) -> None:
-    answer = _chunk("a", 0, "援藏资金1950万元。")
-    same = _chunk("a", 1, "工作队还开展了培训。")
-    other = _chunk("b", 0, "另一篇文章。")
-    q = TrainQuestion("q1", "援藏资金是多少？", "a", ("1950万元",))
-    [ex] = collect(_Engine([answer, same, other]), [q], k=5, cache=tmp_path)
+    [ex] = collect(_Engine([ANSWER, SAME, OTHER]), [QUESTION], k=5, cache=tmp_path)
     assert [h.chunk.id for h in ex.retrieval.hits] == ["a#0", "a#1", "b#0"]
     assert [(h.chunk.id, h.rank) for h in ex.unanswerable.hits] == [("b#0", 1)]
     assert ex.nearby is not None
@@ -39,9 +41,6 @@ def test_twins_drop_the_article_or_only_the_answers_passages(tmp_path: Path) -> 
 
 
 def test_no_nearby_twin_when_another_article_would_lead(tmp_path: Path) -> None:
-    answer = _chunk("a", 0, "援藏资金1950万元。")
-    other = _chunk("b", 0, "另一篇文章。")
-    same = _chunk("a", 1, "工作队还开展了培训。")
-    q = TrainQuestion("q1", "援藏资金是多少？", "a", ("1950万元",))
-    [ex] = collect(_Engine([answer, other, same]), [q], k=5, cache=tmp_path)
+    [ex] = collect(_Engine([ANSWER, OTHER, SAME]), [QUESTION], k=5, cache=tmp_path)
     assert ex.nearby is None
+    assert [h.chunk.id for h in ex.unanswerable.hits] == ["b#0"]
