@@ -79,16 +79,26 @@ def _build(what: str, args: list[str]) -> Build:
     )
 
 
-def _latency(what: str, fn: Any, questions: list[str]) -> Latency:
-    for q in questions[:10]:  # warm-up
-        fn(q)
-    times, cpu = [], []
+def _time_calls(fn: Any, questions: list[str], times: list[float], cpu: list[float]) -> None:
+    """Call ``fn`` on each question, appending wall and process CPU milliseconds per call."""
     for q in questions:
         start, cpu_start = time.perf_counter(), time.process_time()
         fn(q)
         times.append((time.perf_counter() - start) * 1000.0)
         cpu.append((time.process_time() - cpu_start) * 1000.0)
+
+
+def _summary(what: str, times: list[float], cpu: list[float]) -> Latency:
     return Latency(what, len(times), median(times), percentile(times, 95), sum(times) / len(times), median(cpu))
+
+
+def _latency(what: str, fn: Any, questions: list[str]) -> Latency:
+    for q in questions[:10]:  # warm-up
+        fn(q)
+    times: list[float] = []
+    cpu: list[float] = []
+    _time_calls(fn, questions, times, cpu)
+    return _summary(what, times, cpu)
 
 
 def _reader_spin(engine: QA, questions: list[str], *, block: int = 20) -> list[Latency]:
@@ -112,16 +122,10 @@ def _reader_spin(engine: QA, questions: list[str], *, block: int = 20) -> list[L
         for n, first in enumerate(range(0, len(questions), block)):
             for name in (list(sessions) if n % 2 == 0 else list(reversed(sessions))):
                 reader.session = sessions[name]
-                for q in questions[first:first + block]:
-                    start, cpu_start = time.perf_counter(), time.process_time()
-                    engine.ask(q, k=5)
-                    times[name].append((time.perf_counter() - start) * 1000.0)
-                    cpu[name].append((time.process_time() - cpu_start) * 1000.0)
+                _time_calls(lambda q: engine.ask(q, k=5), questions[first:first + block], times[name], cpu[name])
     finally:
         reader.session = shipped
-    return [Latency(f"ask (hybrid), span reader {name}, alternating", len(times[name]), median(times[name]),
-                    percentile(times[name], 95), sum(times[name]) / len(times[name]), median(cpu[name]))
-            for name in sessions]
+    return [_summary(f"ask (hybrid), span reader {name}, alternating", times[name], cpu[name]) for name in sessions]
 
 
 def _torch_threads(n: int | None) -> int | None:

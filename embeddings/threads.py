@@ -28,7 +28,8 @@ def cpu_session(path: Path, threads: int | None = None, *, spin: bool = False) -
     encoder's and the answer reader's calls come back to back, and with both sessions spinning
     each slowed the other's call (ask p95 70 ms against 45 ms). ``spin=True`` is for the span
     reader alone, the last and longest call of an ask: its threads then wait for work by spinning,
-    which cut its call by about 4 ms at 110 tokens (``docs/benchmarks.md``, speed section).
+    which took about 3–6 ms off each ask, timed alternately in one process (``docs/benchmarks.md``,
+    speed section).
     """
     import onnxruntime as ort
 
