@@ -118,6 +118,8 @@ def quality(sec: dict[str, Any]) -> str:
                            "written before the lexical bridge was tuned)",
             "english_unanswerable": "English questions the documents do not answer "
                                     "(tests/data/english_unanswerable.jsonl)",
+            "english_test": "English test questions on `corpus/` (tests/data/english_questions_test.jsonl: "
+                            "written after all English tuning, never tuned on; 5 of 28 unanswerable)",
         }.get(name, name)
         out.append(
             f"\n**{label}**: {data['documents']:,} documents, {data['chunks']:,} chunks, "
