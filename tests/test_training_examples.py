@@ -44,3 +44,24 @@ def test_no_nearby_twin_when_another_article_would_lead(tmp_path: Path) -> None:
     [ex] = collect(_Engine([ANSWER, OTHER, SAME]), [QUESTION], k=5, cache=tmp_path)
     assert ex.nearby is None
     assert [h.chunk.id for h in ex.unanswerable.hits] == ["b#0"]
+
+
+def test_span_windows_of_the_on_topic_twin_say_no_answer(tmp_path: Path) -> None:
+    from qa.answer.reader import load_reader
+    from qa.settings import Settings
+    from tests.test_span_reader import char_tokenizer
+    from training.span_data import build_span_examples
+
+    [ex] = collect(_Engine([ANSWER, SAME, OTHER]), [QUESTION], k=5, cache=tmp_path)
+    tokenizer = char_tokenizer([c.text for c in (ANSWER, SAME, OTHER)] + [QUESTION.question])
+    by_doc = {"a": [ANSWER, SAME], "b": [OTHER]}
+    args = ([ex], load_reader(), Settings(), tokenizer, by_doc)
+    plain = build_span_examples(*args)
+    assert [i.kind for i in plain] == ["pipeline", "twin"]
+    with_nearby = build_span_examples(*args, nearby=True)
+    assert [i.kind for i in with_nearby] == ["pipeline", "twin", "nearby"]
+    pipeline, _, nearby = with_nearby
+    labelled = pipeline.window.text[pipeline.offsets[pipeline.start][0]:pipeline.offsets[pipeline.end][1]]
+    assert labelled == "1950万元"
+    assert nearby.window.chunk.id == "a#1"
+    assert (nearby.start, nearby.end) == (0, 0)  # "no answer"

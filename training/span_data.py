@@ -6,7 +6,9 @@ Each training question gives up to three windows (:mod:`qa.answer.windows`):
   after reranking; labelled with the answer's position, or "no answer" when it is not there;
 * the window of its unanswerable twin (the right article removed): "no answer";
 * when the first passage misses the answer, a window of the passage that holds it, led by the
-  answer's sentence, so every question teaches where answers sit.
+  answer's sentence, so every question teaches where answers sit;
+* with ``nearby``, the window of its on-topic twin (only the answer's passages removed, another
+  passage of the right article leads): "no answer" on text about the question's subject.
 """
 
 from __future__ import annotations
@@ -77,15 +79,18 @@ def _gold_chunk(ex: Example, chunks: Sequence[Chunk]) -> Chunk | None:
 
 def build_span_examples(examples: Sequence[Example], weights: ReaderWeights, settings: Settings,
                         tokenizer: object, chunks_by_doc: dict[str, list[Chunk]], *,
-                        include_gold: bool = True) -> list[SpanExample]:
+                        include_gold: bool = True, nearby: bool = False) -> list[SpanExample]:
     """Windows of every example (see the module docstring); ``include_gold`` False leaves out the
-    right-passage windows answering would never read (for held-out evaluation)."""
+    right-passage windows answering would never read (for held-out evaluation); ``nearby`` adds
+    the on-topic twins' windows."""
     out: list[SpanExample] = []
     cross = (settings.crosslingual_floor, settings.crosslingual_ceiling)
     budget, limit = settings.reader_window_chars, settings.reader_max_tokens
     for ex in examples:
         q = ex.question
-        twins = ((ex.retrieval, True, "pipeline"), (ex.unanswerable, False, "twin"))
+        twins = [(ex.retrieval, True, "pipeline"), (ex.unanswerable, False, "twin")]
+        if nearby and ex.nearby is not None:
+            twins.append((ex.nearby, False, "nearby"))
         found = False
         for retrieval, answerable, kind in twins:
             r = read(retrieval, weights, passages=settings.answer_passages, band=BAND, crosslingual_band=cross)

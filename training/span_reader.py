@@ -3,12 +3,14 @@
 1. The training questions (CMRC2018 trial + DRCD dev, :mod:`training.data`) are asked through
    the real retrieval and sentence model (as :mod:`training.sentence_ranker` does, same cached
    index); each gives the window answering would read, its unanswerable twin's window, and a
-   window of the right passage when retrieval missed it (:mod:`training.span_data`).
+   window of the right passage when retrieval missed it (:mod:`training.span_data`); with
+   ``--nearby`` also its on-topic twin's window, labelled "no answer".
 2. The backbone's lower layers stay frozen, so their output is computed once per window; only
    the top ``--layers`` layers and the span head are trained (cross-entropy on the first and
    last answer tokens, "no answer" on the first token), with AdamW and a linear decay.
 3. After each epoch the held-out articles' windows are read: exact match and character F1 by
-   the CMRC2018 rules, and how often "no answer" wins on answerable and unanswerable windows.
+   the CMRC2018 rules, and how often "no answer" wins on answerable windows, on unanswerable twins
+   and on on-topic twins (always read on the held-out articles, so runs compare).
    The epoch with the best held-out F1 is written as float16 safetensors with the figures.
 """
 
@@ -101,7 +103,7 @@ def evaluate(model, items: Sequence[SpanExample], states, first: int) -> dict[st
     import torch
 
     em = f1 = 0.0
-    answerable = null_on_answerable = null_on_twin = twins = 0
+    answerable = null_on_answerable = null_on_twin = twins = null_on_nearby = nearby = 0
     with torch.no_grad():
         for idx in _batches(len(items), 64):
             start, end = _upper(model, states, idx, first)
@@ -112,6 +114,9 @@ def evaluate(model, items: Sequence[SpanExample], states, first: int) -> dict[st
                 if it.kind == "twin":
                     twins += 1
                     null_on_twin += r.margin < 0
+                elif it.kind == "nearby":
+                    nearby += 1
+                    null_on_nearby += r.margin < 0
                 elif it.end > 0:
                     answerable += 1
                     null_on_answerable += r.margin < 0
@@ -120,7 +125,8 @@ def evaluate(model, items: Sequence[SpanExample], states, first: int) -> dict[st
                     f1 += f1_score(it.answers, text)
     return {"em": em / max(answerable, 1), "f1": f1 / max(answerable, 1), "windows_answering": answerable,
             "null_wins_answerable": null_on_answerable / max(answerable, 1),
-            "null_wins_unanswerable": null_on_twin / max(twins, 1)}
+            "null_wins_unanswerable": null_on_twin / max(twins, 1),
+            "null_wins_nearby": null_on_nearby / max(nearby, 1)}
 
 
 def save(model, path: Path, first: int, meta: dict) -> None:  # type: ignore[no-untyped-def]
@@ -157,6 +163,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--lr", type=float, default=1e-4)
     parser.add_argument("--batch", type=int, default=32)
+    parser.add_argument("--nearby", action="store_true",
+                        help="also train 'no answer' on on-topic twins (the answer's passages removed)")
     parser.add_argument("--limit", type=int, default=0, help="train on this many questions only (quick runs)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
@@ -178,8 +186,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for c in engine.chunks:
         by_doc.setdefault(c.doc_id, []).append(c)
     weights = load_reader()
-    train_items = build_span_examples(train, weights, settings, tokenizer, by_doc)
-    held_items = build_span_examples(held, weights, settings, tokenizer, by_doc, include_gold=False)
+    train_items = build_span_examples(train, weights, settings, tokenizer, by_doc, nearby=args.nearby)
+    # Held-out on-topic twins are always read, so runs with and without --nearby compare.
+    held_items = build_span_examples(held, weights, settings, tokenizer, by_doc, include_gold=False, nearby=True)
     print(f"windows: {len(train_items)} train ({sum(i.end > 0 for i in train_items)} answering), "
           f"{len(held_items)} held-out; {time.perf_counter() - started:.0f}s", flush=True)
     model, _ = build_model(backbone)
@@ -221,7 +230,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             meta = {"trained_layers": args.layers, "max_tokens": settings.reader_max_tokens,
                     "window_chars": settings.reader_window_chars, "seed": SEED, "lr": args.lr,
                     "batch": args.batch, "epochs": args.epochs, "best_epoch": epoch,
-                    "command": "python -m training.span_reader",
+                    "command": "python -m training.span_reader" + (" --nearby" if args.nearby else ""),
+                    "nearby": args.nearby,
                     "data": "CMRC2018 trial (CC BY-SA 4.0) + DRCD dev (CC BY-SA 3.0), split by article 80/20",
                     "windows": {"train": len(train_items), "held_out": len(held_items)},
                     "held_out": best["held_out"], "seconds": round(time.perf_counter() - started, 1)}
