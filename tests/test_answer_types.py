@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answer.answer_types import AnswerType, has_kind, kind_share, question_type
+from qa.answer.answer_types import AnswerType, has_kind, kind_share, question_type, year_missing
 from qa.textnorm import search_form
 
 
@@ -47,3 +47,17 @@ def test_what_the_question_already_names_is_not_the_answer() -> None:
     assert has_kind(search_form("自治區副主席德吉出席會議"), AnswerType.PERSON, known=question)
     assert not has_kind("第十批援藏工作队", AnswerType.NUMBER, known="第十批援藏工作队在哪里")
     assert has_kind("第十批援藏工作队有20人", AnswerType.NUMBER, known="第十批援藏工作队有多少人")
+
+
+@pytest.mark.parametrize(("question", "sentence", "missing"), [
+    ("这次会议是哪一年召开的", "8月9日下午,会议在拉萨召开。", True),
+    ("这次会议是哪年召开的", "会议于2019年召开。", False),
+    ("书院何年建成", "书院建成于光绪年间。", False),  # 年 is there: the sentence may say
+    ("它建于哪一年", "它建于1898。", False),
+    ("in which year was the academy founded", "书院设有12个功能区。", False),  # a number may be a year
+    ("in which year was the academy founded", "书院设有明德堂。", True),
+    ("他上哪一年级", "他上三年级。", False),
+    ("会议在哪里召开", "会议在拉萨召开。", False),  # not a year question
+])
+def test_a_which_year_question_needs_a_year_in_the_sentence(question: str, sentence: str, missing: bool) -> None:
+    assert year_missing(question, sentence) is missing

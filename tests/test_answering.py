@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from qa.answer.answering import answer_from
+from qa.answer.crosslingual import KIND_MISSING_CAP
 from qa.answer.features import FEATURE_NAMES, build_candidates, term_overlap
 from qa.answer.reader import crosslingual_row, load_reader
 from qa.index.lexical_tokens import question_terms
@@ -145,3 +146,16 @@ def test_crosslingual_evidence_does_not_move_with_the_languages_cosine_shift() -
     assert np.allclose(chinese, english)
     assert np.allclose(chinese, [(0.90 - 0.855) / 0.15, 0.04 / 0.15, 0.1])
     assert np.allclose(crosslingual_row(hits([0.8]), 0.70, 0.85, 0.2), [0.0, 0.0, 0.2])
+
+
+def test_which_year_is_not_answered_by_a_sentence_without_a_year() -> None:
+    question = "邓小刚主持的专题会议是哪一年召开的？"
+    passage = "8日下午，鄧小剛主持召開自治區人民政府專題會議。曾萬明出席會議。"
+    answer = answer_from(_retrieval(question, [passage]), encoder=None, settings=Settings())
+    assert not answer.found
+    shown = answer_from(_retrieval(question, [passage]), encoder=None, settings=Settings(answer_threshold=0.0))
+    assert shown.quote is not None and shown.quote.score <= KIND_MISSING_CAP
+    dated = answer_from(_retrieval(question, ["2016年8月8日下午，" + passage[5:]]), encoder=None,
+                        settings=Settings(answer_threshold=0.0))
+    assert dated.quote is not None and "2016年" in dated.quote.text
+    assert dated.quote.score > KIND_MISSING_CAP  # the same sentence with its year is not capped

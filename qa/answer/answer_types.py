@@ -133,3 +133,22 @@ def kind_share(text: str, kind: AnswerType) -> float:
         return min(sum(m.end() - m.start() for m in pattern.finditer(text)) / len(text), 1.0)
     tags = PERSON_TAGS if kind is AnswerType.PERSON else PLACE_TAGS
     return sum(w.end - w.start for w in tag_words(text) if w.tag in tags) / len(text)
+
+
+# "Which year" questions (search form). Of the 457 in CMRC2018 trial and dev and DRCD dev, all
+# but one answer holds 年 or a number of two to four digits (the other: 二次大戰).
+_ASKS_YEAR = re.compile(r"哪一?年|何年|什么年份|哪个年份|\b(?:which|what) year\b")
+_YEAR = re.compile(r"年|[0-9０-９]{2,4}")
+
+
+def year_missing(question: str, sentence: str) -> bool:
+    """True when ``question`` asks which year and ``sentence`` holds neither 年 nor a number of
+    two to four digits, so it cannot say which year (both in search form).
+
+    Example:
+        >>> year_missing("这次会议是哪一年召开的", "8月9日下午召开会议。")
+        True
+        >>> year_missing("这次会议是哪一年召开的", "会议于2019年召开。")
+        False
+    """
+    return bool(_ASKS_YEAR.search(question)) and not _YEAR.search(sentence)

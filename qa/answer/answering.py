@@ -19,8 +19,8 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from embeddings.base import Encoder
-from qa.answer.answer_types import AnswerType
-from qa.answer.crosslingual import checked_confidence
+from qa.answer.answer_types import AnswerType, year_missing
+from qa.answer.crosslingual import KIND_MISSING_CAP, checked_confidence
 from qa.answer.features import Candidate
 from qa.answer.quoting import quote_bounds
 from qa.answer.reader import load_reader, read
@@ -88,6 +88,8 @@ def answer_from(retrieval: Retrieval, *, encoder: Encoder | None, settings: Sett
     if not lexical and best >= 0:  # cosines alone chose it: it must hold what the question asks for
         chosen = reading.candidates.items[best]
         confidence = checked_confidence(confidence, retrieval.question, chosen.form, known=retrieval.term_weights)
+    if best >= 0 and year_missing(search_form(retrieval.question), reading.candidates.items[best].form):
+        confidence = min(confidence, KIND_MISSING_CAP)  # asked which year, and the sentence names none
     if best < 0 or confidence < settings.answer_threshold:
         return Answer(retrieval.question, False, None, reading.hits, retrieval.notice)
     candidate = reading.candidates.items[best]
