@@ -10,6 +10,10 @@ the passages, so their sentence is chosen by the encoder's cosine between the qu
 the sentences of the first passage (one model call), and their confidence uses cosine
 evidence alone (see :func:`qa.answer.reader.read`), capped when the sentence lacks the kind of
 thing the question asks for (:mod:`qa.answer.crosslingual`).
+
+In any language, a which-year question whose sentence holds neither 年 nor a number of two to
+four digits gets the same cap (:func:`qa.answer.answer_types.year_missing`): such a sentence
+cannot say which year, however sure the readers are that it is about the right event.
 """
 
 from __future__ import annotations
