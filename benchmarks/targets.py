@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+# The English question sets of the quality section, with their short names in the target row.
+ENGLISH_SETS = {"english": "dev", "english_val": "val", "english_test": "test"}
+
 
 def _yes(ok: bool) -> str:
     return "yes" if ok else "**no**"
@@ -47,12 +50,11 @@ def target_rows(sections: dict[str, Any]) -> list[list[Any]]:
                      f"{a['unanswerable_not_found']}/{a['unanswerable']} unanswerable",
                      _yes(a["answer_at_1"] >= 0.95 and a["answerable_not_found"] == 0
                           and a["unanswerable_not_found"] == a["unanswerable"])])
-    english = [(name, datasets[name]["answers"]["hybrid"]) for name in ("english", "english_val", "english_test")
+    english = [(label, datasets[name]["answers"]["hybrid"]) for name, label in ENGLISH_SETS.items()
                if name in datasets]
     if english:
         refused = sum(a.get("top_passage_right_but_refused", 0) for _, a in english)
-        scores = ", ".join(f"{name.replace('english', 'dev').replace('dev_', '')} {a['answer_at_1']:.3f}"
-                           for name, a in english)
+        scores = ", ".join(f"{label} {a['answer_at_1']:.3f}" for label, a in english)
         rows.append(["English: no question with a right top passage refused",
                      f"answer@1 {scores}; {refused} refused with a right top passage", _yes(refused == 0)])
     speed = sections.get("speed")

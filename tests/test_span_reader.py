@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from tokenizers import Tokenizer, models, pre_tokenizers
+from tokenizers import Tokenizer
 
 from qa.answer.answering import answer_from
 from qa.answer.reader_weights import ReaderWeightsError
@@ -19,16 +19,7 @@ from qa.answer.span_reader import SpanReader, best_span, decode, encode_pair, nu
 from qa.answer.windows import window_of
 from qa.settings import Settings
 from qa.types import Chunk, Hit, Retrieval
-
-
-def char_tokenizer(texts: list[str]) -> Tokenizer:
-    """One token per character, with XLM-R's special tokens."""
-    vocab = {"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3}
-    for ch in sorted(set("".join(texts))):
-        vocab.setdefault(ch, len(vocab))
-    tok = Tokenizer(models.WordLevel(vocab, unk_token="<unk>"))
-    tok.pre_tokenizer = pre_tokenizers.Split("", behavior="isolated")
-    return tok
+from tests.fakes import char_tokenizer
 
 
 class AimedSession:

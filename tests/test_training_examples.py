@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from qa.types import Chunk, Hit, Retrieval
+from tests.fakes import char_tokenizer
 from training.data import TrainQuestion
 from training.examples import collect
 
@@ -49,7 +50,6 @@ def test_no_nearby_twin_when_another_article_would_lead(tmp_path: Path) -> None:
 def test_span_windows_of_the_on_topic_twin_say_no_answer(tmp_path: Path) -> None:
     from qa.answer.reader import load_reader
     from qa.settings import Settings
-    from tests.test_span_reader import char_tokenizer
     from training.span_data import build_span_examples
 
     [ex] = collect(_Engine([ANSWER, SAME, OTHER]), [QUESTION], k=5, cache=tmp_path)
