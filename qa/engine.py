@@ -14,13 +14,14 @@ from embeddings.base import Encoder
 from qa.answer.questions import prepare_question
 from qa.errors import IndexCorruptError, ModelMismatchError
 from qa.index.base import IndexView
-from qa.index.bridge import bm25_text
+from qa.index.bridge import BridgedQuery, bridged
 from qa.index.filters import Filters, document_folder, parse_filters
 from qa.index.indexer import BuildReport, build_index, build_index_from, documents_fingerprint
 from qa.index.lexical_tokens import question_terms
 from qa.index.ranking import rank_hits
 from qa.index.stores import is_milvus, open_store
 from qa.settings import QUERY_SETTINGS, SearchMode, Settings
+from qa.textnorm import search_form
 from qa.types import Answer, Chunk, Document, Hit, Retrieval
 
 logger = logging.getLogger(__name__)
@@ -241,11 +242,13 @@ class QA:
         if mode is not SearchMode.BM25 or embed_question:
             qvec = self.encoder.encode_queries([prepared.text])[0]
         depth = min(max(k, self.settings.candidates), n)
-        lexical = bm25_text(view, prepared.text) if self.settings.english_bridge else prepared.text
+        bridge = bridged(view, prepared.text) if self.settings.english_bridge else BridgedQuery(prepared.text, ())
+        lexical = bridge.text or prepared.text
         hits = rank_hits(view, lexical, qvec, k=k, depth=depth, mode=mode, settings=self.settings,
                          filters=checked, allowed=allowed, prefer_doc=prefer_doc)
         terms = question_terms(lexical)  # an English question's words are its bridged Chinese words
-        return Retrieval(prepared.text, hits, qvec, prepared.notice, view.idf(terms))
+        groups = tuple(tuple(search_form(w) for w in group) for group in bridge.word_groups)
+        return Retrieval(prepared.text, hits, qvec, prepared.notice, view.idf(terms), groups)
 
     def term_weights(self, text: str) -> dict[str, float]:
         """The content words of ``text`` (search form) with their IDF in the indexed corpus."""

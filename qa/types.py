@@ -205,6 +205,9 @@ class Retrieval:
             embedded (a bm25-mode ``search``).
         notice: Message about changes made to the question (truncation), or ``None``.
         term_weights: The question's words (search form) with their IDF in the corpus.
+        word_groups: For a question in another language (English), per content word or phrase
+            the index words (search form) it was bridged to, empty for a word that became none;
+            empty for a Chinese question.
     """
 
     question: str
@@ -212,3 +215,4 @@ class Retrieval:
     query_vector: Any
     notice: str | None = None
     term_weights: dict[str, float] = field(default_factory=dict)
+    word_groups: tuple[tuple[str, ...], ...] = ()

@@ -72,17 +72,17 @@ def _ranked(hits: Sequence[Hit], k: int) -> list[Hit]:
     return [replace(h, rank=n) for n, h in enumerate(hits, start=1)][:k]
 
 
+def example(question: TrainQuestion, full: Retrieval, k: int) -> Example:
+    """The example of ``question`` from its retrieval of ``2 * k`` hits: the first ``k`` hits, and
+    twins that drop hits (see :class:`Example`) and renumber ranks."""
+    others = _ranked([h for h in full.hits if h.chunk.doc_id != question.doc_id], k)
+    rest = [h for h in full.hits if not contains_answer(h.chunk.text, question)]
+    nearby = replace(full, hits=_ranked(rest, k)) if rest and rest[0].chunk.doc_id == question.doc_id else None
+    return Example(question, replace(full, hits=full.hits[:k]), replace(full, hits=others), nearby)
+
+
 def collect(engine: QA, questions: Sequence[TrainQuestion], *, k: int, cache: Path) -> list[Example]:
-    """Retrieve every question once; the twins drop hits (see :class:`Example`) and renumber ranks."""
+    """Retrieve every question once (cached) and make its :func:`example`."""
     retrievals = _retrieve_all(engine, questions, k=2 * k, cache=cache)
-    out = []
-    for q in questions:
-        full = retrievals.get(q.id)
-        if full is None:
-            continue
-        others = _ranked([h for h in full.hits if h.chunk.doc_id != q.doc_id], k)
-        rest = [h for h in full.hits if not contains_answer(h.chunk.text, q)]
-        nearby = replace(full, hits=_ranked(rest, k)) if rest and rest[0].chunk.doc_id == q.doc_id else None
-        out.append(Example(q, replace(full, hits=full.hits[:k]), replace(full, hits=others), nearby))
-    return out
+    return [example(q, retrievals[q.id], k) for q in questions if q.id in retrievals]
 

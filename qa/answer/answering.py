@@ -7,9 +7,11 @@ reorders those passages, and gives a calibrated probability that its quote answe
 
 Questions without Chinese characters (English asked of Chinese text) share no words with
 the passages, so their sentence is chosen by the encoder's cosine between the question and
-the sentences of the first passage (one model call), and their confidence uses cosine
-evidence alone (see :func:`qa.answer.reader.read`), capped when the sentence lacks the kind of
-thing the question asks for (:mod:`qa.answer.crosslingual`).
+the sentences of the first passage (one model call). Their confidence comes from a model
+fitted on English questions (:mod:`qa.answer.crosslingual_confidence`: cosines, the span
+reader's margins, the share of the question's words found in the sentence; cosines alone
+without the span reader, see :func:`qa.answer.reader.read`), capped when the sentence lacks the
+kind of thing the question asks for (:mod:`qa.answer.crosslingual`).
 
 In any language, a which-year question whose sentence holds neither 年 nor a number of two to
 four digits gets the same cap (:func:`qa.answer.answer_types.year_missing`): such a sentence
@@ -25,6 +27,7 @@ import numpy as np
 from embeddings.base import Encoder
 from qa.answer.answer_types import AnswerType, year_missing
 from qa.answer.crosslingual import KIND_MISSING_CAP, checked_confidence
+from qa.answer.crosslingual_confidence import evidence
 from qa.answer.features import Candidate
 from qa.answer.quoting import quote_bounds
 from qa.answer.reader import load_reader, read
@@ -89,6 +92,9 @@ def answer_from(retrieval: Retrieval, *, encoder: Encoder | None, settings: Sett
                             confidence=None if rewritten else span_reader.confidence)
             if choice is not None:
                 best, exact, confidence = choice.best, choice.exact, choice.confidence
+            if not lexical and not rewritten and span_reader.crosslingual is not None and reading.cosines is not None:
+                row = evidence(reading, window, retrieval.word_groups)
+                confidence = float(span_reader.crosslingual.probability(row)[0])
     if not lexical and best >= 0:  # cosines alone chose it: it must hold what the question asks for
         chosen = reading.candidates.items[best]
         confidence = checked_confidence(confidence, retrieval.question, chosen.form, known=retrieval.term_weights)

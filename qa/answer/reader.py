@@ -160,6 +160,7 @@ class Reading:
         hits: The retrieval's hits reordered by the passage model (ranks renumbered).
         best: Index of the chosen sentence in ``candidates.items`` (-1 when there is none).
         confidence: Probability that the chosen sentence answers the question.
+        cosines: For a question without shared words, its :func:`crosslingual_row` (else None).
     """
 
     candidates: Candidates
@@ -167,6 +168,7 @@ class Reading:
     hits: list[Hit]
     best: int
     confidence: float
+    cosines: np.ndarray | None = None
 
 
 def _without(cands: Candidates, avoid: Sequence[tuple[str, int, int]]) -> Candidates:
@@ -217,7 +219,7 @@ def read(retrieval: Retrieval, weights: ReaderWeights, *, passages: int, band: t
         best, gain = closest_sentence(cands, hits[0], retrieval.query_vector, embed, limit=max_embedded,
                                       band=crosslingual_band, words=retrieval.term_weights)
         row = crosslingual_row(hits, *crosslingual_band, gain)
-        conf = float(weights.confidence_crosslingual.probability(row)[0])
+        return Reading(cands, scores, hits, best, float(weights.confidence_crosslingual.probability(row)[0]), row)
     return Reading(cands, scores, hits, best, conf)
 
 

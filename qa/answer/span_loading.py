@@ -16,6 +16,7 @@ from pathlib import Path
 
 from embeddings.base import DEFAULT_MODEL
 from embeddings.models import cache_root, resolve_model
+from qa.answer import crosslingual_confidence
 from qa.answer.reader_weights import LinearModel, ReaderWeightsError, check_features
 from qa.answer.span_export import RETRAIN, SPAN_WEIGHTS_PATH, export, read_meta, weights_digest
 from qa.answer.span_reader import MODEL_FILE, SPAN_CONFIDENCE_FEATURES, TOKENIZER_FILE, SpanReader
@@ -36,11 +37,13 @@ def reader_folder(weights: Path = SPAN_WEIGHTS_PATH, cache_dir: Path | None = No
 
 @lru_cache(maxsize=4)
 def load_span_reader(weights: Path = SPAN_WEIGHTS_PATH, *, max_tokens: int = 128,
-                     cache_dir: Path | None = None) -> SpanReader:
-    """The span reader for ``weights`` (exported on first use), reading at most ``max_tokens``.
+                     cache_dir: Path | None = None, crosslingual: bool = True) -> SpanReader:
+    """The span reader for ``weights`` (exported on first use), reading at most ``max_tokens``;
+    with ``crosslingual`` False, without the English confidence model (for fitting a new one).
 
     Raises:
-        ReaderWeightsError: If the weights are missing or damaged (the message says how to retrain).
+        ReaderWeightsError: If the weights or the cross-lingual confidence are missing or damaged
+            (the message says how to retrain).
         ModelLoadError: If the backbone cannot be converted.
     """
     meta = read_meta(weights)
@@ -56,8 +59,9 @@ def load_span_reader(weights: Path = SPAN_WEIGHTS_PATH, *, max_tokens: int = 128
         if not (folder / MODEL_FILE).is_file() or not (folder / TOKENIZER_FILE).is_file():
             logger.info("Preparing the answer reader (once per machine, about half a minute)…")
             export(Path(resolve_model(DEFAULT_MODEL, cache_dir=cache_dir).location), weights, folder)
+    english = crosslingual_confidence.load_model(weights_digest(weights)) if crosslingual else None
     return SpanReader.open(folder, max_tokens=max_tokens, confidence=confidence,
-                           fusion=float(meta.get("fusion", DEFAULT_FUSION)))
+                           fusion=float(meta.get("fusion", DEFAULT_FUSION)), crosslingual=english)
 
 
 def span_reader_for(settings: Settings) -> SpanReader | None:

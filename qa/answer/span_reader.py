@@ -164,7 +164,8 @@ class SpanReader:
     """
 
     def __init__(self, session: Any, tokenizer: Any, *, max_tokens: int,
-                 confidence: LinearModel | None = None, fusion: float = 0.0) -> None:
+                 confidence: LinearModel | None = None, fusion: float = 0.0,
+                 crosslingual: LinearModel | None = None) -> None:
         self.session = session
         self.tokenizer = tokenizer
         self.max_tokens = max_tokens
@@ -172,17 +173,20 @@ class SpanReader:
         self.confidence = confidence
         # Weight of the span's margin against the sentence model's logit when choosing the sentence.
         self.fusion = fusion
+        # Confidence of answers to English questions (qa.answer.crosslingual_confidence.FEATURES).
+        self.crosslingual = crosslingual
 
     @classmethod
     def open(cls, folder: Path, *, max_tokens: int, threads: int | None = None,
-             confidence: LinearModel | None = None, fusion: float = 0.0) -> SpanReader:
+             confidence: LinearModel | None = None, fusion: float = 0.0,
+             crosslingual: LinearModel | None = None) -> SpanReader:
         """Load the int8 reader and its tokenizer from ``folder`` (made by :mod:`qa.answer.span_export`)."""
         from tokenizers import Tokenizer
 
         # The reader's call ends an ask, so its spinning threads do not hold up the encoder's.
         session = cpu_session(folder / MODEL_FILE, threads, spin=True)
         return cls(session, Tokenizer.from_file(str(folder / TOKENIZER_FILE)),
-                   max_tokens=max_tokens, confidence=confidence, fusion=fusion)
+                   max_tokens=max_tokens, confidence=confidence, fusion=fusion, crosslingual=crosslingual)
 
     def logits(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Start and end logits of one tokenised pair."""

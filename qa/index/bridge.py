@@ -75,10 +75,16 @@ class BridgedTerm:
 
 @dataclass(frozen=True)
 class BridgedQuery:
-    """The Chinese search words of an English question, term by term."""
+    """The Chinese search words of an English question, term by term.
+
+    ``missed`` are the question's content words (not :data:`ENGLISH_STOPWORDS`) that became no
+    index word: a word the documents never translate ("France" in a corpus about Tibet) is
+    evidence that they do not answer the question.
+    """
 
     question: str
     terms: tuple[BridgedTerm, ...]
+    missed: tuple[str, ...] = ()
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -89,6 +95,11 @@ class BridgedQuery:
     def text(self) -> str:
         """The bridged words as one BM25 query (space-separated)."""
         return " ".join(self.words)
+
+    @property
+    def word_groups(self) -> tuple[tuple[str, ...], ...]:
+        """Per content word or phrase of the question, the index words it became (empty when none)."""
+        return tuple(term.chinese for term in self.terms) + tuple(() for _ in self.missed)
 
 
 def word_forms(word: str) -> list[str]:
@@ -201,10 +212,15 @@ class LexicalBridge:
                 if words:
                     found[start] = BridgedTerm(" ".join(tokens[start:start + size]), words, "dictionary")
                     covered[start:start + size] = [True] * size
+        missed = []
         for i, token in enumerate(lower):
-            if not covered[i] and token not in ENGLISH_STOPWORDS and token in self._vocabulary:
+            if covered[i] or token in ENGLISH_STOPWORDS:
+                continue
+            if token in self._vocabulary:
                 found[i] = BridgedTerm(tokens[i], (token,), "same")
-        return BridgedQuery(question, tuple(found[i] for i in sorted(found)))
+            else:
+                missed.append(tokens[i])
+        return BridgedQuery(question, tuple(found[i] for i in sorted(found)), tuple(missed))
 
     def _lookup(self, span: list[str], dictionary: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
         """Index words for ``span`` as written, else with one of its words in another form
@@ -246,11 +262,16 @@ def bridge_for(view: IndexView) -> LexicalBridge:
         return bridge
 
 
+def bridged(view: IndexView, text: str) -> BridgedQuery:
+    """``text`` bridged to the words of ``view`` (no terms for text with Chinese characters)."""
+    if has_cjk(text):
+        return BridgedQuery(text, ())
+    return bridge_for(view).translate(text)
+
+
 def bm25_text(view: IndexView, text: str) -> str:
     """What BM25 searches for ``text`` in ``view``: an English question's bridged words, else ``text``."""
-    if has_cjk(text):
-        return text
-    return bridge_for(view).translate(text).text or text
+    return bridged(view, text).text or text
 
 
 class Searcher(Protocol):
