@@ -57,6 +57,8 @@ def test_what_the_question_already_names_is_not_the_answer() -> None:
     ("in which year was the academy founded", "书院设有12个功能区。", False),  # a number may be a year
     ("in which year was the academy founded", "书院设有明德堂。", True),
     ("他上哪一年级", "他上三年级。", False),
+    ("书院是哪一年建成的", "四年级学生说书院很美。", True),  # a school grade names no year
+    ("书院是哪一年建成的", "青年们在书院学习。", True),
     ("会议在哪里召开", "会议在拉萨召开。", False),  # not a year question
 ])
 def test_a_which_year_question_needs_a_year_in_the_sentence(question: str, sentence: str, missing: bool) -> None:

@@ -137,8 +137,10 @@ def kind_share(text: str, kind: AnswerType) -> float:
 
 # "Which year" questions (search form). Of the 457 in CMRC2018 trial and dev and DRCD dev, all
 # but one answer holds 年 or a number of two to four digits (the other: 二次大戰).
-_ASKS_YEAR = re.compile(r"哪一?年|何年|什么年份|哪个年份|\b(?:which|what) year\b")
+_ASKS_YEAR = re.compile(r"哪一?年(?![级級])|何年|什么年份|哪个年份|\b(?:which|what) year\b")
 _YEAR = re.compile(r"年|[0-9０-９]{2,4}")
+# Words holding 年 that never name a year (四年级 is a school grade, 青年 young people).
+_NOT_YEAR = re.compile(r"年[级級龄齡纪紀轻輕]|[青少]年")
 
 
 def year_missing(question: str, sentence: str) -> bool:
@@ -150,5 +152,7 @@ def year_missing(question: str, sentence: str) -> bool:
         True
         >>> year_missing("这次会议是哪一年召开的", "会议于2019年召开。")
         False
+        >>> year_missing("书院是哪一年建成的", "四年级学生说书院很美。")
+        True
     """
-    return bool(_ASKS_YEAR.search(question)) and not _YEAR.search(sentence)
+    return bool(_ASKS_YEAR.search(question)) and not _YEAR.search(_NOT_YEAR.sub("", sentence))
