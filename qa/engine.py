@@ -12,6 +12,7 @@ from typing import Any
 
 from embeddings.base import Encoder
 from qa.answer.questions import prepare_question
+from qa.charsets import has_cjk
 from qa.errors import IndexCorruptError, ModelMismatchError
 from qa.index.base import IndexView
 from qa.index.bridge import BridgedQuery, bridged
@@ -21,7 +22,6 @@ from qa.index.lexical_tokens import question_terms
 from qa.index.ranking import rank_hits
 from qa.index.stores import is_milvus, open_store
 from qa.settings import QUERY_SETTINGS, SearchMode, Settings
-from qa.textnorm import search_form
 from qa.types import Answer, Chunk, Document, Hit, Retrieval
 
 logger = logging.getLogger(__name__)
@@ -243,12 +243,14 @@ class QA:
             qvec = self.encoder.encode_queries([prepared.text])[0]
         depth = min(max(k, self.settings.candidates), n)
         bridge = bridged(view, prepared.text) if self.settings.english_bridge else BridgedQuery(prepared.text, ())
-        lexical = bridge.text or prepared.text
-        hits = rank_hits(view, lexical, qvec, k=k, depth=depth, mode=mode, settings=self.settings,
+        lexical = bridge.text or prepared.text  # an English question's words are its bridged Chinese words
+        settings = self.settings  # whose bridged BM25 words are noisier than a Chinese question's own:
+        if not has_cjk(prepared.text):
+            settings = settings.with_(dense_weight=settings.crosslingual_dense_weight)
+        hits = rank_hits(view, lexical, qvec, k=k, depth=depth, mode=mode, settings=settings,
                          filters=checked, allowed=allowed, prefer_doc=prefer_doc)
-        terms = question_terms(lexical)  # an English question's words are its bridged Chinese words
-        groups = tuple(tuple(search_form(w) for w in group) for group in bridge.word_groups)
-        return Retrieval(prepared.text, hits, qvec, prepared.notice, view.idf(terms), groups)
+        return Retrieval(prepared.text, hits, qvec, prepared.notice, view.idf(question_terms(lexical)),
+                         bridge.word_groups)
 
     def term_weights(self, text: str) -> dict[str, float]:
         """The content words of ``text`` (search form) with their IDF in the indexed corpus."""

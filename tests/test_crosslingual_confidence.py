@@ -98,3 +98,24 @@ def test_the_translated_training_questions_are_english_and_complete() -> None:
     assert len(rows) == len({r["id"] for r in rows}) >= 800
     for r in rows:
         assert has_cjk(r["zh"]) and r["en"].endswith("?") and not has_cjk(r["en"]), r
+
+
+def test_english_questions_fuse_with_their_own_dense_weight(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import qa.engine
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("區黨委副書記鄧小剛主持召開自治區人民政府專題會議。", encoding="utf-8")
+    engine = QA.build(corpus, tmp_path / "index", encoder=FakeEncoder(),
+                      settings=fake_settings(dense_weight=0.3, crosslingual_dense_weight=0.5))
+    used: list[float] = []
+    real = qa.engine.rank_hits
+
+    def spy(*args, settings, **kwargs):  # type: ignore[no-untyped-def]
+        used.append(settings.dense_weight)
+        return real(*args, settings=settings, **kwargs)
+
+    monkeypatch.setattr(qa.engine, "rank_hits", spy)
+    engine.retrieve("Who presided over the meeting?")
+    engine.retrieve("誰主持了會議？")
+    assert used == [0.5, 0.3]
