@@ -244,8 +244,8 @@ class QA:
         depth = min(max(k, self.settings.candidates), n)
         bridge = bridged(view, prepared.text) if self.settings.english_bridge else BridgedQuery(prepared.text, ())
         lexical = bridge.text or prepared.text  # an English question's words are its bridged Chinese words
-        settings = self.settings  # whose bridged BM25 words are noisier than a Chinese question's own:
-        if not has_cjk(prepared.text):
+        settings = self.settings
+        if not has_cjk(prepared.text):  # bridged BM25 words are noisier than a Chinese question's own
             settings = settings.with_(dense_weight=settings.crosslingual_dense_weight)
         hits = rank_hits(view, lexical, qvec, k=k, depth=depth, mode=mode, settings=settings,
                          filters=checked, allowed=allowed, prefer_doc=prefer_doc)

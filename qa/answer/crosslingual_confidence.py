@@ -36,7 +36,7 @@ logger = logging.getLogger(__name__)
 WEIGHTS_PATH = Path(__file__).with_name("crosslingual_confidence.json")
 FEATURES: tuple[str, ...] = ("dense_lead", "dense_gap", "sentence_gain", "best_margin", "span_margin",
                              "word_coverage")
-RETRAIN = "retrain it with `python -m training.crosslingual_confidence` (about 10 minutes on 2 cores)"
+RETRAIN = "retrain it with `python -m training.crosslingual_confidence` (about 3 minutes on 2 cores)"
 
 
 def word_coverage(groups: Sequence[Sequence[str]], form: str) -> float:

@@ -269,11 +269,6 @@ def bridged(view: IndexView, text: str) -> BridgedQuery:
     return bridge_for(view).translate(text)
 
 
-def bm25_text(view: IndexView, text: str) -> str:
-    """What BM25 searches for ``text`` in ``view``: an English question's bridged words, else ``text``."""
-    return bridged(view, text).text or text
-
-
 class Searcher(Protocol):
     """What :func:`warm_english` needs of an engine (:class:`qa.QA`)."""
 
