@@ -1,6 +1,6 @@
 """Fit the confidence of answers to English questions: ``python -m training.crosslingual_confidence``.
 
-Runs after :mod:`training.span_reader` (about 3 minutes on 2 cores), through the exported
+Runs after :mod:`training.span_reader` and takes about 3 minutes on 2 cores, through the exported
 int8 reader that answering uses:
 
 1. ``training/english_questions.jsonl``: 880 CMRC2018 trial and DRCD dev questions translated
