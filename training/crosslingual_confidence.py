@@ -33,7 +33,7 @@ import numpy as np
 
 from qa.answer import crosslingual_confidence as model_file
 from qa.answer.answer_types import year_missing
-from qa.answer.crosslingual import KIND_MISSING_CAP, checked_confidence
+from qa.answer.crosslingual import asked_kind_missing
 from qa.answer.reader import load_reader, read
 from qa.answer.span_choice import read_window
 from qa.answer.span_export import SPAN_WEIGHTS_PATH, weights_digest
@@ -43,7 +43,8 @@ from qa.settings import Settings
 from qa.textnorm import search_form
 from qa.types import Retrieval
 from training.data import TrainQuestion, load_training_set
-from training.examples import Example, contains_answer, example
+from training.evaluation import is_correct
+from training.examples import Example, example
 from training.fitting import fit_logistic
 
 REPO = Path(__file__).resolve().parent.parent
@@ -106,11 +107,11 @@ def read_rows(engine: QA, questions: Sequence[TrainQuestion], english: dict[str,
                 if reading.best >= 0 else None
             if window is None:
                 continue
-            chosen = reading.candidates.items[reading.best]
-            text = chosen.chunk.text[chosen.start:chosen.end]
-            right = kind == "answerable" and chosen.chunk.doc_id == q.doc_id and contains_answer(text, q)
-            capped = checked_confidence(1.0, retrieval.question, chosen.form, known=retrieval.term_weights) \
-                <= KIND_MISSING_CAP or year_missing(search_form(retrieval.question), chosen.form)
+            chosen = reading.candidates.items[reading.best].form
+            right = kind == "answerable" and is_correct(reading.hits, reading.best, reading.candidates, q)
+            # The caps answering puts on a sentence without the asked-for kind of thing or year.
+            capped = asked_kind_missing(retrieval.question, chosen, known=retrieval.term_weights) \
+                or year_missing(search_form(retrieval.question), chosen)
             rows.append(Row(kind, model_file.evidence(reading, window, retrieval.word_groups)[0], right,
                             reading.confidence, capped))
     return rows

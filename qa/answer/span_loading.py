@@ -28,10 +28,12 @@ _LOCK = threading.Lock()
 DEFAULT_FUSION = 1.0
 
 
-def reader_folder(weights: Path = SPAN_WEIGHTS_PATH, cache_dir: Path | None = None) -> Path:
-    """Cache folder of the exported reader for ``weights`` on the default backbone."""
+def reader_folder(weights: Path = SPAN_WEIGHTS_PATH, cache_dir: Path | None = None, *,
+                  digest: str | None = None) -> Path:
+    """Cache folder of the exported reader for ``weights`` (``digest``: their
+    :func:`~qa.answer.span_export.weights_digest`, when already known) on the default backbone."""
     resolved = resolve_model(DEFAULT_MODEL, cache_dir=cache_dir)
-    key = hashlib.sha256(f"{resolved.fingerprint}:{weights_digest(weights)}".encode()).hexdigest()[:16]
+    key = hashlib.sha256(f"{resolved.fingerprint}:{digest or weights_digest(weights)}".encode()).hexdigest()[:16]
     return cache_root(cache_dir) / "reader" / key
 
 
@@ -54,12 +56,13 @@ def load_span_reader(weights: Path = SPAN_WEIGHTS_PATH, *, max_tokens: int = 128
         except (ValueError, KeyError, TypeError) as exc:
             raise ReaderWeightsError(f"{weights}: its confidence model is damaged ({exc}); {RETRAIN}") from None
         check_features(confidence, SPAN_CONFIDENCE_FEATURES, name="span confidence", source=str(weights))
+    digest = weights_digest(weights)  # reads the whole file: once per load
+    english = crosslingual_confidence.load_model(digest) if crosslingual else None
     with _LOCK:
-        folder = reader_folder(weights, cache_dir)
+        folder = reader_folder(weights, cache_dir, digest=digest)
         if not (folder / MODEL_FILE).is_file() or not (folder / TOKENIZER_FILE).is_file():
             logger.info("Preparing the answer reader (once per machine, about half a minute)…")
             export(Path(resolve_model(DEFAULT_MODEL, cache_dir=cache_dir).location), weights, folder)
-    english = crosslingual_confidence.load_model(weights_digest(weights)) if crosslingual else None
     return SpanReader.open(folder, max_tokens=max_tokens, confidence=confidence,
                            fusion=float(meta.get("fusion", DEFAULT_FUSION)), crosslingual=english)
 
