@@ -22,7 +22,6 @@ int8 reader that answering uses:
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import time
 from collections.abc import Sequence
@@ -42,13 +41,12 @@ from qa.engine import QA
 from qa.settings import Settings
 from qa.textnorm import search_form
 from qa.types import Retrieval
-from training.data import TrainQuestion, load_training_set
+from training.data import TrainQuestion, load_training_set, load_translations
 from training.evaluation import is_correct
 from training.examples import Example, contains_answer, example
 from training.fitting import fit_logistic
 
 REPO = Path(__file__).resolve().parent.parent
-QUESTIONS = Path(__file__).with_name("english_questions.jsonl")
 SEED = 0
 
 
@@ -61,17 +59,6 @@ class Row:
     right: bool  # the chosen sentence holds the answer
     cosine_only: float  # today's confidence without the span reader's and the bridge's evidence
     capped: bool  # the sentence lacks what the question asks for: capped below any threshold
-
-
-def load_translations(path: Path = QUESTIONS) -> dict[str, str]:
-    """English question by training question id."""
-    out = {}
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        row = json.loads(line)
-        if not row.get("en", "").strip():
-            raise ValueError(f"{path}:{n}: no English question")
-        out[row["id"]] = row["en"]
-    return out
 
 
 def variants(ex: Example, *, nearby: bool) -> list[tuple[str, Retrieval]]:

@@ -19,6 +19,8 @@ from qa.types import Document
 
 TRAIN_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "train"
 SOURCES = (("cmrct", "cmrc2018_trial.json"), ("drcd", "drcd_dev.json"))
+# English translations of 880 of the training questions, made for this project (same licences).
+TRANSLATIONS = Path(__file__).with_name("english_questions.jsonl")
 
 
 @dataclass(frozen=True)
@@ -70,3 +72,14 @@ def load_training_set(folder: Path = TRAIN_DIR, *, held_out_share: float = 0.2, 
     train = [q for d in sorted(questions) if d not in held for q in questions[d] if q.answers and q.question.strip()]
     held_out = [q for d in sorted(questions) if d in held for q in questions[d] if q.answers and q.question.strip()]
     return TrainingSet(documents, train, held_out)
+
+
+def load_translations(path: Path = TRANSLATIONS) -> dict[str, str]:
+    """English question by training question id."""
+    out = {}
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        row = json.loads(line)
+        if not row.get("en", "").strip():
+            raise ValueError(f"{path}:{n}: no English question")
+        out[row["id"]] = row["en"]
+    return out

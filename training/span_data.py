@@ -123,3 +123,22 @@ def build_span_examples(examples: Sequence[Example], weights: ReaderWeights, set
                 if item is not None and item.end > 0:
                     out.append(item)
     return out
+
+
+def in_english(items: Sequence[SpanExample], translations: dict[str, str], tokenizer: object, *,
+               max_tokens: int) -> list[SpanExample]:
+    """The windows of the questions that have an English translation, asked in English.
+
+    The window and its label stay: a user asking in English reads the same Chinese passage, so
+    these teach the reader to find the answer (or no answer) for a question in another language.
+    """
+    out = []
+    for it in items:
+        question = translations.get(it.question_id)
+        if question is None:
+            continue
+        item = label(tokenizer, question, it.window, it.answers, max_tokens=max_tokens, qid=it.question_id,
+                     kind=it.kind, answerable=it.end > 0)
+        if item is not None:
+            out.append(item)
+    return out
