@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from qa.types import Chunk, Hit, Retrieval
 from tests.fakes import char_tokenizer
 from training.data import TrainQuestion
@@ -65,3 +67,35 @@ def test_span_windows_of_the_on_topic_twin_say_no_answer(tmp_path: Path) -> None
     assert labelled == "1950万元"
     assert nearby.window.chunk.id == "a#1"
     assert (nearby.start, nearby.end) == (0, 0)  # "no answer"
+
+
+def test_english_windows_keep_the_window_and_its_label(tmp_path: Path) -> None:
+    from qa.answer.reader import load_reader
+    from qa.settings import Settings
+    from training.span_data import build_span_examples, in_english
+
+    [ex] = collect(_Engine([ANSWER, SAME, OTHER]), [QUESTION], k=5, cache=tmp_path)
+    english = "How much aid money was there?"
+    tokenizer = char_tokenizer([c.text for c in (ANSWER, SAME, OTHER)] + [QUESTION.question, english])
+    items = build_span_examples([ex], load_reader(), Settings(), tokenizer, {"a": [ANSWER, SAME], "b": [OTHER]},
+                                nearby=True)
+    asked = in_english(items, {"q1": english}, tokenizer, max_tokens=128)
+    assert [i.kind for i in asked] == [i.kind for i in items] == ["pipeline", "twin", "nearby"]
+    for chinese, item in zip(items, asked, strict=True):
+        assert item.window == chinese.window
+        assert len(item.ids) == len(chinese.ids) + len(english) - len(QUESTION.question)
+    pipeline = asked[0]
+    assert pipeline.window.text[pipeline.offsets[pipeline.start][0]:pipeline.offsets[pipeline.end][1]] == "1950万元"
+    assert [(i.start, i.end) for i in asked[1:]] == [(0, 0), (0, 0)]
+    assert in_english(items, {"other": english}, tokenizer, max_tokens=128) == []  # no translation: no window
+
+
+def test_translations_load_by_question_id(tmp_path: Path) -> None:
+    from training.data import load_translations
+
+    path = tmp_path / "t.jsonl"
+    path.write_text('{"id": "q1", "zh": "援藏资金是多少？", "en": "How much aid money?"}\n', encoding="utf-8")
+    assert load_translations(path) == {"q1": "How much aid money?"}
+    path.write_text('{"id": "q1", "zh": "援藏资金是多少？", "en": " "}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="t.jsonl:1: no English question"):
+        load_translations(path)
