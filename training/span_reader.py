@@ -205,17 +205,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     train_items = build_span_examples(train, weights, settings, tokenizer, by_doc, nearby=args.nearby)
     # Held-out on-topic twins are always read, so runs with and without --nearby compare.
     held_items = build_span_examples(held, weights, settings, tokenizer, by_doc, include_gold=False, nearby=True)
+    english: list[SpanExample] = []
     held_english: list[SpanExample] = []
     if args.english:
         translations = load_translations()
         limit = settings.reader_max_tokens
         english = in_english(train_items, translations, tokenizer, max_tokens=limit)
         held_english = in_english(held_items, translations, tokenizer, max_tokens=limit)
-        if args.chinese:
-            train_items = [train_items[i] for i in rng.permutation(len(train_items))[: args.chinese]]
-        train_items = [*train_items, *english]
-    elif args.chinese:
+    if args.chinese:
         train_items = [train_items[i] for i in rng.permutation(len(train_items))[: args.chinese]]
+    train_items = [*train_items, *english]
     print(f"windows: {len(train_items)} train ({sum(i.end > 0 for i in train_items)} answering), "
           f"{len(held_items)} held-out; {time.perf_counter() - started:.0f}s", flush=True)
     model, init_meta = build_model(backbone, args.init)
