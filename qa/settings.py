@@ -137,7 +137,8 @@ class Settings:
     max_question_chars: int = _query(2000)
     # A question without Chinese characters searches BM25 with the Chinese words of the index
     # its words become (names by pinyin, words by CC-CEDICT; qa.index.bridge); off, BM25 sees
-    # the English words and the ranking rests on the encoder alone.
+    # the English words, the ranking rests on the encoder alone, and English answers use the
+    # cosine-only confidence (the English confidence model needs the bridged words).
     english_bridge: bool = _query(True)
     # serving: the largest file the Documents tab and /upload_documents accept (bytes).
     max_upload_bytes: int = _query(50_000_000)

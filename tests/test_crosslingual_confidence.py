@@ -58,6 +58,11 @@ def _model(features: tuple[str, ...] = cc.FEATURES) -> LinearModel:
     return LinearModel(features, np.zeros(n), np.ones(n), np.ones(n), -1.0)
 
 
+def test_no_confidence_without_bridged_words() -> None:
+    # english_bridge off: no word groups, so the caller keeps the cosine-only confidence.
+    assert cc.confidence(_model(), object(), object(), ()) is None  # type: ignore[arg-type]
+
+
 def test_a_model_round_trips_when_fitted_with_these_span_weights(tmp_path: Path) -> None:
     path = tmp_path / "m.json"
     cc.write_model(path, _model(), span_weights="abc", meta={"seed": 0})

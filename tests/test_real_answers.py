@@ -41,6 +41,14 @@ def test_simplified_and_english_questions_find_the_document(index: Path, questio
     assert any(hit.chunk.doc_id.startswith("004_") and "1950" in hit.chunk.text for hit in hits)
 
 
+def test_english_questions_are_still_answered_with_the_bridge_off(index: Path) -> None:
+    # Without bridged words the English confidence model has no word coverage to go on: the
+    # cosine-only confidence applies instead of a near-zero one that would refuse every answer.
+    engine = QA.open(index, settings=Settings(english_bridge=False))
+    answer = engine.ask("How much aid money has Hebei invested in the Ngari maternal and child health hospital?")
+    assert answer.found and "1950" in answer.quote.text, answer.quote
+
+
 @pytest.mark.parametrize("question", [
     "今天上海的天氣怎麼樣？",
     "What is the capital of France?",

@@ -27,7 +27,7 @@ import numpy as np
 from embeddings.base import Encoder
 from qa.answer.answer_types import AnswerType, year_missing
 from qa.answer.crosslingual import KIND_MISSING_CAP, checked_confidence
-from qa.answer.crosslingual_confidence import evidence
+from qa.answer.crosslingual_confidence import confidence as crosslingual_confidence
 from qa.answer.features import Candidate
 from qa.answer.quoting import quote_bounds
 from qa.answer.reader import load_reader, read
@@ -93,8 +93,8 @@ def answer_from(retrieval: Retrieval, *, encoder: Encoder | None, settings: Sett
             if choice is not None:
                 best, exact, confidence = choice.best, choice.exact, choice.confidence
             if not lexical and not rewritten and span_reader.crosslingual is not None and reading.cosines is not None:
-                row = evidence(reading, window, retrieval.word_groups)
-                confidence = float(span_reader.crosslingual.probability(row)[0])
+                english = crosslingual_confidence(span_reader.crosslingual, reading, window, retrieval.word_groups)
+                confidence = confidence if english is None else english
     if not lexical and best >= 0:  # cosines alone chose it: it must hold what the question asks for
         chosen = reading.candidates.items[best]
         confidence = checked_confidence(confidence, retrieval.question, chosen.form, known=retrieval.term_weights)

@@ -71,6 +71,16 @@ def evidence(reading: Reading, window: WindowReading, groups: Sequence[Sequence[
     return evidence_row(reading.cosines, window.whole.margin, own, word_coverage(groups, chosen.form))
 
 
+def confidence(model: LinearModel, reading: Reading, window: WindowReading,
+               groups: Sequence[Sequence[str]]) -> float | None:
+    """The model's probability that the sentence ``reading`` chose answers, or None when the
+    question was not bridged (``Settings.english_bridge`` off): with no words to look for, every
+    sentence's :func:`word_coverage` would read 0 and every answer would be refused."""
+    if not groups:
+        return None
+    return float(model.probability(evidence(reading, window, groups))[0])
+
+
 def write_model(path: Path, model: LinearModel, *, span_weights: str, meta: dict) -> None:
     """Write ``model`` as JSON with the digest of the span weights it was fitted with."""
     data = {"model": model.to_dict(), "span_weights": span_weights, **meta}
