@@ -67,6 +67,10 @@ def _pad(items: Sequence[SpanExample], idx: np.ndarray):  # type: ignore[no-unty
     return ids, mask
 
 
+def _rounded(figures: dict[str, float]) -> dict[str, float]:
+    return {k: round(float(v), 4) for k, v in figures.items()}
+
+
 def lower_states(model, items: Sequence[SpanExample], first: int, *, batch: int = 32):  # type: ignore[no-untyped-def]
     """Output of the frozen layers below ``first`` for every window (float16, padded per window)."""
     import torch
@@ -217,8 +221,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     train_items = [*train_items, *english]
     print(f"windows: {len(train_items)} train ({sum(i.end > 0 for i in train_items)} answering), "
           f"{len(held_items)} held-out; {time.perf_counter() - started:.0f}s", flush=True)
-    model, init_meta = build_model(backbone, args.init)
-    init_meta = {k: init_meta[k] for k in ("command", "held_out", "epochs", "best_epoch") if k in init_meta} or None
+    model, started_from = build_model(backbone, args.init)
+    init = {k: started_from[k] for k in ("command", "held_out", "epochs", "best_epoch") if k in started_from} or None
     first = model.config.num_hidden_layers - args.layers
     for p in model.parameters():
         p.requires_grad = False
@@ -258,7 +262,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # With --english the best epoch reads both languages best: the sum of the two held-out F1s.
         score = figures["f1"] + english_figures.get("f1", 0.0)
         if not best or score > best["score"]:
-            best = {"epoch": epoch, "score": score, "held_out": {k: round(float(v), 4) for k, v in figures.items()}}
+            best = {"epoch": epoch, "score": score, "held_out": _rounded(figures)}
             meta = {"trained_layers": args.layers, "max_tokens": settings.reader_max_tokens,
                     "window_chars": settings.reader_window_chars, "seed": SEED, "lr": args.lr,
                     "batch": args.batch, "epochs": args.epochs, "best_epoch": epoch,
@@ -266,11 +270,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "nearby": args.nearby,
                     "data": "CMRC2018 trial (CC BY-SA 4.0) + DRCD dev (CC BY-SA 3.0), split by article 80/20"
                     + ("; their English translations (training/english_questions.jsonl)" if args.english else ""),
-                    "init": init_meta,
+                    "init": init,
                     "windows": {"train": len(train_items), "held_out": len(held_items)},
                     "held_out": best["held_out"], "seconds": round(time.perf_counter() - started, 1)}
             if args.english:
-                meta["held_out_english"] = {k: round(float(v), 4) for k, v in english_figures.items()}
+                meta["held_out_english"] = _rounded(english_figures)
             save(model, args.out, first, meta)
     print(f"best epoch {best['epoch']}: {best['held_out']}; wrote {args.out} in "
           f"{time.perf_counter() - started:.0f}s")
