@@ -99,3 +99,16 @@ def test_translations_load_by_question_id(tmp_path: Path) -> None:
     path.write_text('{"id": "q1", "zh": "援藏资金是多少？", "en": " "}\n', encoding="utf-8")
     with pytest.raises(ValueError, match="t.jsonl:1: no English question"):
         load_translations(path)
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (["--chinese", "-1"], "--chinese -1 is not allowed"),
+    (["--init", "no-such-weights.safetensors"], "--init: span reader weights no-such-weights.safetensors are missing"),
+])
+def test_span_reader_training_rejects_bad_options_before_reading_data(
+        args: list[str], says: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from training.span_reader import main
+
+    with pytest.raises(SystemExit) as stop:
+        main(args)
+    assert stop.value.code == 2 and says in capsys.readouterr().err

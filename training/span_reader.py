@@ -37,7 +37,8 @@ import numpy as np
 from benchmarks.cmrc_eval import exact_match, f1_score
 from embeddings.models import resolve_model
 from qa.answer.reader import load_reader
-from qa.answer.span_export import SPAN_WEIGHTS_PATH, build_model
+from qa.answer.reader_weights import ReaderWeightsError
+from qa.answer.span_export import SPAN_WEIGHTS_PATH, build_model, read_meta
 from qa.answer.span_reader import decode
 from qa.engine import QA
 from qa.settings import Settings
@@ -187,6 +188,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="train on this many Chinese windows only, drawn at random (0: all)")
     args = parser.parse_args(argv)
     command = list(argv if argv is not None else sys.argv[1:])
+    if args.chinese < 0:
+        parser.error(f"--chinese {args.chinese} is not allowed; use a number of windows >= 0 (0: all)")
+    if args.init is not None:
+        try:  # a missing or damaged file fails now, not after minutes of reading windows
+            read_meta(args.init)
+        except ReaderWeightsError as exc:
+            parser.error(f"--init: {exc}")
     logging.basicConfig(level=logging.WARNING)
     started = time.perf_counter()
     torch.manual_seed(SEED)
