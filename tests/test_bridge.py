@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from qa import QA
-from qa.index.bridge import MAX_PER_WORD, LexicalBridge, bridge_for, warm_english, word_forms
+from qa.index.bridge import MAX_PER_WORD, LexicalBridge, bridge_for, warm_english
 from qa.index.cedict import definition_key, definition_keys, english_to_chinese
+from qa.index.english_forms import lemmas, word_forms
 from qa.index.lexical_tokens import tokenize
 from qa.index.pinyin_names import PinyinNames, pinyin_key
 from tests.conftest import FakeEncoder, fake_settings
@@ -101,10 +102,38 @@ def test_definition_keys() -> None:
     assert "shigatse" in definition_keys("Shigatse or Xigazê, Tibetan: Gzhis ka rtse, second city of Tibet")
 
 
+def test_a_meaning_followed_by_examples_is_a_key() -> None:
+    """CC-CEDICT defines 自治区 as "autonomous region, namely: Inner Mongolia ..."."""
+    assert definition_key("autonomous region, namely: Inner Mongolia 內蒙古自治區|内蒙古自治区[...]") == "autonomous region"
+    assert definition_key("fish, e.g. carp") == "fish"
+    assert definition_key("used in place names, esp. in 浙江[Zhe4 jiang1]") is None
+
+
+def test_a_plural_meaning_is_found_by_its_singular_after_exact_meanings() -> None:
+    """财政 is defined as "finances (public)"; a question says "finance"."""
+    found = english_to_chinese({"财政", "金融"})
+    assert found["finance"] == ("金融", "财政")  # 金融 is defined as "finance" itself
+    assert found["finances"] == ("财政",)
+
+
 def test_word_forms() -> None:
     assert "project" in word_forms("projects") and "city" in word_forms("cities")
     assert "invest" in word_forms("invested") and "plan" in word_forms("planned")
     assert "center" in word_forms("centre") and "check-up" in word_forms("check-ups")
+
+
+def test_word_forms_undo_irregular_inflections() -> None:
+    """Suffix rules cannot undo held, took, children or largest; the lemma tables can."""
+    assert word_forms("held")[:2] == ["held", "hold"]
+    assert "take" in word_forms("took") and "child" in word_forms("children")
+    assert "large" in word_forms("largest") and "build" in word_forms("built")
+    assert lemmas("Yingjisha") == () and lemmas("hospital") == ()
+
+
+def test_irregular_words_find_their_chinese_words() -> None:
+    bridge = LexicalBridge(["举行", "会议", "儿童", "参加"])
+    assert set(bridge.translate("Where was the meeting held?").words) == {"会议", "举行"}
+    assert bridge.translate("How many children took part?").words == ("儿童", "参加")
 
 
 @pytest.mark.parametrize("store", STORES)

@@ -8,7 +8,9 @@ turns the question's words into Chinese words the index actually holds:
   Xiaogang", "Tazihong", "Hebei") whose joined pinyin spells a word of the index;
 * **words by dictionary** (:mod:`qa.index.cedict`, CC-CEDICT read backwards): phrases of up to
   four words, longest first ("preside over" -> 主持), then single words ("meeting" -> 会议),
-  with simple English endings undone ("projects" -> project, "invested" -> invest);
+  with English inflections undone by LemmInflect's lemma tables ("built" -> build, "largest" ->
+  large, "children" -> child) and simple endings for words it does not know ("projects" ->
+  project, "invested" -> invest);
 * **words as written**: numbers and Latin words the documents contain (2021, EICU).
 
 Only words present in the index vocabulary are kept (a translation the documents never use
@@ -34,6 +36,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from qa.charsets import has_cjk
 from qa.index.cedict import english_to_chinese
+from qa.index.english_forms import word_forms
 from qa.index.lexical_tokens import STOPWORDS
 from qa.index.pinyin_names import PinyinNames
 from qa.textnorm import search_form
@@ -100,33 +103,6 @@ class BridgedQuery:
     def word_groups(self) -> tuple[tuple[str, ...], ...]:
         """Per content word or phrase of the question, the index words it became (empty when none)."""
         return tuple(term.chinese for term in self.terms) + tuple(() for _ in self.missed)
-
-
-def word_forms(word: str) -> list[str]:
-    """``word`` and the forms it may have in a dictionary: singular, without -ed/-ing, unhyphenated.
-
-    Example:
-        >>> word_forms("check-ups")
-        ['check-ups', 'check-up', 'checkups', 'checkup', 'check ups', 'check up']
-    """
-    forms = [word]
-    if word.endswith("ies") and len(word) > 4:
-        forms.append(word[:-3] + "y")
-    elif word.endswith("es") and len(word) > 4 and word[-3] in "sxz":
-        forms.append(word[:-2])
-    elif word.endswith("s") and not word.endswith("ss") and len(word) > 3:
-        forms.append(word[:-1])
-    for ending in ("ed", "ing"):
-        if word.endswith(ending) and len(word) > len(ending) + 2:
-            stem = word[: -len(ending)]
-            forms += [stem, stem + "e"] + ([stem[:-1]] if stem[-1] == stem[-2] else [])
-    for form in list(forms):  # CC-CEDICT spells American: centre -> center, organise -> organize
-        for british, american in (("tre", "ter"), ("ise", "ize"), ("isation", "ization"), ("our", "or")):
-            if form.endswith(british):
-                forms.append(form[: -len(british)] + american)
-    if "-" in word:
-        forms += [f.replace("-", "") for f in forms] + [f.replace("-", " ") for f in forms]
-    return list(dict.fromkeys(forms))
 
 
 class LexicalBridge:
