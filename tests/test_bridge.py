@@ -104,7 +104,7 @@ def test_definition_keys() -> None:
 
 def test_a_meaning_followed_by_examples_is_a_key() -> None:
     """CC-CEDICT defines 自治区 as "autonomous region, namely: Inner Mongolia ..."."""
-    assert definition_key("autonomous region, namely: Inner Mongolia 內蒙古自治區|内蒙古自治区[...]") == "autonomous region"
+    assert definition_key("autonomous region, namely: Inner Mongolia 内蒙古自治区[...]") == "autonomous region"
     assert definition_key("fish, e.g. carp") == "fish"
     assert definition_key("used in place names, esp. in 浙江[Zhe4 jiang1]") is None
 
