@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Protocol
 from qa.charsets import has_cjk
 from qa.index.cedict import english_to_chinese
 from qa.index.english_forms import word_forms
+from qa.index.english_numbers import with_numbers
 from qa.index.lexical_tokens import STOPWORDS
 from qa.index.pinyin_names import PinyinNames
 from qa.textnorm import search_form
@@ -147,7 +148,7 @@ class LexicalBridge:
     def _words(self) -> dict[str, tuple[str, ...]]:
         with self._lock:
             if self._dictionary is None:
-                self._dictionary = english_to_chinese(self._vocabulary)
+                self._dictionary = with_numbers(english_to_chinese(self._vocabulary))
             return self._dictionary
 
     def _known(self, candidates: Collection[str]) -> tuple[str, ...]:
