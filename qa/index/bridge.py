@@ -10,7 +10,8 @@ turns the question's words into Chinese words the index actually holds:
   four words, longest first ("preside over" -> 主持), then single words ("meeting" -> 会议),
   with English inflections undone by LemmInflect's lemma tables ("built" -> build, "largest" ->
   large, "children" -> child) and simple endings for words it does not know ("projects" ->
-  project, "invested" -> invest);
+  project, "invested" -> invest); number words as Chinese text writes them ("two" -> 2, 二, 两;
+  "tenth" -> 第十; :mod:`qa.index.english_numbers`);
 * **words as written**: numbers and Latin words the documents contain (2021, EICU).
 
 Only words present in the index vocabulary are kept (a translation the documents never use

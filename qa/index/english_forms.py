@@ -3,7 +3,8 @@
 The lexical bridge looks a question's words up in CC-CEDICT read backwards, whose keys are
 dictionary forms. LemmInflect's lemma tables (MIT; loaded on the first English question, about
 0.3 s) undo irregular inflections a suffix rule gets wrong or misses; simple rules cover the words
-the tables lack (plurals, -ed/-ing, British spellings, hyphens).
+the tables lack (plurals, -ed/-ing, British spellings, hyphens) and -ly adverbs the tables list
+only as adverbs (mainly -> main).
 """
 
 from __future__ import annotations
