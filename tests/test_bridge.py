@@ -116,6 +116,13 @@ def test_a_plural_meaning_is_found_by_its_singular_after_exact_meanings() -> Non
     assert found["finances"] == ("财政",)
 
 
+def test_one_character_words_count_for_coverage_but_are_not_searched() -> None:
+    """卫 ("health") is in 卫生院 where 健康 and 卫生 are not; BM25 would match 会 everywhere."""
+    query = LexicalBridge(["卫", "卫生", "健康", "会", "会议", "县"]).translate("Which county had the health meeting?")
+    assert query.words == ("县", "健康", "卫生", "会议")
+    assert query.word_groups == (("县",), ("健康", "卫生", "卫"), ("会议", "会"))
+
+
 def test_word_forms() -> None:
     assert "project" in word_forms("projects") and "city" in word_forms("cities")
     assert "invest" in word_forms("invested") and "plan" in word_forms("planned")

@@ -71,11 +71,15 @@ class BridgedTerm:
     """Words of the question (``english``) and the index words they became (``chinese``).
 
     ``how`` is ``pinyin`` (a name), ``dictionary`` (CC-CEDICT) or ``same`` (written alike).
+    ``characters`` are the one-character index words of the same meaning that BM25 leaves out
+    (会 for "meeting" matches far too much) but the English confidence's word coverage counts:
+    卫 for "health" is in 卫生院, where 健康 and 卫生 are not.
     """
 
     english: str
     chinese: tuple[str, ...]
     how: str
+    characters: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -103,8 +107,9 @@ class BridgedQuery:
 
     @property
     def word_groups(self) -> tuple[tuple[str, ...], ...]:
-        """Per content word or phrase of the question, the index words it became (empty when none)."""
-        return tuple(term.chinese for term in self.terms) + tuple(() for _ in self.missed)
+        """Per content word or phrase of the question, the index words it became, with their
+        one-character words (empty when none)."""
+        return tuple(term.chinese + term.characters for term in self.terms) + tuple(() for _ in self.missed)
 
 
 class LexicalBridge:
@@ -186,9 +191,9 @@ class LexicalBridge:
                     continue
                 if size == 1 and not span[0][0].isalpha():
                     continue
-                words = self._lookup(span, dictionary)
+                words, characters = self._lookup(span, dictionary)
                 if words:
-                    found[start] = BridgedTerm(" ".join(tokens[start:start + size]), words, "dictionary")
+                    found[start] = BridgedTerm(" ".join(tokens[start:start + size]), words, "dictionary", characters)
                     covered[start:start + size] = [True] * size
         missed = []
         for i, token in enumerate(lower):
@@ -200,15 +205,19 @@ class LexicalBridge:
                 missed.append(tokens[i])
         return BridgedQuery(question, tuple(found[i] for i in sorted(found)), tuple(missed))
 
-    def _lookup(self, span: list[str], dictionary: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
+    def _lookup(self, span: list[str], dictionary: Mapping[str, tuple[str, ...]]
+                ) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """Index words for ``span`` as written, else with one of its words in another form
-        ("presided over" -> "preside over", "check-ups" -> "check-up")."""
+        ("presided over" -> "preside over", "check-ups" -> "check-up"), and the one-character
+        index words of that meaning that :meth:`_known` left out."""
         for at, word in enumerate(span):
             for form in word_forms(word)[0 if at == 0 else 1:]:
-                words = self._known(dictionary.get(" ".join([*span[:at], form, *span[at + 1:]]), ()))
+                candidates = dictionary.get(" ".join([*span[:at], form, *span[at + 1:]]), ())
+                words = self._known(candidates)
                 if words:
-                    return words
-        return ()
+                    single = [w for w in candidates if len(w) == 1 and w not in words and w not in STOPWORDS]
+                    return words, tuple(single[:MAX_PER_WORD])
+        return (), ()
 
     @staticmethod
     def _name_runs(tokens: list[str]) -> Iterator[tuple[int, int]]:
