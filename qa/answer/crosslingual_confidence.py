@@ -9,8 +9,9 @@ into English, weighs three kinds of evidence about the chosen sentence:
   how much closer its best sentence is);
 * the span reader's margins over "no answer", in the whole window and in the chosen sentence;
 * :func:`word_coverage`: the share of the question's content words whose Chinese words
-  (:mod:`qa.index.bridge`, with the one-character ones BM25 leaves out) occur in the sentence; a word the documents never translate
-  ("France" asked of a corpus about Tibet) counts as missing.
+  (:mod:`qa.index.bridge`, with the one-character ones BM25 leaves out: 援 for "aid") occur in
+  the sentence; a word the documents never translate ("France" asked of a corpus about Tibet)
+  counts as missing.
 
 Its probability is compared with the same ``Settings.answer_threshold`` as a Chinese answer's.
 The model is tied to the span reader's weights it was fitted with: after retraining the span

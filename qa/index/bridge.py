@@ -36,7 +36,7 @@ from itertools import groupby
 from typing import TYPE_CHECKING, Protocol
 
 from qa.charsets import has_cjk
-from qa.index.cedict import english_to_chinese
+from qa.index.cedict import english_to_chinese, single_characters
 from qa.index.english_forms import word_forms
 from qa.index.english_numbers import with_numbers
 from qa.index.lexical_tokens import STOPWORDS
@@ -71,9 +71,9 @@ class BridgedTerm:
     """Words of the question (``english``) and the index words they became (``chinese``).
 
     ``how`` is ``pinyin`` (a name), ``dictionary`` (CC-CEDICT) or ``same`` (written alike).
-    ``characters`` are the one-character index words of the same meaning that BM25 leaves out
-    (会 for "meeting" matches far too much) but the English confidence's word coverage counts:
-    卫 for "health" is in 卫生院, where 健康 and 卫生 are not.
+    ``characters`` are one-character words of the same meaning, which BM25 leaves out (会 for
+    "meeting" matches far too much) but the English confidence's word coverage counts, whether
+    or not the index holds them alone: 卫 for "health" is in 卫生院, 援 for "aid" in 援藏.
     """
 
     english: str
@@ -154,7 +154,8 @@ class LexicalBridge:
     def _words(self) -> dict[str, tuple[str, ...]]:
         with self._lock:
             if self._dictionary is None:
-                self._dictionary = with_numbers(english_to_chinese(self._vocabulary))
+                # One-character words are read too, for word coverage (BridgedTerm.characters).
+                self._dictionary = with_numbers(english_to_chinese(self._vocabulary | single_characters()))
             return self._dictionary
 
     def _known(self, candidates: Collection[str]) -> tuple[str, ...]:
@@ -209,7 +210,7 @@ class LexicalBridge:
                 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """Index words for ``span`` as written, else with one of its words in another form
         ("presided over" -> "preside over", "check-ups" -> "check-up"), and the one-character
-        index words of that meaning that :meth:`_known` left out."""
+        words of that meaning that :meth:`_known` left out."""
         for at, word in enumerate(span):
             for form in word_forms(word)[0 if at == 0 else 1:]:
                 candidates = dictionary.get(" ".join([*span[:at], form, *span[at + 1:]]), ())

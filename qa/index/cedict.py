@@ -120,6 +120,13 @@ def derived_keys(key: str) -> list[str]:
     return [] if " " in key else list(lemmas(key))
 
 
+@lru_cache(maxsize=1)
+def single_characters() -> frozenset[str]:
+    """Every one-character CC-CEDICT headword (search form). The bridge reads their meanings
+    even when no index word is the character alone: 援 ("to aid") is in 援藏 and 援疆."""
+    return frozenset(word for word, _ in cedict_entries() if len(word) == 1)
+
+
 def english_to_chinese(words: Collection[str] | None = None) -> dict[str, tuple[str, ...]]:
     """Reverse CC-CEDICT: a short English meaning -> Chinese words (search form), best sense first.
 
