@@ -24,7 +24,9 @@ def test_words_the_documents_never_use_are_missed_and_count_as_groups_without_wo
     bridged = LexicalBridge(["河北", "首都"]).translate("What is the capital of France in Hebei?")
     assert bridged.words == ("首都", "河北")
     assert bridged.missed == ("France",)
-    assert bridged.word_groups == (("首都",), ("河北",), ())
+    # Each group leads with its index words; one-character words of the meaning follow them.
+    assert [group[:1] for group in bridged.word_groups] == [("首都",), ("河北",), ()]
+    assert all(len(w) == 1 for w in bridged.word_groups[0][1:])
 
 
 @pytest.mark.parametrize(("groups", "form", "share"), [
