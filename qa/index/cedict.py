@@ -146,8 +146,8 @@ def english_to_chinese(words: Collection[str] | None = None) -> dict[str, tuple[
             continue
         for sense, definition in enumerate(definitions):
             for key in definition_keys(definition):
-                for derived, form in enumerate([key, *derived_keys(key)]):
-                    rank = (min(derived, 1), sense, len(definitions))
+                for form, derived in [(key, 0), *((other, 1) for other in derived_keys(key))]:
+                    rank = (derived, sense, len(definitions))
                     found = ranked.setdefault(form, {})
                     if word not in found or rank < found[word]:
                         found[word] = rank

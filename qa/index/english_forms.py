@@ -13,6 +13,13 @@ from functools import lru_cache
 
 
 @lru_cache(maxsize=1 << 16)  # CC-CEDICT's 96,000 one-word keys hold 31,000 distinct words
+def _lemma_table(word: str) -> dict[str, tuple[str, ...]]:
+    """LemmInflect's lemmas of ``word`` by part of speech, looked up once per word."""
+    from lemminflect import getAllLemmas  # its tables load on the first English question (~0.3 s)
+
+    return dict(getAllLemmas(word))
+
+
 def lemmas(word: str) -> tuple[str, ...]:
     """Dictionary forms of an English ``word`` from LemmInflect's tables (MIT), any part of
     speech: irregular past tenses, plurals and comparatives a suffix rule gets wrong or misses.
@@ -21,9 +28,7 @@ def lemmas(word: str) -> tuple[str, ...]:
         >>> lemmas("built"), lemmas("largest"), lemmas("children")
         (('build',), ('large',), ('child',))
     """
-    from lemminflect import getAllLemmas  # its tables load on the first English question (~0.3 s)
-
-    found = [lemma for pos, words in getAllLemmas(word).items() if pos != "AUX" for lemma in words]
+    found = [lemma for pos, words in _lemma_table(word).items() if pos != "AUX" for lemma in words]
     return tuple(lemma for lemma in dict.fromkeys(found) if lemma != word)
 
 
@@ -35,9 +40,7 @@ def adjectives(word: str) -> list[str]:
         >>> adjectives("mainly"), adjectives("steadily"), adjectives("basically"), adjectives("supply")
         (['main'], ['steady'], ['basical', 'basic'], [])
     """
-    from lemminflect import getAllLemmas
-
-    if not word.endswith("ly") or len(word) < 6 or set(getAllLemmas(word)) != {"ADV"}:
+    if not word.endswith("ly") or len(word) < 6 or set(_lemma_table(word)) != {"ADV"}:
         return []
     if word.endswith("ily"):
         return [word[:-3] + "y"]
