@@ -16,6 +16,7 @@ from qa.charsets import has_cjk
 from qa.errors import IndexCorruptError, ModelMismatchError
 from qa.index.base import IndexView
 from qa.index.bridge import BridgedQuery, bridged
+from qa.index.coverage import by_coverage
 from qa.index.filters import Filters, document_folder, parse_filters
 from qa.index.indexer import BuildReport, build_index, build_index_from, documents_fingerprint
 from qa.index.lexical_tokens import question_terms
@@ -247,8 +248,13 @@ class QA:
         settings = self.settings
         if not has_cjk(prepared.text):  # bridged BM25 words are noisier than a Chinese question's own
             settings = settings.with_(dense_weight=settings.crosslingual_dense_weight)
-        hits = rank_hits(view, lexical, qvec, k=k, depth=depth, mode=mode, settings=settings,
-                         filters=checked, allowed=allowed, prefer_doc=prefer_doc)
+        # An English question's passages that hold more of its words go first (qa.index.coverage).
+        covered = bool(bridge.terms) and mode is SearchMode.HYBRID and settings.crosslingual_coverage_weight > 0
+        hits = rank_hits(view, lexical, qvec, k=max(k, settings.crosslingual_rerank_depth) if covered else k,
+                         depth=depth, mode=mode, settings=settings, filters=checked, allowed=allowed,
+                         prefer_doc=prefer_doc)
+        if covered:
+            hits = by_coverage(hits, bridge.word_groups, weight=settings.crosslingual_coverage_weight)[:k]
         return Retrieval(prepared.text, hits, qvec, prepared.notice, view.idf(question_terms(lexical)),
                          bridge.word_groups)
 

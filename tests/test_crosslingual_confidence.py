@@ -29,15 +29,6 @@ def test_words_the_documents_never_use_are_missed_and_count_as_groups_without_wo
     assert all(len(w) == 1 for w in bridged.word_groups[0][1:])
 
 
-@pytest.mark.parametrize(("groups", "form", "share"), [
-    ([("阿里",), ("医院", "保健院"), ()], "阿里地区妇幼保健院", 2 / 3),  # any word of a group counts
-    ([("阿里",), ()], "河北省", 0.0),
-    ([], "阿里地区", 0.0),  # nothing bridged: no evidence
-])
-def test_word_coverage(groups: list[tuple[str, ...]], form: str, share: float) -> None:
-    assert cc.word_coverage(groups, form) == pytest.approx(share)
-
-
 def test_evidence_row_orders_the_features_and_falls_back_to_the_windows_margin() -> None:
     row = cc.evidence_row(np.array([0.2, 0.1, 0.05]), -8.0, -9.5, 0.5)
     assert row.shape == (1, len(cc.FEATURES))

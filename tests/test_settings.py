@@ -54,7 +54,7 @@ def test_every_setting_names_its_scope() -> None:
         "answer_threshold", "answer_passages", "max_question_chars", "dense_floor", "dense_ceiling",
         "max_encoded_sentences", "crosslingual_floor", "crosslingual_ceiling", "short_sentence_chars",
         "prefer_doc_weight", "max_upload_bytes", "span_reader", "reader_window_chars", "reader_max_tokens",
-            "english_bridge", "crosslingual_dense_weight",
+            "english_bridge", "crosslingual_dense_weight", "crosslingual_coverage_weight", "crosslingual_rerank_depth",
     }
 
 

@@ -8,7 +8,7 @@ into English, weighs three kinds of evidence about the chosen sentence:
 * the cosines (:func:`qa.answer.reader.crosslingual_row`: how far the first passage stands out,
   how much closer its best sentence is);
 * the span reader's margins over "no answer", in the whole window and in the chosen sentence;
-* :func:`word_coverage`: the share of the question's content words whose Chinese words
+* :func:`~qa.index.coverage.word_coverage`: the share of the question's content words whose Chinese words
   (:mod:`qa.index.bridge`, with the one-character ones BM25 leaves out: 援 for "aid") occur in
   the sentence; a word the documents never translate ("France" asked of a corpus about Tibet)
   counts as missing.
@@ -31,6 +31,7 @@ import numpy as np
 from qa.answer.reader import Reading
 from qa.answer.reader_weights import LinearModel, ReaderWeightsError
 from qa.answer.span_choice import WindowReading
+from qa.index.coverage import word_coverage
 
 logger = logging.getLogger(__name__)
 
@@ -38,20 +39,6 @@ WEIGHTS_PATH = Path(__file__).with_name("crosslingual_confidence.json")
 FEATURES: tuple[str, ...] = ("dense_lead", "dense_gap", "sentence_gain", "best_margin", "span_margin",
                              "word_coverage")
 RETRAIN = "retrain it with `python -m training.crosslingual_confidence` (about 3 minutes on 2 cores)"
-
-
-def word_coverage(groups: Sequence[Sequence[str]], form: str) -> float:
-    """Share of the question's content words with a bridged word in ``form`` (a search form).
-
-    ``groups`` holds, per content word, the Chinese words it was bridged to (empty when none).
-
-    Example:
-        >>> word_coverage([("阿里",), ("医院", "院"), ()], "阿里地区妇幼保健院")
-        0.6666666666666666
-    """
-    if not groups:
-        return 0.0
-    return sum(any(w in form for w in group) for group in groups) / len(groups)
 
 
 def evidence_row(cosines: np.ndarray, best_margin: float, span_margin: float | None, coverage: float) -> np.ndarray:
