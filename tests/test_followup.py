@@ -67,6 +67,9 @@ def test_narrow_subject_keeps_what_the_pointer_names() -> None:
     assert narrow_subject("塔孜洪乡中心卫生院院长", "院") == "塔孜洪乡中心卫生院"
     assert narrow_subject("日喀则会议", "会议") == "日喀则会议"
     assert narrow_subject("国学公园", "校") == "国学公园"
+    # 学校 names the 中学, not the 校长 of it; 校 inside another word does not count.
+    assert narrow_subject("麦盖提县第四中学的校长", "学校") == "麦盖提县第四中学"
+    assert narrow_subject("山东援疆医疗队队长", "队") == "山东援疆医疗队"
 
 
 def _weights(text: str) -> dict[str, float]:
@@ -120,6 +123,28 @@ def test_earlier_words_join_the_search_only_when_the_reading_lacks_the_subject()
     unnamed = _read("其中多少個已竣工？", Turn("规划安排了多少个项目？", None, HEBEI))
     assert unnamed.search.startswith(unnamed.interpreted + " ")  # no subject: the earlier words stand in
     assert len(unnamed.search.split()) > 1
+
+
+def test_a_common_noun_takes_the_place_of_the_words_after_de() -> None:
+    earlier = Turn("塔孜洪乡中心卫生院的院党支部书记是谁？", "塔孜洪乡中心卫生院的院党支部书记", SHANDONG)
+    assert _read("那院长呢？", earlier).interpreted == "塔孜洪乡中心卫生院的院长是谁？"
+    # A name is another subject altogether: it takes the whole subject's place.
+    assert _read("那河北省呢？", earlier).interpreted == "河北省是谁？"
+    plain = Turn("日喀則市委書記是誰？", "日喀則市委書記", None)  # no 的: as before
+    assert _read("那院长呢？", plain).interpreted == "院长是誰？"
+
+
+def test_demonstrative_names_the_part_of_the_subject_it_points_at() -> None:
+    earlier = Turn("麦盖提县第四中学的校长是谁？", "麦盖提县第四中学的校长", SHANDONG)
+    assert _read("这所学校成立几年了？", earlier).interpreted == "麦盖提县第四中学成立几年了？"
+
+
+def test_asked_words_are_the_askers_own_that_the_reading_kept() -> None:
+    earlier = Turn("鄧小剛主持召開了什麼會議？", "鄧小剛", HEBEI)
+    reading = _read("誰出席了這次會議？", earlier)
+    assert set(reading.asked_words) == {"出席", "会议"}  # 这次 was replaced; one-character words never count
+    assert _read("它有多大？", Turn("国学公园占地多少亩？", "国学公园", SHANDONG)).asked_words == {}
+    assert _read("国学公园在哪个县？", None).asked_words == {}  # standing alone: nothing to hold to
 
 
 def test_short_question_is_asked_of_the_earlier_subject() -> None:
@@ -295,3 +320,24 @@ def test_answer_from_avoids_given_quotes(engine: QA) -> None:
     other = answer_from(retrieval, encoder=engine.encoder, settings=engine.settings, avoid=[first.quote])
     assert other.quote is None or (other.quote.chunk.id, other.quote.start) != (first.quote.chunk.id,
                                                                                   first.quote.start)
+
+
+def test_a_follow_up_quotes_a_sentence_with_the_words_its_asker_typed() -> None:
+    from qa.answer.features import build_candidates
+    from qa.answer.reader import load_reader, read
+    from qa.types import Chunk, Hit, Retrieval
+
+    text = "鄧小剛主持召開自治區人民政府專題會議。曾萬明出席會議。會議要求加強援藏工作。"
+    chunk = Chunk("d#0", "d", 0, text, None, 0, len(text))
+    # The completed question carries the earlier turn's words, which the first sentence holds.
+    retrieval = Retrieval("誰出席了自治區人民政府專題會議？", [Hit(chunk, 1.0, 1, 0.3, 5.0)], None, None,
+                          {"出席": 3.3, "自治区": 2.0, "人民政府": 2.0, "专题": 2.0, "会议": 1.6})
+    settings = fake_settings()
+    kwargs = {"passages": 1, "band": (settings.dense_floor, settings.dense_ceiling),
+              "crosslingual_band": (settings.crosslingual_floor, settings.crosslingual_ceiling)}
+    weights = load_reader()
+    candidates = build_candidates(retrieval, passages=1, band=kwargs["band"]).items
+    chosen = read(retrieval, weights, asked_words={"出席": 3.3, "会议": 1.6}, **kwargs)
+    assert candidates[0].form.startswith("邓小刚")
+    assert chosen.candidates.items[chosen.best].form == "曾万明出席会议。"
+    assert [c.form for c in chosen.candidates.items] == ["曾万明出席会议。"]  # the only one holding both

@@ -20,7 +20,7 @@ cannot say which year, however sure the readers are that it is about the right e
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -60,7 +60,8 @@ def exact_words(candidate: Candidate, question: str, terms: set[str], kind: Answ
 
 def answer_from(retrieval: Retrieval, *, encoder: Encoder | None, settings: Settings,
                 weights: ReaderWeights | None = None, avoid: Sequence[Quote] = (),
-                span_reader: SpanReader | None = None, rewritten: bool = False) -> Answer:
+                span_reader: SpanReader | None = None, rewritten: bool = False,
+                asked_words: Mapping[str, float] | None = None) -> Answer:
     """Build the :class:`Answer` for a retrieval: a quote when the reader is sure enough, else none.
 
     ``rewritten``: the retrieval's question is a follow-up completed from the conversation (a
@@ -68,7 +69,8 @@ def answer_from(retrieval: Retrieval, *, encoder: Encoder | None, settings: Sett
     sentence and says how sure, and the span reader only marks its words.
 
     The answer's passages are the retrieval's hits in the reader's order. Sentences overlapping
-    a quote in ``avoid`` (already given in the conversation) are not quoted.
+    a quote in ``avoid`` (already given in the conversation) are not quoted, nor, for a follow-up,
+    sentences holding less of ``asked_words`` (the words its asker typed) than another.
 
     Raises:
         ReaderWeightsError: If the shipped weights are missing or damaged (the message says how
@@ -79,7 +81,7 @@ def answer_from(retrieval: Retrieval, *, encoder: Encoder | None, settings: Sett
                    band=(settings.dense_floor, settings.dense_ceiling),
                    crosslingual_band=(settings.crosslingual_floor, settings.crosslingual_ceiling),
                    embed=None if encoder is None else _embedder(encoder), max_embedded=settings.max_encoded_sentences,
-                   avoid=[(q.chunk.id, q.start, q.end) for q in avoid])
+                   avoid=[(q.chunk.id, q.start, q.end) for q in avoid], asked_words=asked_words)
     lexical = has_cjk(retrieval.question) and bool(retrieval.term_weights)
     best, confidence, exact = reading.best, reading.confidence, None
     if span_reader is not None and best >= 0:

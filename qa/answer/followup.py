@@ -18,8 +18,8 @@ document never mentions. A question that stands alone is searched exactly as ask
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 from embeddings.base import Choice
 from qa.answer.question_parts import (
@@ -84,6 +84,10 @@ class Reading:
         avoid: Quotes not to give again ("还有呢" asks for something else).
         alternative: Another reading to try, kept when its answer is another and surer quote
             (它 after "建了什么书院？" may mean the 书院 the answer named, not the earlier subject).
+        asked_words: Content words (two characters or more, with their IDF) that the asker typed
+            and the reading kept: 出席 and 会议 in 谁出席了这次会议 (not 这次, which the earlier
+            subject replaced). The quote should hold them, not only the words the earlier turn
+            brought in.
     """
 
     question: str
@@ -93,6 +97,7 @@ class Reading:
     prefer_doc: str | None
     avoid: tuple[Quote, ...] = ()
     alternative: Reading | None = None
+    asked_words: Mapping[str, float] = field(default_factory=dict)
 
 
 def follow_up_cue(question: str) -> Cue | None:
@@ -157,7 +162,7 @@ def read_question(question: str, previous: Turn | None, *,
         x = _ellipsis_subject(strip_end(search_form(question))) or ""
         x = _as_written(question, x)
         if x and (own_nouns(search_form(x)) or _swap_subject(earlier, None, x) != f"{x}，{earlier}"):
-            interpreted = _swap_subject(earlier, subject, x)
+            interpreted = _swap_subject(earlier, _swapped_part(subject, x), x)
         elif x:
             interpreted = _insert_after_subject(earlier, subject, x)
         else:
@@ -191,8 +196,9 @@ def _completed(question: str, previous: Turn, cue: Cue, interpreted: str, avoid:
         carried = [t for t in (subject_terms or _ranked_terms(earlier, term_weights))
                    if t not in reading][:CARRIED_TERMS]
     search = " ".join([interpreted, *carried])
+    asked = {t: w for t, w in term_weights(question).items() if len(t) >= 2 and t in reading}
     return Reading(question, cue, interpreted, search, _preferred(question, previous, cue, document_text), avoid,
-                   alternative)
+                   alternative, asked)
 
 
 def _preferred(question: str, previous: Turn, cue: Cue, document_text: Callable[[str], str]) -> str | None:
@@ -246,6 +252,17 @@ def _swap_subject(earlier: str, subject: str | None, new: str) -> str:
     if subject and subject in earlier:
         return earlier.replace(subject, new, 1)
     return f"{new}，{earlier}" if has_cjk(earlier) else f"{earlier} ({new})"
+
+
+def _swapped_part(subject: str | None, new: str) -> str | None:
+    """The part of ``subject`` that ``new`` stands in for: after 卫生院的院党支部书记, 那院长呢 asks
+    about the 卫生院's 院长, so a common noun takes the place of the words after the last 的; a
+    name (or a subject without 的) takes the place of the whole subject."""
+    if not subject or "的" not in subject:
+        return subject
+    ws = [w for w in words(search_form(new)) if w.text.strip()]
+    head = subject.rsplit("的", 1)[1]
+    return head if head and ws and all(w.flag == "n" for w in ws) else subject
 
 
 def _insert_after_subject(earlier: str, subject: str | None, word: str) -> str:

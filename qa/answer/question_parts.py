@@ -191,15 +191,18 @@ def _first_content(ws: list[Word]) -> int:
 def narrow_subject(subject: str, head: str) -> str:
     """The part of ``subject`` that ``head`` (院 in 该院) names: 塔孜洪乡中心卫生院院长 → 塔孜洪乡中心卫生院.
 
-    Cut after the first word holding ``head``'s last character; ``subject`` itself when none does.
+    Cut after the first word that ends with ``head``'s last character, else with one of its other
+    characters (学校 names 第四中学: 麦盖提县第四中学的校长 → 麦盖提县第四中学); a word that only
+    holds one inside (校长) names something else. ``subject`` itself when no word fits.
     """
-    mark = search_form(head)[-1:] if head else ""
     form = search_form(subject)
-    if not mark or len(form) != len(subject):
+    if not head or len(form) != len(subject):
         return subject
-    for w in words(form):
-        if mark in w.text:
-            return subject[: w.start + w.text.index(mark) + 1]
+    ws = words(form)
+    for mark in reversed(search_form(head)):
+        for w in ws:
+            if w.text.endswith(mark):
+                return subject[:w.end]
     return subject
 
 

@@ -178,6 +178,16 @@ def _without(cands: Candidates, avoid: Sequence[tuple[str, int, int]]) -> Candid
     return Candidates([cands.items[i] for i in keep], cands.features[keep], cands.kind)
 
 
+def _holding_most(cands: Candidates, words: Mapping[str, float]) -> Candidates:
+    """``cands`` minus the sentences that hold less of ``words`` (IDF-weighted share) than the best."""
+    cover = [term_overlap(words, c.form) for c in cands.items]
+    if not cover:
+        return cands
+    top = max(cover)
+    keep = [i for i, share in enumerate(cover) if share >= top - 1e-9]
+    return Candidates([cands.items[i] for i in keep], cands.features[keep], cands.kind)
+
+
 def rerank(hits: list[Hit], ids: list[str], passage_logits: np.ndarray) -> list[Hit]:
     """Hits with the scored passages first in model order, the rest after in their old order."""
     order = [ids[i] for i in np.argsort(-passage_logits, kind="stable")]
@@ -188,7 +198,7 @@ def rerank(hits: list[Hit], ids: list[str], passage_logits: np.ndarray) -> list[
 
 def read(retrieval: Retrieval, weights: ReaderWeights, *, passages: int, band: tuple[float, float],
          crosslingual_band: tuple[float, float], embed: Embed | None = None, max_embedded: int = 8,
-         avoid: Sequence[tuple[str, int, int]] = ()) -> Reading:
+         avoid: Sequence[tuple[str, int, int]] = (), asked_words: Mapping[str, float] | None = None) -> Reading:
     """Score sentences, reorder passages, choose the quote's sentence and say how sure.
 
     The quote comes from the best sentence of the passage placed first, so the quote and
@@ -196,12 +206,15 @@ def read(retrieval: Retrieval, weights: ReaderWeights, *, passages: int, band: t
     cosine bands for questions with and without Chinese characters. A question without Chinese
     characters shares no words with the text: its sentence is the one of the first passage that
     ``embed`` (the encoder's passage embedding) puts closest to the question. Sentences that
-    overlap a ``(chunk id, start, end)`` in ``avoid`` are never chosen.
+    overlap a ``(chunk id, start, end)`` in ``avoid`` are never chosen, nor, for a follow-up, those
+    holding less of ``asked_words`` (the words its asker typed) than the sentence holding most.
     """
     lexical = has_cjk(retrieval.question) and bool(retrieval.term_weights)
     cands = build_candidates(retrieval, passages=passages, band=band if lexical else crosslingual_band)
     if avoid:
         cands = _without(cands, avoid)
+    if asked_words:
+        cands = _holding_most(cands, asked_words)
     scores = sentence_scores(cands, weights.sentence.score(sentence_inputs(cands.features)) if cands.items
                              else np.zeros(0))
     if not cands.items:
