@@ -25,8 +25,9 @@ from qa.textnorm import search_form
 from qa.types import Answer
 
 CONVERSATIONS = REPO / "tests" / "data" / "conversations.jsonl"
-# Written after the asked-words rule was measured on the main set; two of its turns (t01, t02) then
-# showed the two reading fixes of the same version, the others were never tuned on.
+# Written in the same version as the rules it checks: t01-t12 after the asked-words rule was
+# measured (t01 and t02 then showed two reading fixes); e01-e05 (English) before the English
+# follow-up changes, which three of them then showed.
 CONVERSATIONS_TEST = REPO / "tests" / "data" / "conversations_test.jsonl"
 
 
@@ -145,8 +146,8 @@ def render(sec: dict[str, Any]) -> str:
     if test:
         out += [
             f"\n**Test conversations** (`tests/data/conversations_test.jsonl`: {test['conversations']} conversations, "
-            f"{test['follow_up_turns']} follow-up turns, written after the asked-words rule was measured; "
-            "t01 and t02 then showed two reading fixes, the others were never tuned on): "
+            f"{test['follow_up_turns']} follow-up turns, written in this version: t01 and t02 showed two reading "
+            "fixes, and e02, e03 and e05 the English follow-up changes; the rest were never tuned on): "
             f"follow-up answer@1 **{test['follow_up_answer_at_1']:.3f}** with history, "
             f"{test['follow_up_answer_at_1_without_history']:.3f} without.\n\n",
             _understood(test["records"]),

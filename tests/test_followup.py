@@ -56,7 +56,14 @@ def test_decision(question: str, cue: Cue | None) -> None:
     ("塔孜洪乡中心卫生院的中医科医生是谁？", "塔孜洪乡中心卫生院的中医科医生"),
     ("鄧小剛主持召開了什麼會議？", "鄧小剛"),
     ("自治区副主席是谁？", "自治区副主席"),
-    ("How much has Hebei province invested?", "Hebei"),
+    ("How much has Hebei province invested?", "Hebei province"),
+    # The noun phrase a name begins, not the name alone; "and" and an -ing word inside it.
+    ("Who chaired the Shigatse leading group meeting?", "Shigatse leading group meeting"),
+    ("Who heads the Ngari maternal and child health hospital?", "Ngari maternal and child health hospital"),
+    ("Who is the principal of the Maigaiti No. 4 middle school?", "Maigaiti No. 4 middle school"),
+    ("What did the Shigatse meeting stress?", "Shigatse meeting"),  # do-support: the last word is the verb
+    ("How large is the Chinese classics academy in Yingjisha?", "Chinese classics academy"),
+    ("What is the capital?", None),
     ("是谁？", None),
 ])
 def test_subject(question: str, subject: str | None) -> None:
@@ -169,6 +176,12 @@ def test_english_pronoun() -> None:
         "and Hebei's budget?")
     other = _read("What about Shandong?", Turn("How much has Hebei invested?", "Hebei", HEBEI))
     assert other.interpreted == "How much has Shandong invested?" and other.prefer_doc is None
+    # An English subject's words may find no Chinese word: the question as asked is tried too.
+    assert reading.alternative is not None
+    assert (reading.alternative.search, reading.alternative.prefer_doc) == ("What was it used for?", HEBEI)
+    assert other.alternative is None  # "What about Shandong?" means nothing as asked
+    chinese = _read("它在哪个县？", Turn("国学公园占地多少亩？", "国学公园", SHANDONG))
+    assert chinese.alternative is None
 
 
 def test_stand_alone_question_is_searched_as_asked() -> None:

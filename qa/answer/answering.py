@@ -66,7 +66,9 @@ def answer_from(retrieval: Retrieval, *, encoder: Encoder | None, settings: Sett
 
     ``rewritten``: the retrieval's question is a follow-up completed from the conversation (a
     search string, not a question as people ask it); the sentence model alone then chooses the
-    sentence and says how sure, and the span reader only marks its words.
+    sentence and says how sure, and the span reader only marks its words. An English follow-up
+    still gets the English confidence: its sentence is chosen by cosines either way, and without
+    that model its confidence could not be compared with the as-asked reading's.
 
     The answer's passages are the retrieval's hits in the reader's order. Sentences overlapping
     a quote in ``avoid`` (already given in the conversation) are not quoted, nor, for a follow-up,
@@ -94,7 +96,7 @@ def answer_from(retrieval: Retrieval, *, encoder: Encoder | None, settings: Sett
                             confidence=None if rewritten else span_reader.confidence)
             if choice is not None:
                 best, exact, confidence = choice.best, choice.exact, choice.confidence
-            if not lexical and not rewritten and span_reader.crosslingual is not None and reading.cosines is not None:
+            if not lexical and span_reader.crosslingual is not None and reading.cosines is not None:
                 english = crosslingual_confidence(span_reader.crosslingual, reading, window, retrieval.word_groups)
                 confidence = confidence if english is None else english
     if not lexical and best >= 0:  # cosines alone chose it: it must hold what the question asks for

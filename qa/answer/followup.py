@@ -174,6 +174,10 @@ def read_question(question: str, previous: Turn | None, *,
             interpreted = pointed.text
         elif pointed is not None:  # 它: the earlier subject, or what the answer named (tried too)
             alternative = _completed(question, previous, cue, pointed.text, avoid, term_weights, document_text)
+        elif not has_cjk(asked):
+            # An English subject's words often find no Chinese word ("classics" for 国学), so the
+            # question as asked, in the earlier answer's document, is tried too.
+            alternative = Reading(question, cue, question, question, _preferred(question, previous, cue, document_text))
     else:
         lead = subject or _top_terms(earlier, term_weights, 2, joined=True)
         interpreted = f"{lead}{asked}" if has_cjk(asked) else f"{asked} ({lead})"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from qa.answer.english_subject import english_subject
 from qa.charsets import SENTENCE_ENDS, has_cjk
 from qa.index.lexical_tokens import tagged_words
 from qa.textnorm import search_form
@@ -147,8 +148,7 @@ def subject_of(text: str) -> str | None:
         '國學公園'
     """
     if not has_cjk(text):
-        names = english_names(text)
-        return names[0] if names else None
+        return english_subject(text)
     form = search_form(text)
     ws = words(form)
     runs: list[tuple[int, int]] = []

@@ -20,6 +20,16 @@ def _lemma_table(word: str) -> dict[str, tuple[str, ...]]:
     return dict(getAllLemmas(word))
 
 
+def parts_of_speech(word: str) -> frozenset[str]:
+    """The parts of speech LemmInflect's tables list for ``word`` (empty when they do not know it).
+
+    Example:
+        >>> sorted(parts_of_speech("meeting")), sorted(parts_of_speech("invested"))
+        (['NOUN', 'VERB'], ['VERB'])
+    """
+    return frozenset(_lemma_table(word))
+
+
 def lemmas(word: str) -> tuple[str, ...]:
     """Dictionary forms of an English ``word`` from LemmInflect's tables (MIT), any part of
     speech: irregular past tenses, plurals and comparatives a suffix rule gets wrong or misses.

@@ -1,0 +1,66 @@
+"""The noun phrase an English question is about, so that "it" in a follow-up can stand for it.
+
+"Who chaired the Shigatse leading group meeting?" is about the *Shigatse leading group meeting*,
+not about Shigatse: the first capitalised name is where the phrase starts, and it runs on over
+the words that can belong to a noun phrase (LemmInflect's tables list them as nouns or
+adjectives, or do not know them: names), an "-ing" word or "and" before such a word, and "No."
+before a number. A question with do-support ("What did the Shigatse meeting stress?") ends on its
+verb, which is left out when it can be one.
+"""
+
+from __future__ import annotations
+
+import re
+
+from qa.index.bridge import ENGLISH_STOPWORDS
+from qa.index.english_forms import parts_of_speech
+
+_WORD = re.compile(r"[A-Za-z0-9][\w'’-]*")
+_NAME = re.compile(r"(?<!^)(?<![.?!] )\b[A-Z][\w-]*")
+_DO_SUPPORT = frozenset("do does did will would can could should may might must shall".split())
+
+
+def _nounish(word: str) -> bool:
+    if word.lower() in ENGLISH_STOPWORDS:
+        return False
+    if word[0].isupper() or word[0].isdigit():
+        return True
+    kinds = parts_of_speech(word.lower())
+    return not kinds or bool(kinds & {"NOUN", "ADJ", "PROPN"})
+
+
+def english_subject(text: str) -> str | None:
+    """The noun phrase that begins at the first capitalised name of ``text`` (not its first word),
+    as written; None without a name.
+
+    Example:
+        >>> english_subject("Who is the deputy head of the Ngari maternal and child health hospital?")
+        'Ngari maternal and child health hospital'
+        >>> english_subject("Who chaired the Shigatse leading group meeting?")
+        'Shigatse leading group meeting'
+        >>> english_subject("What did the Shigatse meeting stress?"), english_subject("How much has Hebei invested?")
+        ('Shigatse meeting', 'Hebei')
+    """
+    text = text.strip()
+    name = _NAME.search(text)
+    if name is None:
+        return None
+    words = [m for m in _WORD.finditer(text) if m.start() >= name.start()]
+    taken = [words[0]]
+    for n, w in enumerate(words[1:], start=1):
+        gap = text[taken[-1].end():w.start()]
+        after_no = gap.strip() == "." and taken[-1].group() == "No"
+        if gap.strip() and not after_no:
+            break
+        word = w.group()
+        following = words[n + 1].group() if n + 1 < len(words) else None
+        joins = (word.lower() == "and" or word.endswith("ing")) and following is not None and _nounish(following)
+        numbered = word == "No" and following is not None and following[0].isdigit()  # No. 4 middle school
+        if not (_nounish(word) or joins or numbered):
+            break
+        taken.append(w)
+    asks_with_do = any(m.group().lower() in _DO_SUPPORT for m in _WORD.finditer(text[:name.start()]))
+    ends_question = not text[taken[-1].end():].strip(" ?？.!")
+    if asks_with_do and ends_question and len(taken) > 1 and "VERB" in parts_of_speech(taken[-1].group().lower()):
+        taken.pop()
+    return text[taken[0].start():taken[-1].end()]
