@@ -311,6 +311,16 @@ def test_understood_as_in_english() -> None:
     assert understood_as(answer) == "Understood as: What was Hebei used for?"
 
 
+def test_a_follow_up_read_as_asked_gets_no_understood_as_line() -> None:
+    from qa.interface.chat_render import render_answer
+
+    as_asked = Answer("How many functional areas does it have?", False, None,
+                      interpreted="How many functional areas does it have?")  # the as-asked reading won
+    assert "Understood as" not in render_answer(as_asked)
+    completed = Answer("What was it used for?", False, None, interpreted="What was Hebei used for?")
+    assert "<i>Understood as&#58; What was Hebei used for&#63;</i>" in render_answer(completed)
+
+
 def test_what_else_quotes_something_not_given_yet(engine: QA) -> None:
     first = engine.ask("河北省投入了多少援藏資金？")
     assert first.quote is not None

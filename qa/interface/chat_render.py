@@ -222,7 +222,7 @@ def render_answer(answer: Answer, *, show_scores: bool = False, show_simplified:
         script = Script.AUTO
     titles = titles or {}
     blocks: list[str] = []
-    if answer.interpreted:
+    if answer.interpreted and answer.interpreted != answer.question:  # read as asked: nothing to say
         blocks.append(f"<i>{escape_text(understood_as(answer))}</i>")
     quote = answer.quote
     if not answer.found or quote is None:
