@@ -16,8 +16,19 @@ from qa.index.bridge import ENGLISH_STOPWORDS
 from qa.index.english_forms import parts_of_speech
 
 _WORD = re.compile(r"[A-Za-z0-9][\w'’-]*")
-_NAME = re.compile(r"(?<!^)(?<![.?!] )\b[A-Z][\w-]*")
+# A capitalised word that is not the question's first, and the capitalised words after it.
+_NAME = re.compile(r"(?<!^)(?<![.?!] )\b[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*")
 _DO_SUPPORT = frozenset("do does did will would can could should may might must shall".split())
+
+
+def english_names(text: str) -> list[str]:
+    """Capitalised names in an English question, not counting its first word.
+
+    Example:
+        >>> english_names("What about Hebei Province and Tibet?")
+        ['Hebei Province', 'Tibet']
+    """
+    return _NAME.findall(text.strip())
 
 
 def _nounish(word: str) -> bool:

@@ -22,11 +22,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from embeddings.base import Choice
+from qa.answer.english_subject import english_names
 from qa.answer.question_parts import (
     ASKING,
     PERSONAL,
     bare,
-    english_names,
     first_reference,
     narrow_subject,
     own_nouns,

@@ -124,19 +124,6 @@ def first_reference(ws: list[Word]) -> tuple[int, int] | None:
     return None
 
 
-def english_names(text: str) -> list[str]:
-    """Capitalised names in an English question, not counting its first word.
-
-    Example:
-        >>> english_names("What about Hebei Province and Tibet?")
-        ['Hebei Province', 'Tibet']
-    """
-    return _EN_NAME.findall(text.strip())
-
-
-_EN_NAME = re.compile(r"(?<!^)(?<![.?!] )\b[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*")
-
-
 def subject_of(text: str) -> str | None:
     """The subject a question is about, as written in ``text``: its leading noun phrase.
 

@@ -172,10 +172,10 @@ class Reading:
 
 
 def _without(cands: Candidates, avoid: Sequence[tuple[str, int, int]]) -> Candidates:
-    """``cands`` minus the sentences that overlap an avoided span (features were computed with them)."""
+    """``cands`` minus the sentences that overlap an avoided span."""
     keep = [i for i, c in enumerate(cands.items)
             if not any(cid == c.chunk.id and start < c.end and c.start < end for cid, start, end in avoid)]
-    return Candidates([cands.items[i] for i in keep], cands.features[keep], cands.kind)
+    return _kept(cands, keep)
 
 
 def _holding_most(cands: Candidates, words: Mapping[str, float]) -> Candidates:
@@ -184,7 +184,11 @@ def _holding_most(cands: Candidates, words: Mapping[str, float]) -> Candidates:
     if not cover:
         return cands
     top = max(cover)
-    keep = [i for i, share in enumerate(cover) if share >= top - 1e-9]
+    return _kept(cands, [i for i, share in enumerate(cover) if share >= top - 1e-9])
+
+
+def _kept(cands: Candidates, keep: list[int]) -> Candidates:
+    """The candidates at positions ``keep`` (features were computed with all of them)."""
     return Candidates([cands.items[i] for i in keep], cands.features[keep], cands.kind)
 
 
