@@ -102,6 +102,12 @@ def test_definition_keys() -> None:
     assert "shigatse" in definition_keys("Shigatse or Xigazê, Tibetan: Gzhis ka rtse, second city of Tibet")
 
 
+def test_a_hyphenated_meaning_is_also_a_key_with_a_space() -> None:
+    """CC-CEDICT writes "vice-president" (副院长); people type "vice president"."""
+    assert definition_keys("vice-president (of a university etc)") == ["vice-president", "vice president"]
+    assert "副院长" in english_to_chinese({"副院长"})["vice president"]
+
+
 def test_a_meaning_followed_by_examples_is_a_key() -> None:
     """CC-CEDICT defines 自治区 as "autonomous region, namely: Inner Mongolia ..."."""
     assert definition_key("autonomous region, namely: Inner Mongolia 内蒙古自治区[...]") == "autonomous region"

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answer.ordinals import ordinal_form, ordinal_weights
+from qa.answer.answering import answer_from
+from qa.answer.ordinals import ordinal_form, ordinal_markers, ordinal_weights, point_start
 from qa.answer.reader import load_reader, read
 from qa.index.lexical_tokens import question_terms
 from qa.settings import Settings
 from qa.textnorm import search_form
-from qa.types import Chunk, Hit, Retrieval
+from qa.types import Answer, Chunk, Hit, Retrieval
 
 
 def _ordinal(text: str) -> str:
@@ -89,3 +90,50 @@ def test_the_reader_quotes_the_point_asked_for(question: str) -> None:
                    crosslingual_band=(settings.crosslingual_floor, settings.crosslingual_ceiling))
     best = reading.candidates.items[reading.best]
     assert text[best.start:best.end] == "二要簡政放權，激發活力。"
+
+
+def test_markers_and_where_a_point_starts() -> None:
+    assert ordinal_markers(search_form("鄧小剛提出的第四點要求是什麼？")) == {"第四点"}
+    assert ordinal_markers(search_form("最後一條是什麼")) == {"最后一点"}
+    assert ordinal_markers(search_form("河北省第十批援藏工作隊有多少人")) == frozenset()
+    assert point_start(search_form("四要加強宣傳，營造氛圍。"), frozenset({"第四点"})) == 2
+    assert point_start(search_form("（三）落實責任"), frozenset({"第三点"})) == 3
+    assert point_start(search_form("三要明確職責"), frozenset({"第四点"})) is None
+
+
+LIST = ("鄧小剛主持召開會議並講話。鄧小剛要求，一要解放思想，深化改革，鄧小剛要求各部門提高認識。"
+        "二要簡政放權，激發活力。三要明確職責，建立機制。四要加強宣傳，營造氛圍。")
+
+
+def _answer(question: str, texts: list[str]) -> Answer:
+    chunks = [Chunk(f"d#{i}", "d", i, t, "日喀則會議", 0, len(t)) for i, t in enumerate(texts)]
+    weights = {t: 1.0 + len(t) for t in question_terms(question)}
+    hits = [Hit(c, 1.0 / (i + 1), i + 1, 0.85 - 0.01 * i, 1.0) for i, c in enumerate(chunks)]
+    return answer_from(Retrieval(question, hits, None, None, weights), encoder=None,
+                       settings=Settings(answer_threshold=0.0))
+
+
+def test_the_answer_quotes_the_point_asked_for_with_its_words() -> None:
+    answer = _answer("鄧小剛要求的第四點是什麼？", [LIST])
+    quote = answer.quote
+    assert quote is not None and quote.text == "四要加強宣傳，營造氛圍。"
+    assert quote.exact == "加強宣傳，營造氛圍"
+    assert quote.chunk.text[quote.exact_start:quote.exact_end] == quote.exact
+
+
+def test_a_point_in_another_passage_of_the_document_leads_the_answer() -> None:
+    first, rest = LIST.split("三要")
+    answer = _answer("鄧小剛要求的第三點是什麼？", [first, "三要" + rest])
+    assert answer.quote is not None and answer.quote.text == "三要明確職責，建立機制。"
+    assert answer.passages[0].chunk.id == answer.quote.chunk.id == "d#1"
+    assert [h.rank for h in answer.passages] == [1, 2]
+
+
+def test_a_question_naming_no_point_keeps_the_readers_sentence() -> None:
+    answer = _answer("鄧小剛要求什麼？", [LIST])
+    assert answer.quote is not None and "四要" not in answer.quote.text
+
+
+def test_the_last_point_of_a_list_not_called_last_is_its_highest() -> None:
+    answer = _answer("鄧小剛要求的最後一條是什麼？", [LIST])
+    assert answer.quote is not None and answer.quote.exact == "加強宣傳，營造氛圍"

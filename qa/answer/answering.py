@@ -21,6 +21,7 @@ cannot say which year, however sure the readers are that it is about the right e
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -30,15 +31,19 @@ from qa.answer.crosslingual import KIND_MISSING_CAP, checked_confidence
 from qa.answer.crosslingual_confidence import confidence as crosslingual_confidence
 from qa.answer.features import Candidate
 from qa.answer.quoting import quote_bounds
-from qa.answer.reader import load_reader, read
+from qa.answer.ordinals import ordinal_markers, point_marker, point_number, point_start
+from qa.answer.reader import Reading, load_reader, read
 from qa.answer.reader_weights import LinearModel, ReaderWeights
 from qa.answer.span_choice import choose, read_window
 from qa.answer.span_reader import SpanReader
 from qa.answer.spans import best_span, span_candidates
-from qa.charsets import has_cjk
+from qa.charsets import SENTENCE_ENDS, has_cjk
 from qa.settings import Settings
 from qa.textnorm import search_form
-from qa.types import Answer, Quote, Retrieval
+from qa.types import Answer, Hit, Quote, Retrieval
+
+# Punctuation closing a point, left out of its exact words.
+_POINT_ENDS = SENTENCE_ENDS + ",，、：:"
 
 
 def _embedder(encoder: Encoder) -> Callable[[list[str]], np.ndarray]:
@@ -56,6 +61,46 @@ def exact_words(candidate: Candidate, question: str, terms: set[str], kind: Answ
     if len(text) != len(candidate.form):  # folding changed lengths: offsets would not match the source
         return None
     return candidate.start + span.start, candidate.start + span.end
+
+
+def named_point(reading: Reading, best: int, question_form: str) -> tuple[int, tuple[int, int]] | None:
+    """The sentence making the point a question names (第四点 ↔ 四要加强宣传) and that point's words,
+    when the chosen sentence ``best`` does not make it; None otherwise.
+
+    The readers weigh the question's other words, which the list's first sentence often repeats
+    (邓小刚要求,一要……), so they find the list but not the point. The sentence is looked for in the
+    chosen sentence's passage, then in the other candidate passages of its document.
+    """
+    markers = ordinal_markers(question_form)
+    items = reading.candidates.items
+    if not markers or point_start(items[best].form, markers) is not None:
+        return None
+    chosen = items[best].chunk
+    named = [(i, start) for i, c in enumerate(items) if c.chunk.doc_id == chosen.doc_id
+             for start in (point_start(c.form, markers),) if start is not None]
+    if not named and markers == {"最后一点"}:  # a list's last point is its highest one (六要…)
+        top, _, i = max((point_number(c.form), c.chunk.id == chosen.id, i)
+                        for i, c in enumerate(items) if c.chunk.doc_id == chosen.doc_id)
+        start = point_start(items[i].form, frozenset({point_marker(top)})) if top > 1 else None
+        named = [(i, start)] if start is not None else []
+    if not named:
+        return None
+    i, start = max(named, key=lambda n: (items[n[0]].chunk.id == chosen.id, float(reading.scores.logits[n[0]])))
+    c = items[i]
+    if len(c.form) != c.end - c.start:  # the search form does not align with the text: quote it all
+        return i, (c.start, c.end)
+    end = c.end
+    while end > c.start + start + 1 and c.chunk.text[end - 1] in _POINT_ENDS:
+        end -= 1
+    return i, (c.start + start, end)
+
+
+def _led_by(hits: list[Hit], chunk_id: str) -> list[Hit]:
+    """``hits`` with the passage ``chunk_id`` first (ranks renumbered), so the quote's passage leads."""
+    if not hits or hits[0].chunk.id == chunk_id:
+        return hits
+    ordered = [h for h in hits if h.chunk.id == chunk_id] + [h for h in hits if h.chunk.id != chunk_id]
+    return [replace(h, rank=n) for n, h in enumerate(ordered, start=1)]
 
 
 def answer_from(retrieval: Retrieval, *, encoder: Encoder | None, settings: Settings,
@@ -106,6 +151,11 @@ def answer_from(retrieval: Retrieval, *, encoder: Encoder | None, settings: Sett
         confidence = min(confidence, KIND_MISSING_CAP)  # asked which year, and the sentence names none
     if best < 0 or confidence < settings.answer_threshold:
         return Answer(retrieval.question, False, None, reading.hits, retrieval.notice)
+    hits = reading.hits
+    point = named_point(reading, best, search_form(retrieval.question)) if lexical else None
+    if point is not None:
+        best, exact = point
+        hits = _led_by(hits, reading.candidates.items[best].chunk.id)
     candidate = reading.candidates.items[best]
     chunk = candidate.chunk
     if exact is None and lexical:
@@ -117,4 +167,4 @@ def answer_from(retrieval: Retrieval, *, encoder: Encoder | None, settings: Sett
         chunk.text[bounds.start:bounds.end], chunk, round(confidence, 4), bounds.start, bounds.end,
         chunk.text[exact[0]:exact[1]] if exact else None, exact[0] if exact else None, exact[1] if exact else None,
     )
-    return Answer(retrieval.question, True, quote, reading.hits, retrieval.notice)
+    return Answer(retrieval.question, True, quote, hits, retrieval.notice)

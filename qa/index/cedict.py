@@ -53,6 +53,10 @@ def definition_keys(definition: str) -> list[str]:
     key = definition_key(definition)
     if key is not None:
         keys.append(key)
+        # A question writes "vice president" where CC-CEDICT writes "vice-president".
+        spaced = key.replace("-", " ")
+        if spaced != key and len(spaced.split()) <= MAX_KEY_WORDS:
+            keys.append(spaced)
     text = definition.strip()
     if text[:1].isupper() and not _SKIP.match(text.lower()):
         for name in text.split(",")[0].split(" or "):
