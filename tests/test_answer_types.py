@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answer.answer_types import AnswerType, has_kind, kind_share, question_type, year_missing
+from qa.answer.answer_types import AnswerType, has_kind, kind_share, money_missing, question_type, year_missing
 from qa.textnorm import search_form
 
 
@@ -16,6 +16,10 @@ from qa.textnorm import search_form
     ("這座橋是哪一年建成的？", AnswerType.TIME),
     ("会议以什么形式召开？", AnswerType.OTHER),
     ("How many people attended?", AnswerType.NUMBER),
+    ("What is the population of Yingjisha county?", AnswerType.NUMBER),
+    ("What was the total area of the academy?", AnswerType.NUMBER),
+    ("What is the area around the square like today?", AnswerType.OTHER),
+    ("What is the name of the school?", AnswerType.OTHER),
 ])
 def test_question_types(question: str, kind: AnswerType) -> None:
     assert question_type(search_form(question)) is kind
@@ -63,3 +67,21 @@ def test_what_the_question_already_names_is_not_the_answer() -> None:
 ])
 def test_a_which_year_question_needs_a_year_in_the_sentence(question: str, sentence: str, missing: bool) -> None:
     assert year_missing(question, sentence) is missing
+
+
+@pytest.mark.parametrize(("question", "sentence", "missing"), [
+    ("山东为改造卫生院投入了多少援疆资金？", "3148平方米的書院內設有12個功能區。", True),
+    ("河北省投入了多少援藏資金？", "河北省已先後投入援藏資金1950萬元。", False),
+    ("项目总投资是多少？", "项目总投资达3亿。", False),  # a sum in 亿 without 元
+    ("门票多少钱", "门票每人50美元。", False),
+    ("援藏教师的月薪是多少", "20名援藏教師到達學校。", True),
+    ("工程花了多少时间", "工程历时三年。", False),  # time, not money
+    ("投入了多少人", "投入醫務人員100人。", False),
+    ("How much did the new Xingtan building cost?", "建築面積2080平方米的新杏壇。", True),
+    ("How much money did Hebei invest?", "河北省投入援藏資金1950萬元。", False),
+    ("What is the monthly salary of aid teachers?", "20名援藏教師到達學校。", True),
+    ("How much of the land is forest?", "森林覆盖率达到40%。", False),  # a share, not money
+    ("How many teachers came?", "20名援藏教師到達學校。", False),
+])
+def test_a_how_much_money_question_needs_a_sum_in_the_sentence(question: str, sentence: str, missing: bool) -> None:
+    assert money_missing(search_form(question), search_form(sentence)) is missing

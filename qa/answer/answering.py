@@ -15,7 +15,8 @@ kind of thing the question asks for (:mod:`qa.answer.crosslingual`).
 
 In any language, a which-year question whose sentence holds neither 年 nor a number of two to
 four digits gets the same cap (:func:`qa.answer.answer_types.year_missing`): such a sentence
-cannot say which year, however sure the readers are that it is about the right event.
+cannot say which year, however sure the readers are that it is about the right event. So does
+a how-much-money question whose sentence names no sum (:func:`~qa.answer.answer_types.money_missing`).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from dataclasses import replace
 import numpy as np
 
 from embeddings.base import Encoder
-from qa.answer.answer_types import AnswerType, year_missing
+from qa.answer.answer_types import AnswerType, money_missing, year_missing
 from qa.answer.crosslingual import KIND_MISSING_CAP, checked_confidence
 from qa.answer.crosslingual_confidence import confidence as crosslingual_confidence
 from qa.answer.features import Candidate
@@ -95,6 +96,12 @@ def named_point(reading: Reading, best: int, question_form: str) -> tuple[int, t
     return i, (c.start + start, end)
 
 
+def _lacks_asked(question: str, sentence: str) -> bool:
+    """True when the sentence cannot answer: asked which year and it names none, or how much
+    money and it names no sum (both in search form)."""
+    return year_missing(question, sentence) or money_missing(question, sentence)
+
+
 def _led_by(hits: list[Hit], chunk_id: str) -> list[Hit]:
     """``hits`` with the passage ``chunk_id`` first (ranks renumbered), so the quote's passage leads."""
     if not hits or hits[0].chunk.id == chunk_id:
@@ -147,8 +154,8 @@ def answer_from(retrieval: Retrieval, *, encoder: Encoder | None, settings: Sett
     if not lexical and best >= 0:  # cosines alone chose it: it must hold what the question asks for
         chosen = reading.candidates.items[best]
         confidence = checked_confidence(confidence, retrieval.question, chosen.form, known=retrieval.term_weights)
-    if best >= 0 and year_missing(search_form(retrieval.question), reading.candidates.items[best].form):
-        confidence = min(confidence, KIND_MISSING_CAP)  # asked which year, and the sentence names none
+    if best >= 0 and _lacks_asked(search_form(retrieval.question), reading.candidates.items[best].form):
+        confidence = min(confidence, KIND_MISSING_CAP)  # asked which year or how much money; none there
     if best < 0 or confidence < settings.answer_threshold:
         return Answer(retrieval.question, False, None, reading.hits, retrieval.notice)
     hits = reading.hits
