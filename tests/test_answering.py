@@ -117,9 +117,9 @@ def _spread(question: str, dense: list[float]) -> Retrieval:
 
 def test_english_question_is_judged_on_similarity_alone() -> None:
     # A first passage that stands out from the others answers; the level of the cosines does not matter.
-    found = answer_from(_spread("How much did Hebei invest?", [0.80, 0.70, 0.69]), encoder=None, settings=Settings())
+    found = answer_from(_spread("How much did Hebei put in?", [0.80, 0.70, 0.69]), encoder=None, settings=Settings())
     assert found.found and found.quote is not None and found.quote.exact is None
-    lower = answer_from(_spread("How much did Hebei invest?", [0.70, 0.60, 0.59]), encoder=None, settings=Settings())
+    lower = answer_from(_spread("How much did Hebei put in?", [0.70, 0.60, 0.59]), encoder=None, settings=Settings())
     assert lower.found and lower.quote is not None and lower.quote.score == found.quote.score
     flat = _spread("How do I bake bread?", [0.80, 0.79, 0.79])
     assert not answer_from(flat, encoder=None, settings=Settings()).found
