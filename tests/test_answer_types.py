@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answer.answer_types import AnswerType, has_kind, kind_share, money_missing, question_type, year_missing
+from qa.answer.answer_types import AnswerType, as_who, has_kind, kind_share, money_missing, question_type, year_missing
 from qa.textnorm import search_form
 
 
@@ -20,6 +20,10 @@ from qa.textnorm import search_form
     ("What was the total area of the academy?", AnswerType.NUMBER),
     ("What is the area around the square like today?", AnswerType.OTHER),
     ("What is the name of the school?", AnswerType.OTHER),
+    ("塔孜洪鄉衛生院的中醫醫生叫什麼名字？", AnswerType.PERSON),
+    ("麦盖提县第四中学的校长叫什么？", AnswerType.PERSON),
+    ("这个平台叫什么名字？", AnswerType.OTHER),
+    ("校长是什么学历？", AnswerType.OTHER),
 ])
 def test_question_types(question: str, kind: AnswerType) -> None:
     assert question_type(search_form(question)) is kind
@@ -85,3 +89,13 @@ def test_a_which_year_question_needs_a_year_in_the_sentence(question: str, sente
 ])
 def test_a_how_much_money_question_needs_a_sum_in_the_sentence(question: str, sentence: str, missing: bool) -> None:
     assert money_missing(search_form(question), search_form(sentence)) is missing
+
+
+@pytest.mark.parametrize(("question", "asked"), [
+    ("塔孜洪乡卫生院的中医医生叫什么名字？", "塔孜洪乡卫生院的中医医生是谁?"),
+    ("麥蓋提縣第四中學校長的名字是什麼？", "麦盖提县第四中学校长是谁?"),
+    ("这个平台叫什么名字？", "这个平台叫什么名字？"),  # not a person: as asked
+    ("校长是谁？", "校长是谁？"),
+])
+def test_what_a_person_is_called_is_asked_as_who(question: str, asked: str) -> None:
+    assert as_who(question) == asked

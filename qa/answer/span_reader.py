@@ -23,6 +23,7 @@ from embeddings.threads import cpu_session
 from qa.answer.answer_types import NUMERAL_CHARS
 from qa.answer.reader_weights import LinearModel
 from qa.answer.windows import Window
+from qa.answer.answer_types import as_who
 from qa.textnorm import in_script_of
 
 logger = logging.getLogger(__name__)
@@ -196,7 +197,7 @@ class SpanReader:
 
     def _window_logits(self, question: str, window: Window) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         # Trained on same-script pairs only: the question is read in the window's script.
-        ids, offsets = encode_pair(self.tokenizer, in_script_of(question, window.text), window.text,
+        ids, offsets = encode_pair(self.tokenizer, in_script_of(as_who(question), window.text), window.text,
                                    max_tokens=self.max_tokens)
         start, end = self.logits(ids)
         return start, end, offsets
