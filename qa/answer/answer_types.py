@@ -66,10 +66,10 @@ TIME = re.compile(
 )
 # News text names people after their post (副主席德吉出席, 部长曾万明,); jieba without its HMM
 # misses most such names, so a post followed by two or three characters and a break counts too.
+POSTS = (r"(?:书记|部长|主席|主任|局长|市长|县长|省长|区长|院长|校长|队长|组长|总理|记者|教授|经理|董事长|常委|厅长|"
+         r"处长|科长|所长|团长|会长|社长|总裁|主编|委员|医生|老师|通讯员|乡长|镇长|村长|站长|馆长|总监|主管|领导)")
 TITLED_NAME = re.compile(
-    r"(?:书记|部长|主席|主任|局长|市长|县长|省长|区长|院长|校长|队长|组长|总理|记者|教授|经理|董事长|常委|厅长|处长|"
-    r"科长|所长|团长|会长|社长|总裁|主编|委员|医生|老师|通讯员|乡长|镇长|村长|站长|馆长|总监|主管|领导)"
-    rf"([{CJK_CLASS}]{{2,3}})(?=[,，、:：()（）\s]|[{SENTENCE_ENDS}]|出席|主持|表示|指出|说|告诉|称|认为|介绍|强调|参加|讲话|"
+    rf"{POSTS}([{CJK_CLASS}]{{2,3}})(?=[,，、:：()（）\s]|[{SENTENCE_ENDS}]|出席|主持|表示|指出|说|告诉|称|认为|介绍|强调|参加|讲话|"
     r"等|和|与|在|带领|率)"
 )
 PERSON_TAGS = frozenset({"nr", "nrfg", "nrt"})

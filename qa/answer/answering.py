@@ -31,6 +31,7 @@ from qa.answer.answer_types import AnswerType, money_missing, year_missing
 from qa.answer.crosslingual import KIND_MISSING_CAP, checked_confidence
 from qa.answer.crosslingual_confidence import confidence as crosslingual_confidence
 from qa.answer.features import Candidate
+from qa.answer.identity import IDENTITY_CONFIDENCE, described_person
 from qa.answer.quoting import quote_bounds
 from qa.answer.ordinals import ordinal_markers, point_marker, point_number, point_start
 from qa.answer.reader import Reading, load_reader, read
@@ -154,15 +155,18 @@ def answer_from(retrieval: Retrieval, *, encoder: Encoder | None, settings: Sett
     if not lexical and best >= 0:  # cosines alone chose it: it must hold what the question asks for
         chosen = reading.candidates.items[best]
         confidence = checked_confidence(confidence, retrieval.question, chosen.form, known=retrieval.term_weights)
+    described = described_person(reading, search_form(retrieval.question)) if lexical else None
+    if described is not None:  # 程策是谁: the sentence giving 程策 a post, and the post
+        best, exact = described
+        confidence = max(confidence, IDENTITY_CONFIDENCE)
     if best >= 0 and _lacks_asked(search_form(retrieval.question), reading.candidates.items[best].form):
         confidence = min(confidence, KIND_MISSING_CAP)  # asked which year or how much money; none there
     if best < 0 or confidence < settings.answer_threshold:
         return Answer(retrieval.question, False, None, reading.hits, retrieval.notice)
-    hits = reading.hits
     point = named_point(reading, best, search_form(retrieval.question)) if lexical else None
     if point is not None:
         best, exact = point
-        hits = _led_by(hits, reading.candidates.items[best].chunk.id)
+    hits = _led_by(reading.hits, reading.candidates.items[best].chunk.id)
     candidate = reading.candidates.items[best]
     chunk = candidate.chunk
     if exact is None and lexical:

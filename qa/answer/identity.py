@@ -1,0 +1,85 @@
+"""Questions asking who a named person is (程策是谁？), answered with the post the text gives them.
+
+The readers learnt "who" questions that ask for a name (阿里地区妇幼保健院副院长是谁 → 程策); asked
+the other way round, they find the right sentence but mark the name itself, and their confidence
+is low, so the answer was "not found". News text gives a person's post right before the name
+(阿里地区妇幼保健院副院长程策告诉记者), so for a question that names only a person and asks who
+they are, the sentence that gives that name a post is the quote and the post the exact words.
+"""
+
+from __future__ import annotations
+
+import re
+
+from qa.answer.answer_types import POSTS
+from qa.answer.reader import Reading
+from qa.charsets import CJK_CLASS, SENTENCE_ENDS
+
+# How sure such an answer is: the name and its post are both in the text, which a wrong sentence
+# almost never has; the readers' own confidence is not calibrated for these questions.
+IDENTITY_CONFIDENCE = 0.8
+
+_ASKS = re.compile(
+    rf"^(?:请问)?(?:(?P<name>[{CJK_CLASS}·]{{2,10}}?)(?:到底|究竟)?(?:是谁|是什么人|是何人|是哪位|是干什么的|是做什么的)"
+    rf"|谁是(?P<other>[{CJK_CLASS}·]{{2,10}}))[{SENTENCE_ENDS}.]*$"
+)
+# What ends a post's phrase on its left: punctuation other than 、 (which joins posts) and quotes
+# (医疗人才“组团式”援藏工作领导小组组长).
+_BREAK = re.compile(rf"[{SENTENCE_ENDS},，:：()（）]")
+
+
+def asked_person(form: str) -> str | None:
+    """The name a question (in search form) asks about when it asks only who that person is.
+
+    Example:
+        >>> asked_person("程策是谁?"), asked_person("谁是张延清"), asked_person("副院长是谁?")
+        ('程策', '张延清', None)
+    """
+    match = _ASKS.match(form.strip())
+    if match is None:
+        return None
+    name = match["name"] or match["other"]
+    # 副院长是谁 asks for the holder of a post, the readers' usual question, not about a name.
+    return None if "的" in name or re.search(rf"{POSTS}$", name) else name
+
+
+def post_before(form: str, name: str) -> tuple[int, int] | None:
+    """Offsets in ``form`` of the post given right before ``name`` (区党委副书记、自治区常务副主席),
+    back to the last break; None when no occurrence of ``name`` follows a post.
+
+    Example:
+        >>> form = "河北省第十批援藏干部、阿里地区妇幼保健院副院长程策告诉记者。"
+        >>> form[slice(*post_before(form, "程策"))]
+        '河北省第十批援藏干部、阿里地区妇幼保健院副院长'
+    """
+    for match in re.finditer(re.escape(name), form):
+        head = form[:match.start()].rstrip()
+        if not re.search(rf"{POSTS}$", head):
+            continue
+        breaks = list(_BREAK.finditer(head))
+        start = breaks[-1].end() if breaks else 0
+        while start < len(head) and head[start].isspace():
+            start += 1
+        if len(head) - start >= 2:
+            return start, len(head)
+    return None
+
+
+def described_person(reading: Reading, form: str) -> tuple[int, tuple[int, int]] | None:
+    """For a question (search form) asking who a named person is: the candidate sentence giving
+    that person's post, first passage first, and the post's offsets in ``chunk.text``; else None."""
+    name = asked_person(form)
+    if name is None:
+        return None
+    items = reading.candidates.items
+    order = {h.chunk.id: n for n, h in enumerate(reading.hits)}
+    ranked = sorted(range(len(items)), key=lambda i: (order.get(items[i].chunk.id, len(order)),
+                                                      -float(reading.scores.logits[i])))
+    for i in ranked:
+        c = items[i]
+        if len(c.form) != c.end - c.start:  # offsets in the search form would not be the text's
+            continue
+        found = post_before(c.form, name)
+        if found is not None:
+            return i, (c.start + found[0], c.start + found[1])
+    return None
