@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qa.answer.answering import answer_from
-from qa.answer.identity import IDENTITY_CONFIDENCE, asked_person, described_person, post_before
+from qa.answer.identity import IDENTITY_CONFIDENCE, asked_names, asked_person, described_person, post_before
 from qa.answer.reader import load_reader, read
 from qa.index.lexical_tokens import question_terms
 from qa.settings import Settings
@@ -24,6 +24,14 @@ from qa.types import Chunk, Hit, Retrieval
 ])
 def test_a_question_asking_who_a_named_person_is(question: str, name: str | None) -> None:
     assert asked_person(search_form(question)) == name
+
+
+def test_an_english_question_names_the_person_by_the_words_the_bridge_found() -> None:
+    assert asked_names("Who is Cheng Ce?", [("程策",)]) == ("程策",)
+    assert asked_names("who was Xu Duoliang", [("许多良",)]) == ("许多良",)
+    assert asked_names("Who is the vice president?", [("副院长",)]) == ()  # a post, not a name
+    assert asked_names("Who is Cheng Ce and what does he do?", [("程策",), ("做",)]) == ()
+    assert asked_names("程策是谁？") == ("程策",)
 
 
 def test_the_post_before_a_name_runs_back_to_a_break_over_joined_posts_and_quotes() -> None:
@@ -58,4 +66,14 @@ def test_a_name_the_text_gives_no_post_is_left_to_the_readers() -> None:
     reading = read(retrieval, load_reader(), passages=settings.answer_passages,
                    band=(settings.dense_floor, settings.dense_ceiling),
                    crosslingual_band=(settings.crosslingual_floor, settings.crosslingual_ceiling))
-    assert described_person(reading, search_form(retrieval.question)) is None
+    assert described_person(reading, asked_names(retrieval.question)) is None
+
+
+def test_an_english_question_who_someone_is_gets_the_post() -> None:
+    text = "河北省第十批援藏幹部、阿里地區婦幼保健院副院長程策告訴記者。"
+    chunk = Chunk("d#0", "d", 0, text, "河北援藏紀實", 0, len(text))
+    retrieval = Retrieval("Who is Cheng Ce?", [Hit(chunk, 1.0, 1, 0.8, 1.0)], None, None, {"程策": 3.8},
+                          word_groups=(("程策",),))
+    answer = answer_from(retrieval, encoder=None, settings=Settings())
+    assert answer.found and answer.quote is not None
+    assert answer.quote.exact == "河北省第十批援藏幹部、阿里地區婦幼保健院副院長"

@@ -31,7 +31,7 @@ from qa.answer.answer_types import AnswerType, money_missing, year_missing
 from qa.answer.crosslingual import KIND_MISSING_CAP, checked_confidence
 from qa.answer.crosslingual_confidence import confidence as crosslingual_confidence
 from qa.answer.features import Candidate
-from qa.answer.identity import IDENTITY_CONFIDENCE, described_person
+from qa.answer.identity import IDENTITY_CONFIDENCE, asked_names, described_person
 from qa.answer.quoting import quote_bounds
 from qa.answer.ordinals import ordinal_markers, point_marker, point_number, point_start
 from qa.answer.reader import Reading, load_reader, read
@@ -155,7 +155,7 @@ def answer_from(retrieval: Retrieval, *, encoder: Encoder | None, settings: Sett
     if not lexical and best >= 0:  # cosines alone chose it: it must hold what the question asks for
         chosen = reading.candidates.items[best]
         confidence = checked_confidence(confidence, retrieval.question, chosen.form, known=retrieval.term_weights)
-    described = described_person(reading, search_form(retrieval.question)) if lexical else None
+    described = described_person(reading, asked_names(retrieval.question, retrieval.word_groups))
     if described is not None:  # 程策是谁: the sentence giving 程策 a post, and the post
         best, exact = described
         confidence = max(confidence, IDENTITY_CONFIDENCE)

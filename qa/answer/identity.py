@@ -10,10 +10,12 @@ they are, the sentence that gives that name a post is the quote and the post the
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from qa.answer.answer_types import POSTS
 from qa.answer.reader import Reading
-from qa.charsets import CJK_CLASS, SENTENCE_ENDS
+from qa.charsets import CJK_CLASS, SENTENCE_ENDS, has_cjk
+from qa.textnorm import search_form
 
 # How sure such an answer is: the name and its post are both in the text, which a wrong sentence
 # almost never has; the readers' own confidence is not calibrated for these questions.
@@ -22,6 +24,10 @@ IDENTITY_CONFIDENCE = 0.8
 _ASKS = re.compile(
     rf"^(?:请问)?(?:(?P<name>[{CJK_CLASS}·]{{2,10}}?)(?:到底|究竟)?(?:是谁|是什么人|是何人|是哪位|是干什么的|是做什么的)"
     rf"|谁是(?P<other>[{CJK_CLASS}·]{{2,10}}))[{SENTENCE_ENDS}.]*$"
+)
+# "Who is Cheng Ce?": a name (capitalised words) and nothing else.
+_ASKS_ENGLISH = re.compile(
+    r"^(?i:(?:and )?who(?: is|'s| was)(?: mr\.?| ms\.?| mrs\.?| dr\.?)?) [A-Z][\w'’-]*(?: [A-Z][\w'’-]*){0,3} ?\??$"
 )
 # What ends a post's phrase on its left: punctuation other than 、 (which joins posts) and quotes
 # (医疗人才“组团式”援藏工作领导小组组长).
@@ -65,11 +71,21 @@ def post_before(form: str, name: str) -> tuple[int, int] | None:
     return None
 
 
-def described_person(reading: Reading, form: str) -> tuple[int, tuple[int, int]] | None:
-    """For a question (search form) asking who a named person is: the candidate sentence giving
-    that person's post, first passage first, and the post's offsets in ``chunk.text``; else None."""
-    name = asked_person(form)
-    if name is None:
+def asked_names(question: str, word_groups: Sequence[Sequence[str]] = ()) -> tuple[str, ...]:
+    """The Chinese names a question asks who they are: the name of a Chinese question, or for
+    "Who is Cheng Ce?" the index words the lexical bridge found for the name (``word_groups``)."""
+    if has_cjk(question):
+        name = asked_person(search_form(question))
+        return () if name is None else (name,)
+    if _ASKS_ENGLISH.match(question.strip()) and len(word_groups) == 1:
+        return tuple(word_groups[0])
+    return ()
+
+
+def described_person(reading: Reading, names: Sequence[str]) -> tuple[int, tuple[int, int]] | None:
+    """The candidate sentence giving one of ``names`` a post, first passage first, and the post's
+    offsets in ``chunk.text``; None when none does."""
+    if not names:
         return None
     items = reading.candidates.items
     order = {h.chunk.id: n for n, h in enumerate(reading.hits)}
@@ -79,7 +95,8 @@ def described_person(reading: Reading, form: str) -> tuple[int, tuple[int, int]]
         c = items[i]
         if len(c.form) != c.end - c.start:  # offsets in the search form would not be the text's
             continue
-        found = post_before(c.form, name)
-        if found is not None:
-            return i, (c.start + found[0], c.start + found[1])
+        for name in names:
+            found = post_before(c.form, name)
+            if found is not None:
+                return i, (c.start + found[0], c.start + found[1])
     return None
