@@ -203,10 +203,15 @@ _ASKS_MONEY = re.compile(
     r"|\bwhat (?:is|was|are|were) the (?:[\w'-]+ ){0,3}(?:salary|salaries|wages?|price|cost|budget|fees?|"
     r"investment|funding|income|revenue)\b"
 )
-_MONEY = re.compile(
+MONEY = re.compile(
     r"[元圆镑币円$€£¥￥]|美金|块钱|法郎|卢布|马克|比索|里拉|先令|便士|卢比|dollar|yuan"
     rf"|[{_DIGITS}]\s*[万亿]"
 )
+
+
+def asks_money(question: str) -> bool:
+    """True when ``question`` (search form) asks how much money (多少资金, how much did it cost)."""
+    return bool(_ASKS_MONEY.search(question))
 
 
 def money_missing(question: str, sentence: str) -> bool:
@@ -222,4 +227,4 @@ def money_missing(question: str, sentence: str) -> bool:
         >>> money_missing("援藏资金投入了多少年", "已投入十年。")
         False
     """
-    return bool(_ASKS_MONEY.search(question)) and not _MONEY.search(sentence)
+    return asks_money(question) and not MONEY.search(sentence)
