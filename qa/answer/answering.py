@@ -28,13 +28,13 @@ import numpy as np
 
 from embeddings.base import Encoder
 from qa.answer.answer_types import AnswerType, asks_money, money_missing, year_missing
-from qa.answer.crosslingual import KIND_MISSING_CAP, checked_confidence
 from qa.answer.counted import counted_number
+from qa.answer.crosslingual import KIND_MISSING_CAP, checked_confidence
 from qa.answer.crosslingual_confidence import confidence as crosslingual_confidence
 from qa.answer.features import Candidate
 from qa.answer.identity import IDENTITY_CONFIDENCE, asked_names, described_person
-from qa.answer.quoting import quote_bounds
 from qa.answer.ordinals import ordinal_markers, point_marker, point_number, point_start
+from qa.answer.quoting import quote_bounds
 from qa.answer.reader import Reading, load_reader, read
 from qa.answer.reader_weights import LinearModel, ReaderWeights
 from qa.answer.span_choice import choose, read_window
@@ -156,9 +156,11 @@ def answer_from(retrieval: Retrieval, *, encoder: Encoder | None, settings: Sett
     if not lexical and best >= 0:  # cosines alone chose it: it must hold what the question asks for
         chosen = reading.candidates.items[best]
         confidence = checked_confidence(confidence, retrieval.question, chosen.form, known=retrieval.term_weights)
-        counted = counted_number(chosen.form, retrieval.word_groups, money=asks_money(search_form(retrieval.question))) \
-            if reading.candidates.kind is AnswerType.NUMBER else None
-        if counted is not None and len(chosen.form) == chosen.end - chosen.start:  # "how many": the number asked for
+        counted = None
+        if reading.candidates.kind is AnswerType.NUMBER:  # "how many": the number the question's words surround
+            counted = counted_number(chosen.form, retrieval.word_groups,
+                                     money=asks_money(search_form(retrieval.question)))
+        if counted is not None and len(chosen.form) == chosen.end - chosen.start:
             exact = (chosen.start + counted[0], chosen.start + counted[1])
     described = described_person(reading, asked_names(retrieval.question, retrieval.word_groups))
     if described is not None:  # 程策是谁: the sentence giving 程策 a post, and the post

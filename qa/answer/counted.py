@@ -39,9 +39,9 @@ def counted_number(form: str, word_groups: Sequence[Sequence[str]], *, money: bo
 
     Each number scores the groups with a word within :data:`REACH` characters before it or
     :data:`AFTER_REACH` after its unit, in its clause and not past a neighbouring number; ties go
-    to the number with more of them before it (接诊1人到现在单日最多接诊300人: 300), then the earlier. Dates (7月, 2022年, 2021-2023) and numbers
-    the question names itself never count; with ``money`` (the question asks how much money)
-    only sums do.
+    to the number with more of them before it (接诊1人到现在单日最多接诊300人: 300), then the
+    earlier. Dates (7月, 2022年, 2021-2023) and numbers the question names itself never count;
+    with ``money`` (the question asks how much money) only sums do.
 
     Example:
         >>> form = "规划安排的48个项目已全部启动,其中10个项目已竣工,38个正在加紧实施,完成投资2.68亿元。"

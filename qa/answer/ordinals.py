@@ -98,36 +98,6 @@ def point_number(form: str) -> int:
     return max(numbers)
 
 
-def ordinal_markers(form: str) -> frozenset[str]:
-    """The enumeration markers a search form names, each as ``第N点``.
-
-    Example:
-        >>> sorted(ordinal_markers("邓小刚提出的第四点要求是什么"))
-        ['第四点']
-    """
-    last = {"最后一点"} if _QUESTION_LAST.search(form) else set()
-    return frozenset({_replace(m) for m in _MARKERS.finditer(form)} | last)
-
-
-def point_number(form: str) -> int:
-    """The highest point number ``form`` (a search form) makes (四要… -> 4; 十二是… -> 12), 0 for none.
-
-    A list whose last point is not called 最后 still has a last point: the highest one.
-
-    Example:
-        >>> point_number("五要制定细则,落地落实"), point_number("一要素")
-        (5, 0)
-    """
-    numbers = [0]
-    for match in _MARKERS.finditer(form):
-        numeral = _replace(match)[1:-1]
-        if numeral in _DIGITS:
-            numbers.append(_DIGITS.index(numeral) + 1)
-        elif numeral.startswith("十"):
-            numbers.append(10 + _DIGITS.index(numeral[1]) + 1)
-    return max(numbers)
-
-
 def point_marker(number: int) -> str:
     """The canonical marker of point ``number`` (1-19): 4 -> ``第四点``, 12 -> ``第十二点``."""
     numeral = _DIGITS[number - 1] if number <= 10 else "十" + _DIGITS[number - 11]

@@ -20,10 +20,9 @@ from typing import Any
 import numpy as np
 
 from embeddings.threads import cpu_session
-from qa.answer.answer_types import NUMERAL_CHARS
+from qa.answer.answer_types import NUMERAL_CHARS, as_who
 from qa.answer.reader_weights import LinearModel
 from qa.answer.windows import Window
-from qa.answer.answer_types import as_who
 from qa.textnorm import in_script_of
 
 logger = logging.getLogger(__name__)
