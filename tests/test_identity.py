@@ -21,6 +21,10 @@ from qa.types import Chunk, Hit, Retrieval
     ("副院長是誰？", None),  # asks for the holder of a post
     ("阿里地区妇幼保健院的副院长是谁？", None),
     ("程策在哪里工作？", None),  # asks something else about him
+    ("巴桑在日喀則擔任什麼職務？", "巴桑"),
+    ("邓小刚担任什么职务", "邓小刚"),
+    ("程策的职务是什么？", "程策"),
+    ("援疆干部担任什么职务？", None),  # a kind of person, not a name
 ])
 def test_a_question_asking_who_a_named_person_is(question: str, name: str | None) -> None:
     assert asked_person(search_form(question)) == name
@@ -41,6 +45,10 @@ def test_the_post_before_a_name_runs_back_to_a_break_over_joined_posts_and_quote
     quoted = search_form("日喀則市“組團式”援藏工作領導小組組長張延清主持會議。")
     assert quoted[slice(*post_before(quoted, "张延清"))] == "日喀则市“组团式”援藏工作领导小组组长"
     assert post_before(search_form("程策告訴記者。"), "程策") is None  # no post before the name
+    listed = search_form("日喀則市政協主席土旦次仁、日喀則市委常委巴桑、張思出席會議。")
+    assert listed[slice(*post_before(listed, "巴桑"))] == "日喀则市委常委"  # not the person before
+    comma = search_form("接受記者採訪時，阿里地委副書記、行署常務副專員，河北省援藏幹部人才領隊謝志強表示。")
+    assert comma[slice(*post_before(comma, "谢志强"))] == "阿里地委副书记、行署常务副专员,河北省援藏干部人才领队"
 
 
 def _retrieval(question: str, texts: list[str]) -> Retrieval:

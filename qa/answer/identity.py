@@ -21,14 +21,20 @@ from qa.textnorm import search_form
 # almost never has; the readers' own confidence is not calibrated for these questions.
 IDENTITY_CONFIDENCE = 0.8
 
+_NAME = rf"[{CJK_CLASS}·]{{2,10}}?"
 _ASKS = re.compile(
-    rf"^(?:请问)?(?:(?P<name>[{CJK_CLASS}·]{{2,10}}?)(?:到底|究竟)?(?:是谁|是什么人|是何人|是哪位|是干什么的|是做什么的)"
-    rf"|谁是(?P<other>[{CJK_CLASS}·]{{2,10}}))[{SENTENCE_ENDS}.]*$"
+    rf"^(?:请问)?(?:(?P<name>{_NAME})(?:到底|究竟)?(?:是谁|是什么人|是何人|是哪位|是干什么的|是做什么的)"
+    rf"|谁是(?P<other>{_NAME})"
+    # 巴桑在日喀则担任什么职务: the post is the answer either way.
+    rf"|(?P<holder>{_NAME})(?:在[^,，]{{1,12}}?)?(?:担任|任|是|的)(?:什么|何)(?:职务|职位|官职|职|身份)"
+    rf"|(?P<owner>{_NAME})的(?:职务|职位|身份)是什么)[{SENTENCE_ENDS}.]*$"
 )
 # "Who is Cheng Ce?": a name (capitalised words) and nothing else.
 _ASKS_ENGLISH = re.compile(
     r"^(?i:(?:and )?who(?: is|'s| was)(?: mr\.?| ms\.?| mrs\.?| dr\.?)?) [A-Z][\w'’-]*(?: [A-Z][\w'’-]*){0,3} ?\??$"
 )
+# What a person is, in a row of posts (援藏干部、阿里地区妇幼保健院副院长).
+_ROLE = rf"(?:{POSTS}|干部|领队|专员|代表|成员|人才|教师|医生)"
 # What ends a post's phrase on its left: punctuation other than 、 (which joins posts) and quotes
 # (医疗人才“组团式”援藏工作领导小组组长).
 _BREAK = re.compile(rf"[{SENTENCE_ENDS},，:：()（）]")
@@ -40,13 +46,15 @@ def asked_person(form: str) -> str | None:
     Example:
         >>> asked_person("程策是谁?"), asked_person("谁是张延清"), asked_person("副院长是谁?")
         ('程策', '张延清', None)
+        >>> asked_person("巴桑在日喀则担任什么职务?")
+        '巴桑'
     """
     match = _ASKS.match(form.strip())
     if match is None:
         return None
-    name = match["name"] or match["other"]
+    name = match["name"] or match["other"] or match["holder"] or match["owner"]
     # 副院长是谁 asks for the holder of a post, the readers' usual question, not about a name.
-    return None if "的" in name or re.search(rf"{POSTS}$", name) else name
+    return None if "的" in name or re.search(rf"{_ROLE}$", name) else name
 
 
 def post_before(form: str, name: str) -> tuple[int, int] | None:
@@ -60,10 +68,19 @@ def post_before(form: str, name: str) -> tuple[int, int] | None:
     """
     for match in re.finditer(re.escape(name), form):
         head = form[:match.start()].rstrip()
-        if not re.search(rf"{POSTS}$", head):
+        if not re.search(rf"{_ROLE}$", head):
             continue
-        breaks = list(_BREAK.finditer(head))
-        start = breaks[-1].end() if breaks else 0
+        breaks = [0] + [m.end() for m in _BREAK.finditer(head)]
+        at = len(breaks) - 1
+        # Posts run on over a comma (阿里地委副书记、行署常务副专员,河北省第十批援藏干部人才领队谢志强).
+        while at > 0 and head[breaks[at] - 1] in ",，" and re.search(rf"{_ROLE}$", head[breaks[at - 1]:breaks[at] - 1]):
+            at -= 1
+        start = breaks[at]
+        # Posts joined by 、 belong to the name, back to one that is not a post: 主席土旦次仁、市委常委巴桑.
+        for joint in reversed([m.end() for m in re.finditer("、", head) if m.end() > start]):
+            if not re.search(rf"{_ROLE}$", head[start:joint - 1]):
+                start = joint
+                break
         while start < len(head) and head[start].isspace():
             start += 1
         if len(head) - start >= 2:
