@@ -29,6 +29,9 @@ ENGLISH_TEST = REPO / "tests" / "data" / "english_questions_test.jsonl"
 # (half in the other script than their passage), and on-topic questions the documents do not answer.
 CHINESE = REPO / "tests" / "data" / "chinese_questions.jsonl"
 CHINESE_UNANSWERABLE = REPO / "tests" / "data" / "chinese_unanswerable.jsonl"
+# Questions in all three ways of asking (Simplified, Traditional, English; 8 unanswerable),
+# written at the start of a later round, before its changes, to find what they then fixed.
+MIXED = REPO / "tests" / "data" / "questions_mixed.jsonl"
 # CMRC2018 dev questions asked in Traditional characters of the Simplified articles (the first ones).
 TRADITIONAL_QUESTIONS = 1000
 
@@ -85,7 +88,8 @@ def run_section(config: BenchConfig) -> dict[str, Any]:
     own = 0
     for name, path in (("chinese", CHINESE), ("chinese_unanswerable", CHINESE_UNANSWERABLE),
                        ("english", ENGLISH), ("english_val", ENGLISH_VAL),
-                       ("english_unanswerable", ENGLISH_UNANSWERABLE), ("english_test", ENGLISH_TEST)):
+                       ("english_unanswerable", ENGLISH_UNANSWERABLE), ("english_test", ENGLISH_TEST),
+                       ("mixed", MIXED)):
         questions = load_seed(path, doc_ids=[d.id for d in seed.documents])
         own += len(questions)
         out["datasets"][name] = evaluate_question_set(seed, questions)
