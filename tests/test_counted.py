@@ -19,8 +19,9 @@ def _counted(sentence: str, groups: list[tuple[str, ...]], *, money: bool = Fals
     ("規劃安排的48個項目已全部啟動，其中10個項目已竣工，38個正在加緊實施。", [("项目",), ("竣工",)], "10個"),
     # the verb before the count wins a tie with the text between two numbers
     ("從原來一週接診1人到現在單日最多接診300人。", [("病人",), ("现在",), ("最多",), ("单", "一")], "300人"),
-    # dates are not counts
+    # dates and school grades are not counts
     ("20名“組團式”援藏教師自2022年7月中旬到達學校。", [("教师",), ("学校",)], "20名"),
+    ("萨汗镇第二小学四年级学生说,书院有12个功能区。", [("学生",), ("功能",)], "12个"),
     # the question's own number (three sessions) is not the answer
     ("分3期組織共計100餘名醫務人員參加培訓。", [("3", "三"), ("医务人员",), ("培训",)], "100餘名"),
     # units kept with the number

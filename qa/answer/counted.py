@@ -24,8 +24,9 @@ AFTER_REACH = 8
 # A measure word or unit after a number, kept with it (12个, 5565人次, 3148平方米, 1950万元).
 _UNIT = re.compile(r"(?:余|多)?(?:平方公里|平方米|公里|公顷|人次|小时|分钟|个月|周年|[万亿]?(?:美元|元)|[万亿]|"
                    r"[个名位次项家所座条对人批期场亩米岁天年倍层张台辆件种篇部本吨%])?")
-# A date, not a count: 7月, 13日, 2022年 (a count of years has at most three digits).
-_DATE = re.compile(r"[月日号]|(?<=[0-9]{4})年")
+# A date or a school grade, not a count: 7月, 13日, 2022年 (a count of years has at most three
+# digits), 四年级.
+_DATE = re.compile(r"[月日号]|(?<=[0-9]{4})年|年级")
 # Quotation marks take room without words: 20名“组团式”援藏教师.
 _QUOTES = re.compile(r"[“”‘’「」『』《》\"']")
 _CLAUSE_BREAK = re.compile(rf"[{SENTENCE_ENDS},，:：]")
