@@ -124,7 +124,7 @@ def quality(sec: dict[str, Any]) -> str:
                             "5 of 28 unanswerable)",
             "mixed": "Questions in Simplified, Traditional and English on `corpus/` (tests/data/questions_mixed.jsonl: "
                      "written before this version's changes, which were then built on what they showed, so not "
-                     "held out; 8 of 92 unanswerable)",
+                     "held out; 8 of 90 unanswerable)",
         }.get(name, name)
         out.append(
             f"\n**{label}**: {data['documents']:,} documents, {data['chunks']:,} chunks, "
