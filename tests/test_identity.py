@@ -36,6 +36,10 @@ def test_an_english_question_names_the_person_by_the_words_the_bridge_found() ->
     assert asked_names("Who is the vice president?", [("副院长",)]) == ()  # a post, not a name
     assert asked_names("Who is Cheng Ce and what does he do?", [("程策",), ("做",)]) == ()
     assert asked_names("程策是谁？") == ("程策",)
+    groups = [("职务",), ("巴桑",), ("举办", "把握")]
+    assert asked_names("What post does Basang hold?", groups) == ("巴桑",)
+    assert asked_names("What is Basang's position?", groups) == ("巴桑",)
+    assert asked_names("What post does the team hold?", [("职务",), ("队",)]) == ()
 
 
 def test_the_post_before_a_name_runs_back_to_a_break_over_joined_posts_and_quotes() -> None:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from qa.answer.answer_types import POSTS
 from qa.answer.reader import Reading
 from qa.charsets import CJK_CLASS, SENTENCE_ENDS, has_cjk
+from qa.index.pinyin_names import pinyin_key
 from qa.textnorm import search_form
 
 # How sure such an answer is: the name and its post are both in the text, which a wrong sentence
@@ -30,8 +31,14 @@ _ASKS = re.compile(
     rf"|(?P<owner>{_NAME})的(?:职务|职位|身份)是什么)[{SENTENCE_ENDS}.]*$"
 )
 # "Who is Cheng Ce?": a name (capitalised words) and nothing else.
+_EN_NAME = r"(?P<name>[A-Z][\w'’-]*(?: [A-Z][\w'’-]*){0,3})"
 _ASKS_ENGLISH = re.compile(
-    r"^(?i:(?:and )?who(?: is|'s| was)(?: mr\.?| ms\.?| mrs\.?| dr\.?)?) [A-Z][\w'’-]*(?: [A-Z][\w'’-]*){0,3} ?\??$"
+    r"^(?i:(?:and )?who(?: is|'s| was)(?: mr\.?| ms\.?| mrs\.?| dr\.?)?) " + _EN_NAME + r" ?\??$"
+    # "What post does Basang hold?", "What is Basang's position?"
+    r"|^(?i:what (?:posts?|positions?|titles?|jobs?|office|roles?) (?:does|did) )" + _EN_NAME.replace("name", "holder")
+    + r"(?i: (?:hold|have|occupy))? ?\??$"
+    r"|^(?i:what (?:is|was) )" + _EN_NAME.replace("name", "owner")
+    + r"(?i:'s (?:posts?|positions?|titles?|jobs?|roles?))\??$"
 )
 # What a person is, in a row of posts (援藏干部、阿里地区妇幼保健院副院长).
 _ROLE = rf"(?:{POSTS}|干部|领队|专员|代表|成员|人才|教师|医生)"
@@ -89,14 +96,20 @@ def post_before(form: str, name: str) -> tuple[int, int] | None:
 
 
 def asked_names(question: str, word_groups: Sequence[Sequence[str]] = ()) -> tuple[str, ...]:
-    """The Chinese names a question asks who they are: the name of a Chinese question, or for
-    "Who is Cheng Ce?" the index words the lexical bridge found for the name (``word_groups``)."""
+    """The Chinese names a question asks who they are or what post they hold: the name of a Chinese
+    question, or for "Who is Cheng Ce?" and "What post does Basang hold?" the index words the
+    lexical bridge found (``word_groups``) whose pinyin spells the name."""
     if has_cjk(question):
         name = asked_person(search_form(question))
         return () if name is None else (name,)
-    if _ASKS_ENGLISH.match(question.strip()) and len(word_groups) == 1:
-        return tuple(word_groups[0])
-    return ()
+    match = _ASKS_ENGLISH.match(question.strip())
+    if match is None:
+        return ()
+    name = pinyin_key(match["name"] or match["holder"] or match["owner"])
+    from pypinyin import Style, lazy_pinyin  # loaded already by the bridge that found the name
+
+    return tuple(w for group in word_groups for w in group
+                 if pinyin_key("".join(lazy_pinyin(w, style=Style.NORMAL))) == name)
 
 
 def described_person(reading: Reading, names: Sequence[str]) -> tuple[int, tuple[int, int]] | None:
