@@ -291,6 +291,7 @@ class QA:
         """
         from qa.answer.answering import answer_from
         from qa.answer.conversation import read_in_history, surer_other
+        from qa.answer.identity import identity_search
         from qa.answer.span_loading import span_reader_for
 
         answer_with = partial(answer_from, encoder=self.encoder, settings=self.settings,
@@ -299,8 +300,11 @@ class QA:
         checked = parse_filters(filters)
         reading = read_in_history(self, question, history) if history else None
         if reading is None or reading.interpreted is None:
-            retrieval = self.retrieve(question, k=k, filters=checked)
-            return answer_with(retrieval)
+            # "What post does Basang hold?" is searched as "Who is Basang?" (qa.answer.identity).
+            search = identity_search(question)
+            answer = answer_with(self.retrieve(search or question, k=k, filters=checked))
+            return answer if search is None else replace(
+                answer, question=prepare_question(question, max_chars=self.settings.max_question_chars).text)
         asked = prepare_question(question, max_chars=self.settings.max_question_chars)
         retrieval = self.retrieve(reading.search, k=k, prefer_doc=reading.prefer_doc, filters=checked)
         answer = answer_with(retrieval, avoid=reading.avoid, rewritten=True, asked_words=reading.asked_words)

@@ -168,6 +168,22 @@ def test_demonstrative_noun_phrase_and_traditional_script() -> None:
     assert reading.interpreted == "塔孜洪乡中心卫生院原来一周接诊多少人？"
 
 
+def test_english_he_after_a_who_question_is_the_person_answered() -> None:
+    from qa.types import Chunk, Quote
+
+    text = "日喀則市委書記張延清主持會議並講話。"
+    chunk = Chunk(f"{SHANDONG}#0", SHANDONG, 0, text, None, 0, len(text))
+    quote = Quote(text, chunk, 0.9, 0, len(text), "張延清", 6, 9)
+    earlier = Turn("Who chaired the Shigatse meeting?", "Shigatse meeting", SHANDONG, (quote,))
+    reading = _read("What is his position?", earlier)
+    assert reading.interpreted == "What is Zhang Yanqing's position?"
+    assert reading.search == reading.interpreted  # the name is context enough
+    it = _read("Where was it held?", earlier)
+    assert it.interpreted == "Where was Shigatse meeting held?"  # "it" is not the person
+    not_who = Turn("What did the Shigatse meeting stress?", "Shigatse meeting", SHANDONG, (quote,))
+    assert _read("What did he say?", not_who).interpreted == "What did Shigatse meeting say?"
+
+
 def test_english_pronoun() -> None:
     reading = _read("What was it used for?", Turn("How much has Hebei invested?", "Hebei", HEBEI))
     assert reading.interpreted == "What was Hebei used for?"

@@ -89,3 +89,16 @@ def test_an_english_question_who_someone_is_gets_the_post() -> None:
     answer = answer_from(retrieval, encoder=None, settings=Settings())
     assert answer.found and answer.quote is not None
     assert answer.quote.exact == "河北省第十批援藏幹部、阿里地區婦幼保健院副院長"
+
+
+def test_an_english_post_question_is_searched_as_who_the_person_is(tmp_path) -> None:
+    from qa.engine import QA
+    from qa.types import Document
+    from tests.conftest import FakeEncoder, fake_settings
+
+    docs = [Document(id="a", title="河北援藏紀實", text="河北省第十批援藏幹部、阿里地區婦幼保健院副院長程策告訴記者。"),
+            Document(id="b", title="會議", text="會議要求各部門提出舉辦活動的方案，把握工作方向。")]
+    engine = QA.build_from_documents(docs, tmp_path / "index", encoder=FakeEncoder(), settings=fake_settings())
+    answer = engine.ask("What post does Cheng Ce hold?")
+    assert answer.question == "What post does Cheng Ce hold?"
+    assert answer.quote is not None and answer.quote.exact == "河北省第十批援藏幹部、阿里地區婦幼保健院副院長"

@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from embeddings.base import Choice
-from qa.answer.english_subject import english_names
+from qa.answer.english_subject import answered_person, english_names
 from qa.answer.question_parts import (
     ASKING,
     PERSONAL,
@@ -157,7 +157,7 @@ def read_question(question: str, previous: Turn | None, *,
     earlier = strip_end(previous.question)
     subject = previous.subject
     avoid: tuple[Quote, ...] = ()
-    alternative = None
+    alternative, person = None, None
     if cue is Cue.ELLIPSIS:
         x = _ellipsis_subject(strip_end(search_form(question))) or ""
         x = _as_written(question, x)
@@ -169,7 +169,8 @@ def read_question(question: str, previous: Turn | None, *,
             interpreted, avoid = earlier, previous.quotes
     elif cue is Cue.PRONOUN:
         pointed = point_at_answer(asked, previous.named)
-        interpreted = _replace_reference(asked, subject or _top_terms(earlier, term_weights, 2, joined=True))
+        person = answered_person(asked, earlier, previous.quotes[-1].exact if previous.quotes else None)
+        interpreted = _replace_reference(asked, person or subject or _top_terms(earlier, term_weights, 2, joined=True))
         if pointed is not None and pointed.names_it:  # 这次会议 after 什么会议: the answer's 会议
             interpreted = pointed.text
         elif pointed is not None:  # 它: the earlier subject, or what the answer named (tried too)
@@ -181,20 +182,23 @@ def read_question(question: str, previous: Turn | None, *,
     else:
         lead = subject or _top_terms(earlier, term_weights, 2, joined=True)
         interpreted = f"{lead}{asked}" if has_cjk(asked) else f"{asked} ({lead})"
-    return _completed(question, previous, cue, interpreted, avoid, term_weights, document_text, alternative)
+    # A name in place of "he" is all the context the search needs ("What is Zhang Yanqing's position?").
+    return _completed(question, previous, cue, interpreted, avoid, term_weights, document_text, alternative,
+                      carry=person is None)
 
 
 def _completed(question: str, previous: Turn, cue: Cue, interpreted: str, avoid: tuple[Quote, ...],
                term_weights: Callable[[str], dict[str, float]], document_text: Callable[[str], str],
-               alternative: Reading | None = None) -> Reading:
-    """The reading of ``question`` as ``interpreted``: its search with the earlier subject's words."""
+               alternative: Reading | None = None, *, carry: bool = True) -> Reading:
+    """The reading of ``question`` as ``interpreted``: its search with the earlier subject's words
+    (unless not ``carry``)."""
     earlier = strip_end(previous.question)
     subject = previous.subject
     interpreted = interpreted + _ending(question)
     carried: list[str] = []
     reading = search_form(interpreted)
     subject_terms = [t for t in _ranked_terms(earlier, term_weights) if subject and t in search_form(subject)]
-    if cue is not Cue.ELLIPSIS and not any(t in reading for t in subject_terms):
+    if carry and cue is not Cue.ELLIPSIS and not any(t in reading for t in subject_terms):
         # The reading could not put the earlier subject in (or there was none): the earlier
         # subject's rarest words, or the earlier question's, keep the search in context.
         carried = [t for t in (subject_terms or _ranked_terms(earlier, term_weights))

@@ -112,6 +112,23 @@ def asked_names(question: str, word_groups: Sequence[Sequence[str]] = ()) -> tup
                  if pinyin_key("".join(lazy_pinyin(w, style=Style.NORMAL))) == name)
 
 
+def identity_search(question: str) -> str | None:
+    """"Who is Basang?" for an English question asking what post Basang holds, else None.
+
+    Its other words bridge to noise ("post" → 提出, "hold" → 举办, 把握) that can outrank the
+    passage naming the person; asked who the person is, the search finds that passage.
+
+    Example:
+        >>> identity_search("What posts does Deng Xiaogang hold?"), identity_search("Who is Basang?")
+        ('Who is Deng Xiaogang?', None)
+    """
+    if not isinstance(question, str):  # not text: the search says so (QuestionError)
+        return None
+    match = _ASKS_ENGLISH.match(question.strip())
+    name = None if match is None else match["holder"] or match["owner"]
+    return None if name is None else f"Who is {name}?"
+
+
 def described_person(reading: Reading, names: Sequence[str]) -> tuple[int, tuple[int, int]] | None:
     """The candidate sentence giving one of ``names`` a post, first passage first, and the post's
     offsets in ``chunk.text``; None when none does."""
