@@ -29,6 +29,9 @@ CONVERSATIONS = REPO / "tests" / "data" / "conversations.jsonl"
 # measured (t01 and t02 then showed two reading fixes); e01-e05 (English) before the English
 # follow-up changes, which three of them then showed.
 CONVERSATIONS_TEST = REPO / "tests" / "data" / "conversations_test.jsonl"
+# Simplified, Traditional and English, written at the start of a later round before its changes
+# (c03 and c07 then showed English "he" and "its").
+CONVERSATIONS_MIXED = REPO / "tests" / "data" / "conversations_mixed.jsonl"
 
 
 @dataclass(frozen=True)
@@ -118,7 +121,8 @@ def run_section(config: BenchConfig) -> dict[str, Any]:
     engine = QA.build(REPO / "corpus", config.cache / name, encoder=encoder)
     return {"model": base.model_id, "settings": Settings().to_dict(), "documents": len(engine.documents),
             "chunks": len(engine.chunks), **evaluate_conversations(engine, load_conversations()),
-            "test": evaluate_conversations(engine, load_conversations(CONVERSATIONS_TEST))}
+            "test": evaluate_conversations(engine, load_conversations(CONVERSATIONS_TEST)),
+            "mixed": evaluate_conversations(engine, load_conversations(CONVERSATIONS_MIXED))}
 
 
 def render(sec: dict[str, Any]) -> str:
@@ -142,16 +146,22 @@ def render(sec: dict[str, Any]) -> str:
         f"Stand-alone/follow-up decision agrees with the labels on {sec['decision_agreement']:.0%} of later turns.\n\n",
         _understood(sec["records"]),
     ]
-    test = sec.get("test")
-    if test:
-        out += [
-            f"\n**Test conversations** (`tests/data/conversations_test.jsonl`: {test['conversations']} conversations, "
-            f"{test['follow_up_turns']} follow-up turns, written in this version: t01 and t02 showed two reading "
-            "fixes, and e02, e03 and e05 the English follow-up changes; the rest were never tuned on): "
-            f"follow-up answer@1 **{test['follow_up_answer_at_1']:.3f}** with history, "
-            f"{test['follow_up_answer_at_1_without_history']:.3f} without.\n\n",
-            _understood(test["records"]),
-        ]
+    for key, title, path, about in (
+            ("test", "Test conversations", "conversations_test.jsonl",
+             "written in an earlier version: t01 and t02 showed two reading fixes, and e02, e03 and e05 the "
+             "English follow-up changes; the rest were never tuned on"),
+            ("mixed", "Mixed conversations", "conversations_mixed.jsonl",
+             "Simplified, Traditional and English, written before this version's changes; c03 and c07 showed "
+             "English \"he\" and \"its\"")):
+        extra = sec.get(key)
+        if extra:
+            out += [
+                f"\n**{title}** (`tests/data/{path}`: {extra['conversations']} conversations, "
+                f"{extra['follow_up_turns']} follow-up turns, {about}): "
+                f"follow-up answer@1 **{extra['follow_up_answer_at_1']:.3f}** with history, "
+                f"{extra['follow_up_answer_at_1_without_history']:.3f} without.\n\n",
+                _understood(extra["records"]),
+            ]
     return "".join(out)
 
 

@@ -51,3 +51,16 @@ def test_every_english_test_question_is_english() -> None:
     rows = _rows("english_questions_test.jsonl")
     assert all(row["q"].isascii() for row in rows)
     assert sum(row["doc"] is None for row in rows) == 5
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in DATA.glob("conversations*.jsonl")))
+def test_conversation_answers_occur_in_their_document(name: str, documents: dict[str, str]) -> None:
+    rows = _rows(name)
+    assert rows and len({r["id"] for r in rows}) == len(rows), name
+    for row in rows:
+        assert row["turns"] and not row["turns"][0].get("follow_up"), row["id"]  # a first turn stands alone
+        for turn in row["turns"]:
+            text = next((t for doc_id, t in documents.items() if doc_id.startswith(turn["doc"])), None)
+            assert text is not None and turn["answers"], f"{name} {row['id']}: {turn['q']}"
+            missing = [a for a in turn["answers"] if search_form(a) not in text]
+            assert not missing, f"{name} {row['id']}: {missing} not in document {turn['doc']}"
