@@ -182,6 +182,11 @@ def test_english_he_after_a_who_question_is_the_person_answered() -> None:
     assert it.interpreted == "Where was Shigatse meeting held?"  # "it" is not the person
     not_who = Turn("What did the Shigatse meeting stress?", "Shigatse meeting", SHANDONG, (quote,))
     assert _read("What did he say?", not_who).interpreted == "What did Shigatse meeting say?"
+    chinese = Turn("日喀則市委書記是誰？", "日喀則市委書記", SHANDONG, (quote,))
+    assert _read("他在領導小組擔任什麼職務？", chinese).interpreted == "張延清在領導小組擔任什麼職務？"
+    # 程策是谁 was answered with a post: its 他 is the name it asked about, the earlier subject.
+    post = Quote(text, chunk, 0.9, 0, len(text), "市委書記", 0, 4)
+    assert _read("他說了什麼？", Turn("張延清是誰？", "張延清", SHANDONG, (post,))).interpreted == "張延清說了什麼？"
 
 
 def test_english_pronoun() -> None:

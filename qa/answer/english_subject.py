@@ -12,11 +12,8 @@ from __future__ import annotations
 
 import re
 
-from qa.answer.answer_types import AnswerType, question_type
-from qa.charsets import CJK_CLASS
 from qa.index.bridge import ENGLISH_STOPWORDS
 from qa.index.english_forms import parts_of_speech
-from qa.textnorm import search_form, to_simplified
 
 _WORD = re.compile(r"[A-Za-z0-9][\w'’-]*")
 # A capitalised word that is not the question's first, and the capitalised words after it.
@@ -79,29 +76,3 @@ def english_subject(text: str) -> str | None:
         taken.pop()
     return text[taken[0].start():taken[-1].end()]
 
-
-_PERSONAL = re.compile(r"\b(?:he|she|him|his|her)\b", re.IGNORECASE)
-_CHINESE_NAME = re.compile(rf"[{CJK_CLASS}]{{2,4}}")
-
-
-def answered_person(asked: str, earlier: str, exact: str | None) -> str | None:
-    """The person "he" or "her" in an English follow-up stands for: the name the earlier who-question
-    was answered with (``exact``), in pinyin as an English speaker writes it; None otherwise.
-
-    "What is his position?" after "Who chaired the Shigatse meeting?" (answered 张延清) asks about
-    张延清, not about the meeting; in pinyin the lexical bridge finds the name again.
-
-    Example:
-        >>> answered_person("What is his position?", "Who chaired the meeting?", "張延清")
-        'Zhang Yanqing'
-        >>> answered_person("Where was it held?", "Who chaired the meeting?", "張延清") is None
-        True
-    """
-    if not exact or not _CHINESE_NAME.fullmatch(exact) or not _PERSONAL.search(asked):
-        return None
-    if question_type(search_form(earlier)) is not AnswerType.PERSON:
-        return None
-    from pypinyin import Style, lazy_pinyin  # the bridge has it loaded for English questions
-
-    syllables = lazy_pinyin(to_simplified(exact), style=Style.NORMAL)
-    return " ".join(part.capitalize() for part in (syllables[0], "".join(syllables[1:])))

@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from embeddings.base import Choice
-from qa.answer.english_subject import answered_person, english_names
+from qa.answer.english_subject import english_names
 from qa.answer.question_parts import (
     ASKING,
     PERSONAL,
@@ -33,7 +33,7 @@ from qa.answer.question_parts import (
     strip_end,
     words,
 )
-from qa.answer.referents import point_at_answer
+from qa.answer.referents import answered_person, point_at_answer
 from qa.charsets import has_cjk
 from qa.textnorm import search_form
 from qa.types import Quote

@@ -12,9 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from qa.answer.answer_types import AnswerType, question_type
+from qa.answer.identity import asked_names
 from qa.answer.question_parts import PERSONAL, Word, first_reference, words
-from qa.charsets import has_cjk
-from qa.textnorm import search_form
+from qa.charsets import CJK_CLASS, has_cjk
+from qa.textnorm import search_form, to_simplified
 
 # Asking words that ask which thing, when a noun follows them.
 _WHICH = re.compile(r"^(?:什么|哪个|哪所|哪家|哪座|哪种|哪项|哪类|哪一个|何种)$")
@@ -114,3 +116,42 @@ def point_at_answer(asked: str, named: str | None) -> Pointed | None:
             return None
     text = asked if len(form) == len(asked) else form
     return Pointed(text[:ws[i].start] + named + text[ws[i + n - 1].end:], phrase not in _THING)
+
+
+_EN_PERSONAL = re.compile(r"\b(?:he|she|him|his|her)\b", re.IGNORECASE)
+_NAME = re.compile(rf"[{CJK_CLASS}]{{2,4}}")
+
+
+def answered_person(asked: str, earlier: str, exact: str | None) -> str | None:
+    """The person 他/她 ("he", "her") in a follow-up stands for: the name an earlier who-question
+    was answered with (``exact``), as written, or in pinyin for an English follow-up; None when
+    the follow-up points at no person or the earlier turn named none.
+
+    他是什么特长生 after 谁取得了自治区排名第一的成绩 (仁增江措) asks about 仁增江措, not about the
+    earlier question's subject; so does "What is his position?" after "Who chaired the meeting?".
+    A question that asked who a named person is (程策是谁) was answered with a post: its 他 is
+    the name it asked about, the earlier subject.
+
+    Example:
+        >>> answered_person("What is his position?", "Who chaired the meeting?", "張延清")
+        'Zhang Yanqing'
+        >>> answered_person("他是什么特长生？", "谁取得了排名第一的成绩？", "仁增江措")
+        '仁增江措'
+        >>> answered_person("它在哪里？", "谁取得了排名第一的成绩？", "仁增江措") is None
+        True
+    """
+    if not exact or not _NAME.fullmatch(exact):
+        return None
+    if has_cjk(asked):
+        if not any(w.text in ("他", "她", "他们", "她们") for w in words(search_form(asked))):
+            return None
+    elif not _EN_PERSONAL.search(asked):
+        return None
+    if question_type(search_form(earlier)) is not AnswerType.PERSON or asked_names(earlier):
+        return None
+    if has_cjk(asked):
+        return exact
+    from pypinyin import Style, lazy_pinyin  # the bridge has it loaded for English questions
+
+    syllables = lazy_pinyin(to_simplified(exact), style=Style.NORMAL)
+    return " ".join(part.capitalize() for part in (syllables[0], "".join(syllables[1:])))
