@@ -298,14 +298,13 @@ class QA:
                               span_reader=span_reader_for(self.settings))
 
         checked = parse_filters(filters)
+        asked = prepare_question(question, max_chars=self.settings.max_question_chars)
         reading = read_in_history(self, question, history) if history else None
         if reading is None or reading.interpreted is None:
             # "What post does Basang hold?" is searched as "Who is Basang?" (qa.answer.identity).
-            search = identity_search(question)
+            search = identity_search(asked.text)
             answer = answer_with(self.retrieve(search or question, k=k, filters=checked))
-            return answer if search is None else replace(
-                answer, question=prepare_question(question, max_chars=self.settings.max_question_chars).text)
-        asked = prepare_question(question, max_chars=self.settings.max_question_chars)
+            return answer if search is None else replace(answer, question=asked.text)
         retrieval = self.retrieve(reading.search, k=k, prefer_doc=reading.prefer_doc, filters=checked)
         answer = answer_with(retrieval, avoid=reading.avoid, rewritten=True, asked_words=reading.asked_words)
         if reading.alternative is not None:  # 它 may mean what the last answer named: keep the surer quote

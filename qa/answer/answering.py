@@ -139,6 +139,7 @@ def answer_from(retrieval: Retrieval, *, encoder: Encoder | None, settings: Sett
                    embed=None if encoder is None else _embedder(encoder), max_embedded=settings.max_encoded_sentences,
                    avoid=[(q.chunk.id, q.start, q.end) for q in avoid], asked_words=asked_words)
     lexical = has_cjk(retrieval.question) and bool(retrieval.term_weights)
+    qform = search_form(retrieval.question)
     best, confidence, exact = reading.best, reading.confidence, None
     if span_reader is not None and best >= 0:
         window = read_window(reading, retrieval.question, span_reader, budget=settings.reader_window_chars)
@@ -159,18 +160,18 @@ def answer_from(retrieval: Retrieval, *, encoder: Encoder | None, settings: Sett
         counted = None
         if reading.candidates.kind is AnswerType.NUMBER:  # "how many": the number the question's words surround
             counted = counted_number(chosen.form, retrieval.word_groups,
-                                     money=asks_money(search_form(retrieval.question)))
+                                     money=asks_money(qform))
         if counted is not None and len(chosen.form) == chosen.end - chosen.start:
             exact = (chosen.start + counted[0], chosen.start + counted[1])
     described = described_person(reading, asked_names(retrieval.question, retrieval.word_groups))
     if described is not None:  # 程策是谁: the sentence giving 程策 a post, and the post
         best, exact = described
         confidence = max(confidence, IDENTITY_CONFIDENCE)
-    if best >= 0 and _lacks_asked(search_form(retrieval.question), reading.candidates.items[best].form):
+    if best >= 0 and _lacks_asked(qform, reading.candidates.items[best].form):
         confidence = min(confidence, KIND_MISSING_CAP)  # asked which year or how much money; none there
     if best < 0 or confidence < settings.answer_threshold:
         return Answer(retrieval.question, False, None, reading.hits, retrieval.notice)
-    point = named_point(reading, best, search_form(retrieval.question)) if lexical else None
+    point = named_point(reading, best, qform) if lexical else None
     if point is not None:
         best, exact = point
     hits = _led_by(reading.hits, reading.candidates.items[best].chunk.id)

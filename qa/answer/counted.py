@@ -30,7 +30,6 @@ _DATE = re.compile(r"[月日号]|(?<=[0-9]{4})年|年级")
 # Quotation marks take room without words: 20名“组团式”援藏教师.
 _QUOTES = re.compile(r"[“”‘’「」『』《》\"']")
 _CLAUSE_BREAK = re.compile(rf"[{SENTENCE_ENDS},，:：]")
-_DIGITS = re.compile(r"[0-9]")
 
 
 def counted_number(form: str, word_groups: Sequence[Sequence[str]], *, money: bool = False) -> tuple[int, int] | None:
@@ -55,17 +54,16 @@ def counted_number(form: str, word_groups: Sequence[Sequence[str]], *, money: bo
     numbers = list(NUMBER.finditer(form))
     for n, match in enumerate(numbers):
         start, end = match.span()
-        # A number's neighbourhood ends where the next begins: 从原来一周接诊1人到现在单日最多接诊300人.
-        low = max(start - REACH - 4, numbers[n - 1].end() if n else 0)
-        high = numbers[n + 1].start() if n + 1 < len(numbers) else len(form)
         if form[end:end + 1] == "-" or form[start - 1:start] == "-":  # 2021-2023: a range of years
             continue
         if match.group() in named or _DATE.match(form, end):  # the question's own number, or a date
             continue
-        unit = _UNIT.match(form, end)
-        stop = unit.end() if unit else end
+        stop = _UNIT.match(form, end).end()  # the unit may be empty
         if money and not MONEY.search(form[start:stop + 1]):
             continue
+        # A number's neighbourhood ends where the next begins: 从原来一周接诊1人到现在单日最多接诊300人.
+        low = max(start - REACH - 4, numbers[n - 1].end() if n else 0)
+        high = numbers[n + 1].start() if n + 1 < len(numbers) else len(form)
         before = _CLAUSE_BREAK.split(_QUOTES.sub("", form[low:start])[-REACH:])[-1]
         after = _CLAUSE_BREAK.split(_QUOTES.sub("", form[stop:max(high, stop)])[:AFTER_REACH])[0]
         score = (_found(before + after, word_groups), _found(before, word_groups))

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from qa.answer.answer_types import POSTS
 from qa.answer.reader import Reading
 from qa.charsets import CJK_CLASS, SENTENCE_ENDS, has_cjk
-from qa.index.pinyin_names import pinyin_key
+from qa.index.pinyin_names import pinyin_key, syllables
 from qa.textnorm import search_form
 
 # How sure such an answer is: the name and its post are both in the text, which a wrong sentence
@@ -30,15 +30,20 @@ _ASKS = re.compile(
     rf"|(?P<holder>{_NAME})(?:在[^,，]{{1,12}}?)?(?:担任|任|是|的)(?:什么|何)(?:职务|职位|官职|职|身份)"
     rf"|(?P<owner>{_NAME})的(?:职务|职位|身份)是什么)[{SENTENCE_ENDS}.]*$"
 )
-# "Who is Cheng Ce?": a name (capitalised words) and nothing else.
-_EN_NAME = r"(?P<name>[A-Z][\w'’-]*(?: [A-Z][\w'’-]*){0,3})"
+
+
+def _english_name(group: str) -> str:
+    """A name in an English question (capitalised words) as the regex group ``group``."""
+    return rf"(?P<{group}>[A-Z][\w'’-]*(?: [A-Z][\w'’-]*){{0,3}})"
+
+
+# "Who is Cheng Ce?", "What post does Basang hold?", "What is Basang's position?": a name and
+# nothing else the question asks about.
 _ASKS_ENGLISH = re.compile(
-    r"^(?i:(?:and )?who(?: is|'s| was)(?: mr\.?| ms\.?| mrs\.?| dr\.?)?) " + _EN_NAME + r" ?\??$"
-    # "What post does Basang hold?", "What is Basang's position?"
-    r"|^(?i:what (?:posts?|positions?|titles?|jobs?|office|roles?) (?:does|did) )" + _EN_NAME.replace("name", "holder")
+    r"^(?i:(?:and )?who(?: is|'s| was)(?: mr\.?| ms\.?| mrs\.?| dr\.?)?) " + _english_name("name") + r" ?\??$"
+    r"|^(?i:what (?:posts?|positions?|titles?|jobs?|office|roles?) (?:does|did) )" + _english_name("holder")
     + r"(?i: (?:hold|have|occupy))? ?\??$"
-    r"|^(?i:what (?:is|was) )" + _EN_NAME.replace("name", "owner")
-    + r"(?i:'s (?:posts?|positions?|titles?|jobs?|roles?))\??$"
+    r"|^(?i:what (?:is|was) )" + _english_name("owner") + r"(?i:'s (?:posts?|positions?|titles?|jobs?|roles?))\??$"
 )
 # What a person is, in a row of posts (援藏干部、阿里地区妇幼保健院副院长).
 _ROLE = rf"(?:{POSTS}|干部|领队|专员|代表|成员|人才|教师|医生)"
@@ -106,10 +111,7 @@ def asked_names(question: str, word_groups: Sequence[Sequence[str]] = ()) -> tup
     if match is None:
         return ()
     name = pinyin_key(match["name"] or match["holder"] or match["owner"])
-    from pypinyin import Style, lazy_pinyin  # loaded already by the bridge that found the name
-
-    return tuple(w for group in word_groups for w in group
-                 if pinyin_key("".join(lazy_pinyin(w, style=Style.NORMAL))) == name)
+    return tuple(w for group in word_groups for w in group if pinyin_key("".join(syllables(w))) == name)
 
 
 def identity_search(question: str) -> str | None:
@@ -122,8 +124,6 @@ def identity_search(question: str) -> str | None:
         >>> identity_search("What posts does Deng Xiaogang hold?"), identity_search("Who is Basang?")
         ('Who is Deng Xiaogang?', None)
     """
-    if not isinstance(question, str):  # not text: the search says so (QuestionError)
-        return None
     match = _ASKS_ENGLISH.match(question.strip())
     name = None if match is None else match["holder"] or match["owner"]
     return None if name is None else f"Who is {name}?"

@@ -16,6 +16,7 @@ from qa.answer.answer_types import AnswerType, question_type
 from qa.answer.identity import asked_names
 from qa.answer.question_parts import PERSONAL, Word, first_reference, words
 from qa.charsets import CJK_CLASS, has_cjk
+from qa.index.pinyin_names import syllables
 from qa.textnorm import search_form, to_simplified
 
 # Asking words that ask which thing, when a noun follows them.
@@ -140,18 +141,14 @@ def answered_person(asked: str, earlier: str, exact: str | None) -> str | None:
         >>> answered_person("它在哪里？", "谁取得了排名第一的成绩？", "仁增江措") is None
         True
     """
-    if not exact or not _NAME.fullmatch(exact):
-        return None
-    if has_cjk(asked):
-        if not any(w.text in ("他", "她", "他们", "她们") for w in words(search_form(asked))):
-            return None
-    elif not _EN_PERSONAL.search(asked):
+    chinese = has_cjk(asked)
+    points = (any(w.text in ("他", "她", "他们", "她们") for w in words(search_form(asked))) if chinese
+              else bool(_EN_PERSONAL.search(asked)))
+    if not points or not exact or not _NAME.fullmatch(exact):
         return None
     if question_type(search_form(earlier)) is not AnswerType.PERSON or asked_names(earlier):
         return None
-    if has_cjk(asked):
+    if chinese:
         return exact
-    from pypinyin import Style, lazy_pinyin  # the bridge has it loaded for English questions
-
-    syllables = lazy_pinyin(to_simplified(exact), style=Style.NORMAL)
-    return " ".join(part.capitalize() for part in (syllables[0], "".join(syllables[1:])))
+    family, *given = syllables(to_simplified(exact))
+    return f"{family.capitalize()} {''.join(given).capitalize()}"
