@@ -32,6 +32,7 @@ from qa.answer.counted import counted_number
 from qa.answer.crosslingual import KIND_MISSING_CAP, checked_confidence
 from qa.answer.crosslingual_confidence import confidence as crosslingual_confidence
 from qa.answer.features import Candidate
+from qa.answer.holders import HOLDER_CONFIDENCE, asked_post, post_holder
 from qa.answer.identity import IDENTITY_CONFIDENCE, asked_names, described_person
 from qa.answer.ordinals import ordinal_markers, point_marker, point_number, point_start
 from qa.answer.quoting import quote_bounds
@@ -167,6 +168,11 @@ def answer_from(retrieval: Retrieval, *, encoder: Encoder | None, settings: Sett
     if described is not None:  # 程策是谁: the sentence giving 程策 a post, and the post
         best, exact = described
         confidence = max(confidence, IDENTITY_CONFIDENCE)
+    else:  # 院长是谁: the sentence naming someone right after that post, and the name
+        held = post_holder(reading, best, asked_post(retrieval.question), retrieval.word_groups)
+        if held is not None:
+            best, exact = held.best, held.name
+            confidence = max(confidence, HOLDER_CONFIDENCE) if held.named_org else confidence
     if best >= 0 and _lacks_asked(qform, reading.candidates.items[best].form):
         confidence = min(confidence, KIND_MISSING_CAP)  # asked which year or how much money; none there
     if best < 0 or confidence < settings.answer_threshold:
