@@ -385,3 +385,15 @@ def test_a_follow_up_quotes_a_sentence_with_the_words_its_asker_typed() -> None:
     assert candidates[0].form.startswith("邓小刚")
     assert chosen.candidates.items[chosen.best].form == "曾万明出席会议。"
     assert [c.form for c in chosen.candidates.items] == ["曾万明出席会议。"]  # the only one holding both
+
+
+def test_english_its_post_is_the_organisation_the_earlier_question_named() -> None:
+    earlier = Turn("How much has Hebei invested in the Ngari maternal and child health hospital?", "Hebei", HEBEI)
+    reading = _read("Who is its vice president?", earlier)
+    assert reading.interpreted == "Who is Ngari maternal and child health hospital's vice president?"
+    assert reading.alternative is None  # the organisation is meant: no reading as asked
+    # Not a post: "its" stays the earlier subject.
+    assert _read("What was its budget?", earlier).interpreted == "What was Hebei's budget?"
+    # No organisation named: the subject, as before.
+    plain = _read("Who is its vice president?", Turn("How much has Hebei invested?", "Hebei", HEBEI))
+    assert plain.interpreted == "Who is Hebei's vice president?"

@@ -25,6 +25,7 @@ _HEAD = asked_post("Who is the head of it?")
     ("Who is the principal of the No. 4 middle school?", AskedPost("校长", False, "")),
     ("who is the deputy party secretary of Shigatse", AskedPost("书记", True, "")),
     ("Who is its vice-president?", AskedPost("院长|校长|主席|会长|总裁", True, "")),
+    ("Who is Ngari hospital's vice president?", AskedPost("院长|校长|主席|会长|总裁", True, "")),  # "its" filled in
     ("Who is Cheng Ce?", None),
     ("Who headed the meeting?", None),
 ])

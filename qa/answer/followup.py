@@ -22,7 +22,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from embeddings.base import Choice
-from qa.answer.english_subject import english_names
+from qa.answer.english_subject import english_names, english_organisation
+from qa.answer.holders import asked_post
 from qa.answer.question_parts import (
     ASKING,
     PERSONAL,
@@ -170,12 +171,15 @@ def read_question(question: str, previous: Turn | None, *,
     elif cue is Cue.PRONOUN:
         pointed = point_at_answer(asked, previous.named)
         person = answered_person(asked, earlier, previous.quotes[-1].exact if previous.quotes else None)
-        interpreted = _replace_reference(asked, person or subject or _top_terms(earlier, term_weights, 2, joined=True))
+        # "Who is its principal?": the organisation the earlier question named, not its subject.
+        org = english_organisation(earlier) if not has_cjk(asked) and asked_post(asked) is not None else None
+        interpreted = _replace_reference(asked, person or org or subject
+                                         or _top_terms(earlier, term_weights, 2, joined=True))
         if pointed is not None and pointed.names_it:  # 这次会议 after 什么会议: the answer's 会议
             interpreted = pointed.text
         elif pointed is not None:  # 它: the earlier subject, or what the answer named (tried too)
             alternative = _completed(question, previous, cue, pointed.text, avoid, term_weights, document_text)
-        elif not has_cjk(asked):
+        elif not has_cjk(asked) and org is None:
             # An English subject's words often find no Chinese word ("classics" for 国学), so the
             # question as asked, in the earlier answer's document, is tried too.
             alternative = Reading(question, cue, question, question, _preferred(question, previous, cue, document_text))

@@ -55,6 +55,9 @@ _ASKS_ENGLISH = re.compile(
     rf"^(?i:(?:and |so )?(?:who|what is the name of) (?:is |was |are |were )?(?:the |its |their )?"
     rf"(?P<deputy>(?:executive )?(?:vice|deputy)[ -])?(?P<title>{_TITLES})"
     rf"(?: (?:of|at|in|for) (?P<org>.+?))?)\s*\??$"
+    # "Who is Ngari hospital's vice president?" (a follow-up's "its" filled in).
+    rf"|^(?i:(?:and |so )?who (?:is|was) (?:the )?(?P<owner>[\w .-]+?)['’]s "
+    rf"(?P<deputy2>(?:executive )?(?:vice|deputy)[ -])?(?P<title2>{_TITLES}))\s*\??$"
 )
 # What follows a name that follows its post: a break or a verb of reporting or attending.
 # Names are matched shortest first, so 温娜介绍 gives 温娜, 许多良告诉 许多良.
@@ -115,7 +118,8 @@ def asked_post(question: str) -> AskedPost | None:
     match = _ASKS_ENGLISH.match(question.strip())
     if match is None:
         return None
-    return AskedPost(ENGLISH_POSTS[match["title"].lower()], bool(match["deputy"]), "")
+    title = match["title"] or match["title2"]
+    return AskedPost(ENGLISH_POSTS[title.lower()], bool(match["deputy"] or match["deputy2"]), "")
 
 
 def holder_at(form: str, asked: AskedPost) -> tuple[int, int] | None:
