@@ -214,3 +214,9 @@ def test_the_dictionary_is_parsed_once_when_first_questions_arrive_together(monk
     for t in threads:
         t.join()
     assert len(parses) == 1
+
+
+def test_a_word_after_a_determiner_is_looked_up_as_a_noun() -> None:
+    bridge = LexicalBridge(["形成", "形式", "会议"])
+    assert bridge.translate("In what form was the meeting held?").terms[0].chinese[0] == "形式"
+    assert bridge.translate("How did they form the team?").terms[0].chinese[0] == "形成"  # a verb

@@ -66,6 +66,11 @@ ENGLISH_STOPWORDS = frozenset(
 )
 
 
+# Words after which a question's next word is a noun ("in what form", "its budget").
+DETERMINERS = frozenset("a an the what which whose its their his her our my your this that these those each every "
+                        "some any no".split())
+
+
 @dataclass(frozen=True)
 class BridgedTerm:
     """Words of the question (``english``) and the index words they became (``chinese``).
@@ -128,6 +133,7 @@ class LexicalBridge:
         self._texts = texts
         self._names: PinyinNames | None = None
         self._dictionary: dict[str, tuple[str, ...]] | None = None
+        self._nouns: dict[str, tuple[str, ...]] | None = None
         self._text: str | None = None
         self._lock = threading.Lock()
 
@@ -157,6 +163,12 @@ class LexicalBridge:
                 # One-character words are read too, for word coverage (BridgedTerm.characters).
                 self._dictionary = with_numbers(english_to_chinese(self._vocabulary | single_characters()))
             return self._dictionary
+
+    def _noun_words(self) -> dict[str, tuple[str, ...]]:
+        with self._lock:
+            if self._nouns is None:
+                self._nouns = with_numbers(english_to_chinese(self._vocabulary | single_characters(), nouns_first=True))
+            return self._nouns
 
     def _known(self, candidates: Collection[str]) -> tuple[str, ...]:
         kept = [w for w in candidates if w in self._vocabulary and w not in STOPWORDS]
@@ -192,7 +204,9 @@ class LexicalBridge:
                     continue
                 if size == 1 and not span[0][0].isalpha():
                     continue
-                words, characters = self._lookup(span, dictionary)
+                # After a determiner a word is a noun: its noun senses first ("what form" -> 形式).
+                noun = size == 1 and start > 0 and lower[start - 1] in DETERMINERS
+                words, characters = self._lookup(span, self._noun_words() if noun else dictionary)
                 if words:
                     found[start] = BridgedTerm(" ".join(tokens[start:start + size]), words, "dictionary", characters)
                     covered[start:start + size] = [True] * size

@@ -131,7 +131,8 @@ def single_characters() -> frozenset[str]:
     return frozenset(word for word, _ in cedict_entries() if len(word) == 1)
 
 
-def english_to_chinese(words: Collection[str] | None = None) -> dict[str, tuple[str, ...]]:
+def english_to_chinese(words: Collection[str] | None = None, *,
+                       nouns_first: bool = False) -> dict[str, tuple[str, ...]]:
     """Reverse CC-CEDICT: a short English meaning -> Chinese words (search form), best sense first.
 
     With ``words`` (an index vocabulary) only those headwords are read: the keys of 20,000
@@ -140,18 +141,24 @@ def english_to_chinese(words: Collection[str] | None = None) -> dict[str, tuple[
     with fewer senses (more specific) come first. A meaning's :func:`derived_keys` come after
     the words that meaning defines exactly.
 
+    ``nouns_first``: a word that is a noun in the question ("in what form") is looked up with the
+    senses that are not verbs first, so 形式 ("form; shape") comes before 形成 ("to form").
+
     Example:
         >>> english_to_chinese({"投资", "入股"})["invest"]
         ('入股', '投资')
+        >>> english_to_chinese({"形成", "形式"})["form"], english_to_chinese({"形成", "形式"}, nouns_first=True)["form"]
+        (('形成', '形式'), ('形式', '形成'))
     """
-    ranked: dict[str, dict[str, tuple[int, int]]] = {}
+    ranked: dict[str, dict[str, tuple[int, ...]]] = {}
     for word, definitions in cedict_entries():
         if words is not None and word not in words:
             continue
         for sense, definition in enumerate(definitions):
             for key in definition_keys(definition):
                 for form, derived in [(key, 0), *((other, 1) for other in derived_keys(key))]:
-                    rank = (derived, sense, len(definitions))
+                    verb = nouns_first and definition.lstrip().lower().startswith("to ")
+                    rank = (derived, verb, sense, len(definitions))
                     found = ranked.setdefault(form, {})
                     if word not in found or rank < found[word]:
                         found[word] = rank
