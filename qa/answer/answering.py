@@ -34,9 +34,10 @@ from qa.answer.crosslingual_confidence import confidence as crosslingual_confide
 from qa.answer.features import Candidate
 from qa.answer.holders import HOLDER_CONFIDENCE, asked_post, post_holder
 from qa.answer.identity import IDENTITY_CONFIDENCE, asked_names, described_person
+from qa.answer.measures import measured_sentence
 from qa.answer.ordinals import ordinal_markers, point_marker, point_number, point_start
 from qa.answer.quoting import quote_bounds
-from qa.answer.reader import Reading, load_reader, read
+from qa.answer.reader import Reading, confidence_row, load_reader, read
 from qa.answer.reader_weights import LinearModel, ReaderWeights
 from qa.answer.span_choice import choose, read_window
 from qa.answer.span_reader import SpanReader
@@ -164,6 +165,16 @@ def answer_from(retrieval: Retrieval, *, encoder: Encoder | None, settings: Sett
                                      money=asks_money(qform))
         if counted is not None and len(chosen.form) == chosen.end - chosen.start:
             exact = (chosen.start + counted[0], chosen.start + counted[1])
+    items = reading.candidates.items
+    measured = measured_sentence([c.form if len(c.form) == c.end - c.start else None for c in items],
+                                 reading.scores.logits, best, retrieval.question,
+                                 items[best].chunk.text[exact[0]:exact[1]] if exact and best >= 0 else None)
+    if measured is not None:  # 书院有多大: the sentence giving a size, not one about the academy giving none
+        best, (low, high) = measured[0], measured[1]
+        exact = (items[best].start + low, items[best].start + high)
+        if lexical:
+            confidence = float(weights.confidence.probability(confidence_row(reading.candidates, reading.scores,
+                                                                             best))[0])
     described = described_person(reading, asked_names(retrieval.question, retrieval.word_groups))
     if described is not None:  # 程策是谁: the sentence giving 程策 a post, and the post
         best, exact = described

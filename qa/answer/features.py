@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from qa.answer.answer_types import AnswerType, has_kind, question_type
+from qa.answer.measures import measure_passage
 from qa.answer.ordinals import ordinal_form, ordinal_weights
 from qa.answer.slots import question_slot, slot_match
 from qa.charsets import has_cjk
@@ -149,9 +150,12 @@ def longest_shared(core: str, form: str) -> int:
 
 
 def candidates_of(retrieval: Retrieval, passages: int) -> list[Candidate]:
-    """Every sentence of the top ``passages`` hits, in rank and reading order."""
+    """Every sentence of the top ``passages`` hits, in rank and reading order; and of the passage
+    giving the measure a question asks for, when those do not (:func:`~qa.answer.measures.measure_passage`)."""
     out: list[Candidate] = []
-    for hit in retrieval.hits[:passages]:
+    read = list(retrieval.hits[:passages])
+    extra = measure_passage(retrieval.question, retrieval.hits, passages)
+    for hit in read if extra is None else [*read, extra]:
         text = hit.chunk.text
         form = text_form(text)
         aligned = len(form) == len(text)
