@@ -30,10 +30,19 @@ def test_words_the_documents_never_use_are_missed_and_count_as_groups_without_wo
 
 
 def test_evidence_row_orders_the_features_and_falls_back_to_the_windows_margin() -> None:
-    row = cc.evidence_row(np.array([0.2, 0.1, 0.05]), -8.0, -9.5, 0.5)
+    row = cc.evidence_row(np.array([0.2, 0.1, 0.05]), -8.0, -9.5, 0.5, 1.0)
     assert row.shape == (1, len(cc.FEATURES))
-    assert row[0].tolist() == [0.2, 0.1, 0.05, -8.0, -9.5, 0.5]
-    assert cc.evidence_row(np.array([0.2, 0.1, 0.05]), -8.0, None, 0.5)[0, 4] == -8.0
+    assert row[0].tolist() == [0.2, 0.1, 0.05, -8.0, -9.5, 0.5, 1.0]
+    assert cc.evidence_row(np.array([0.2, 0.1, 0.05]), -8.0, None, 0.5, 0.0)[0, 4] == -8.0
+
+
+def test_kind_present_ignores_what_the_question_names_itself() -> None:
+    from qa.answer.answer_types import AnswerType
+
+    assert cc.kind_present(AnswerType.PERSON, "院长许多良告诉记者。", [("院长",)]) == 1.0
+    assert cc.kind_present(AnswerType.PERSON, "院长许多良告诉记者。", [("许多良",), ("院长",)]) == 0.0  # named
+    assert cc.kind_present(AnswerType.TIME, "会议于2023年8月召开。", [("会议",)]) == 1.0
+    assert cc.kind_present(AnswerType.TIME, "会议召开。", [("会议",)]) == 0.0
 
 
 def test_english_retrievals_carry_their_word_groups_and_chinese_ones_none(tmp_path: Path) -> None:

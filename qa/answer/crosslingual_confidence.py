@@ -11,7 +11,9 @@ into English, weighs three kinds of evidence about the chosen sentence:
 * :func:`~qa.index.coverage.word_coverage`: the share of the question's content words whose Chinese words
   (:mod:`qa.index.bridge`, with the one-character ones BM25 leaves out: 援 for "aid") occur in
   the sentence; a word the documents never translate ("France" asked of a corpus about Tibet)
-  counts as missing.
+  counts as missing;
+* :func:`kind_present`: whether the sentence holds the kind of thing asked for (a number for "how
+  many", a person for "who"); a sentence lacking it is capped anyway (:mod:`qa.answer.crosslingual`).
 
 Its probability is compared with the same ``Settings.answer_threshold`` as a Chinese answer's.
 The model is tied to the span reader's weights it was fitted with: after retraining the span
@@ -28,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
+from qa.answer.answer_types import AnswerType, has_kind
 from qa.answer.reader import Reading
 from qa.answer.reader_weights import LinearModel, ReaderWeightsError
 from qa.answer.span_choice import WindowReading
@@ -37,15 +40,16 @@ logger = logging.getLogger(__name__)
 
 WEIGHTS_PATH = Path(__file__).with_name("crosslingual_confidence.json")
 FEATURES: tuple[str, ...] = ("dense_lead", "dense_gap", "sentence_gain", "best_margin", "span_margin",
-                             "word_coverage")
+                             "word_coverage", "kind_present")
 RETRAIN = "retrain it with `python -m training.crosslingual_confidence` (about 3 minutes on 2 cores)"
 
 
-def evidence_row(cosines: np.ndarray, best_margin: float, span_margin: float | None, coverage: float) -> np.ndarray:
+def evidence_row(cosines: np.ndarray, best_margin: float, span_margin: float | None, coverage: float,
+                 kind_present: float) -> np.ndarray:
     """Row of :data:`FEATURES`: the cosine row, the span margins (the chosen sentence's margin is
-    the window's when the reader found no span in it) and the word coverage."""
+    the window's when the reader found no span in it), the word coverage and :func:`kind_present`."""
     own = best_margin if span_margin is None else span_margin
-    return np.asarray([[*np.asarray(cosines, dtype=np.float64).ravel(), best_margin, own, coverage]],
+    return np.asarray([[*np.asarray(cosines, dtype=np.float64).ravel(), best_margin, own, coverage, kind_present]],
                       dtype=np.float64)
 
 
@@ -56,7 +60,22 @@ def evidence(reading: Reading, window: WindowReading, groups: Sequence[Sequence[
         raise ValueError("evidence needs the reading of a question without shared words, with a chosen sentence")
     own = next((found.margin for best, _, found in window.options if best == reading.best), None)
     chosen = reading.candidates.items[reading.best]
-    return evidence_row(reading.cosines, window.whole.margin, own, word_coverage(groups, chosen.form))
+    return evidence_row(reading.cosines, window.whole.margin, own, word_coverage(groups, chosen.form),
+                        kind_present(reading.candidates.kind, chosen.form, groups))
+
+
+def kind_present(kind: AnswerType, form: str, groups: Sequence[Sequence[str]]) -> float:
+    """1.0 when the question asks for a number, time, person or place and the sentence (search form)
+    holds one that the question's bridged words ``groups`` do not name, else 0.0.
+
+    Example:
+        >>> kind_present(AnswerType.NUMBER, "全校共有学生1200名。", [("学生",)])
+        1.0
+        >>> kind_present(AnswerType.NUMBER, "学生们表演了一曲。", [("学生",)])
+        0.0
+    """
+    known = " ".join(w for group in groups for w in group)
+    return float(kind is not AnswerType.OTHER and has_kind(form, kind, known=known))
 
 
 def confidence(model: LinearModel, reading: Reading, window: WindowReading,
