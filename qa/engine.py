@@ -306,12 +306,13 @@ class QA:
             answer = answer_with(self.retrieve(search or question, k=k, filters=checked))
             return answer if search is None else replace(answer, question=asked.text)
         retrieval = self.retrieve(reading.search, k=k, prefer_doc=reading.prefer_doc, filters=checked)
-        answer = answer_with(retrieval, avoid=reading.avoid, rewritten=True, asked_words=reading.asked_words)
+        answer = answer_with(retrieval, avoid=reading.avoid, rewritten=True, asked_words=reading.asked_words,
+                             understood=reading.interpreted)
         if reading.alternative is not None:  # 它 may mean what the last answer named: keep the surer quote
             other = reading.alternative
             other_retrieval = self.retrieve(other.search, k=k, prefer_doc=other.prefer_doc, filters=checked)
             other_answer = answer_with(other_retrieval, avoid=other.avoid, rewritten=True,
-                                       asked_words=other.asked_words)
+                                       asked_words=other.asked_words, understood=other.interpreted)
             if surer_other(answer, other_answer):
                 reading, retrieval, answer = other, other_retrieval, other_answer
         # The notice is about the question as asked, plus a filter that kept nothing.

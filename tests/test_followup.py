@@ -397,3 +397,9 @@ def test_english_its_post_is_the_organisation_the_earlier_question_named() -> No
     # No organisation named: the subject, as before.
     plain = _read("Who is its vice president?", Turn("How much has Hebei invested?", "Hebei", HEBEI))
     assert plain.interpreted == "Who is Hebei's vice president?"
+
+
+def test_chinese_its_post_is_the_organisation_the_earlier_question_named() -> None:
+    earlier = Turn("河北向阿里地区妇幼保健院投入了多少援藏资金？", "河北", HEBEI)
+    assert _read("它的副院长是谁？", earlier).interpreted == "阿里地区妇幼保健院的副院长是谁？"
+    assert _read("它投入了多少资金？", earlier).interpreted == "河北投入了多少资金？"  # not a post: the subject

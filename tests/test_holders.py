@@ -90,3 +90,11 @@ def test_an_english_question_gets_the_holder_when_the_passage_holds_its_words() 
     governor = _retrieval("Who is the governor of Hebei province?", _PASSAGES, (("河北", "河北省"),))
     answer = answer_from(governor, encoder=None, settings=Settings())
     assert answer.quote is None or answer.quote.exact not in ("许多良", "王强")
+
+
+def test_a_follow_up_is_read_as_understood_not_as_its_search_string() -> None:
+    # A rewritten follow-up's search carries the earlier turn's words after its question.
+    retrieval = _retrieval("塔孜洪乡中心卫生院的院长是谁？ 山东 干部 援疆", _PASSAGES)
+    answer = answer_from(retrieval, encoder=None, settings=Settings(), rewritten=True,
+                         understood="塔孜洪乡中心卫生院的院长是谁？")
+    assert answer.quote is not None and answer.quote.exact == "许多良"

@@ -117,7 +117,7 @@ def _led_by(hits: list[Hit], chunk_id: str) -> list[Hit]:
 def answer_from(retrieval: Retrieval, *, encoder: Encoder | None, settings: Settings,
                 weights: ReaderWeights | None = None, avoid: Sequence[Quote] = (),
                 span_reader: SpanReader | None = None, rewritten: bool = False,
-                asked_words: Mapping[str, float] | None = None) -> Answer:
+                asked_words: Mapping[str, float] | None = None, understood: str | None = None) -> Answer:
     """Build the :class:`Answer` for a retrieval: a quote when the reader is sure enough, else none.
 
     ``rewritten``: the retrieval's question is a follow-up completed from the conversation (a
@@ -125,6 +125,10 @@ def answer_from(retrieval: Retrieval, *, encoder: Encoder | None, settings: Sett
     sentence and says how sure, and the span reader only marks its words. An English follow-up
     still gets the English confidence: its sentence is chosen by cosines either way, and without
     that model its confidence could not be compared with the as-asked reading's.
+
+    ``understood``: a rewritten follow-up's question as understood (它的院长是谁 → 塔孜洪乡中心卫生院的
+    院长是谁), without the earlier turn's words its search carries; the rules that read a question's
+    form (who holds a post, which measure, which year) read it.
 
     The answer's passages are the retrieval's hits in the reader's order. Sentences overlapping
     a quote in ``avoid`` (already given in the conversation) are not quoted, nor, for a follow-up,
@@ -141,7 +145,8 @@ def answer_from(retrieval: Retrieval, *, encoder: Encoder | None, settings: Sett
                    embed=None if encoder is None else _embedder(encoder), max_embedded=settings.max_encoded_sentences,
                    avoid=[(q.chunk.id, q.start, q.end) for q in avoid], asked_words=asked_words)
     lexical = has_cjk(retrieval.question) and bool(retrieval.term_weights)
-    qform = search_form(retrieval.question)
+    asked = understood or retrieval.question
+    qform = search_form(asked)
     best, confidence, exact = reading.best, reading.confidence, None
     if span_reader is not None and best >= 0:
         window = read_window(reading, retrieval.question, span_reader, budget=settings.reader_window_chars)
@@ -167,7 +172,7 @@ def answer_from(retrieval: Retrieval, *, encoder: Encoder | None, settings: Sett
             exact = (chosen.start + counted[0], chosen.start + counted[1])
     items = reading.candidates.items
     measured = measured_sentence([c.form if len(c.form) == c.end - c.start else None for c in items],
-                                 reading.scores.logits, best, retrieval.question,
+                                 reading.scores.logits, best, asked,
                                  items[best].chunk.text[exact[0]:exact[1]] if exact and best >= 0 else None)
     if measured is not None:  # 书院有多大: the sentence giving a size, not one about the academy giving none
         best, (low, high) = measured[0], measured[1]
@@ -175,12 +180,12 @@ def answer_from(retrieval: Retrieval, *, encoder: Encoder | None, settings: Sett
         if lexical:
             confidence = float(weights.confidence.probability(confidence_row(reading.candidates, reading.scores,
                                                                              best))[0])
-    described = described_person(reading, asked_names(retrieval.question, retrieval.word_groups))
+    described = described_person(reading, asked_names(asked, retrieval.word_groups))
     if described is not None:  # 程策是谁: the sentence giving 程策 a post, and the post
         best, exact = described
         confidence = max(confidence, IDENTITY_CONFIDENCE)
     else:  # 院长是谁: the sentence naming someone right after that post, and the name
-        held = post_holder(reading, best, asked_post(retrieval.question), retrieval.word_groups)
+        held = post_holder(reading, best, asked_post(asked), retrieval.word_groups)
         if held is not None:
             best, exact = held.best, held.name
             confidence = max(confidence, HOLDER_CONFIDENCE) if held.named_org else confidence

@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from embeddings.base import Choice
-from qa.answer.english_subject import english_names, english_organisation
+from qa.answer.english_subject import english_names
 from qa.answer.holders import asked_post
 from qa.answer.question_parts import (
     ASKING,
@@ -30,6 +30,7 @@ from qa.answer.question_parts import (
     bare,
     first_reference,
     narrow_subject,
+    organisation_of,
     own_nouns,
     strip_end,
     words,
@@ -171,8 +172,8 @@ def read_question(question: str, previous: Turn | None, *,
     elif cue is Cue.PRONOUN:
         pointed = point_at_answer(asked, previous.named)
         person = answered_person(asked, earlier, previous.quotes[-1].exact if previous.quotes else None)
-        # "Who is its principal?": the organisation the earlier question named, not its subject.
-        org = english_organisation(earlier) if not has_cjk(asked) and asked_post(asked) is not None else None
+        # "Who is its principal?", 它的院长是谁: the organisation the earlier question named, not its subject.
+        org = organisation_of(earlier) if asked_post(asked) is not None else None
         interpreted = _replace_reference(asked, person or org or subject
                                          or _top_terms(earlier, term_weights, 2, joined=True))
         if pointed is not None and pointed.names_it:  # 这次会议 after 什么会议: the answer's 会议

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa.answer.english_subject import english_subject
+from qa.answer.english_subject import english_organisation, english_subject
 from qa.charsets import SENTENCE_ENDS, has_cjk
 from qa.index.lexical_tokens import tagged_words
 from qa.textnorm import search_form
@@ -138,6 +138,18 @@ def subject_of(text: str) -> str | None:
         return english_subject(text)
     form = search_form(text)
     ws = words(form)
+    runs = _noun_runs(ws, form)
+    if not runs:
+        return None
+    lead = next((r for r in runs if r[0] == _first_content(ws)), None)
+    a, b = lead or max(runs, key=lambda r: ws[r[1] - 1].end - ws[r[0]].start)
+    cut = slice(ws[a].start, ws[b - 1].end)
+    # Cut from the text as written when search form kept the length (t2s usually does).
+    return (text[cut] if len(text) == len(form) else form[cut]).strip() or None
+
+
+def _noun_runs(ws: list[Word], form: str) -> list[tuple[int, int]]:
+    """Word ranges of the noun phrases of a question's words ``ws`` (of ``form``), two characters or more."""
     runs: list[tuple[int, int]] = []
     start = None
     padded = ws + [Word("", len(form), "x")]
@@ -157,14 +169,34 @@ def subject_of(text: str) -> str | None:
             joined[-1] = (joined[-1][0], b)
         else:
             joined.append((a, b))
-    runs = [(a, b) for a, b in joined if sum(len(w.text) for w in ws[a:b]) >= 2]
-    if not runs:
-        return None
-    lead = next((r for r in runs if r[0] == _first_content(ws)), None)
-    a, b = lead or max(runs, key=lambda r: ws[r[1] - 1].end - ws[r[0]].start)
-    cut = slice(ws[a].start, ws[b - 1].end)
-    # Cut from the text as written when search form kept the length (t2s usually does).
-    return (text[cut] if len(text) == len(form) else form[cut]).strip() or None
+    return [(a, b) for a, b in joined if sum(len(w.text) for w in ws[a:b]) >= 2]
+
+
+# Last characters of words for an organisation that has posts (卫生院, 第四中学, 组织部, 政协).
+_ORGANISATION_ENDS = "院校学心委局厅部处所站馆司团府会队组社厂协"
+
+
+def organisation_of(text: str) -> str | None:
+    """The last noun phrase of a question that names an organisation, as written in ``text``; None
+    without one. "它的院长" after a question naming 河北 and 阿里地区妇幼保健院 means the hospital.
+
+    Example:
+        >>> organisation_of("河北向阿里地区妇幼保健院投入了多少援藏资金？")
+        '阿里地区妇幼保健院'
+        >>> organisation_of("How much has Hebei invested in the Ngari hospital?")
+        'Ngari hospital'
+        >>> organisation_of("国学公园占地多少亩？") is None
+        True
+    """
+    if not has_cjk(text):
+        return english_organisation(text)
+    form = search_form(text)
+    ws = words(form)
+    for a, b in reversed(_noun_runs(ws, form)):
+        if ws[b - 1].text.strip()[-1:] in _ORGANISATION_ENDS:
+            cut = slice(ws[a].start, ws[b - 1].end)
+            return (text[cut] if len(text) == len(form) else form[cut]).strip() or None
+    return None
 
 
 def _first_content(ws: list[Word]) -> int:
