@@ -98,3 +98,21 @@ def test_a_follow_up_is_read_as_understood_not_as_its_search_string() -> None:
     answer = answer_from(retrieval, encoder=None, settings=Settings(), rewritten=True,
                          understood="塔孜洪乡中心卫生院的院长是谁？")
     assert answer.quote is not None and answer.quote.exact == "许多良"
+
+
+def test_a_sentence_not_naming_the_asked_post_cannot_say_who_holds_it() -> None:
+    from qa.answer.holders import post_missing
+
+    assert post_missing(asked_post("Who is the mayor of Lhasa?"), search_form("區黨委副書記鄧小剛主持會議。"))
+    assert not post_missing(asked_post("日喀則市委常委是誰？"), search_form("日喀則市委常委巴桑、張思出席會議。"))
+    assert not post_missing(None, "任何句子")  # not a question about a post
+    # Answered, the cap refuses it: the passage names people, but no mayor.
+    text = "本網拉薩8月9日訊，區黨委副書記鄧小剛主持召開自治區人民政府專題會議。"
+    retrieval = _retrieval("Who is the mayor of Lhasa?", [text], (("拉萨",), ("市长",)))
+    assert not answer_from(retrieval, encoder=None, settings=Settings()).found
+
+
+def test_a_standing_committee_member_is_a_post() -> None:
+    form = search_form("日喀則市人大常委會主任楊昆、日喀則市委常委巴桑、張思出席會議。")
+    found = holder_at(form, asked_post("日喀則市委常委是誰？"))
+    assert found is not None and form[slice(*found)] == "巴桑"

@@ -32,7 +32,7 @@ from qa.answer.counted import counted_number
 from qa.answer.crosslingual import KIND_MISSING_CAP, checked_confidence
 from qa.answer.crosslingual_confidence import confidence as crosslingual_confidence
 from qa.answer.features import Candidate
-from qa.answer.holders import HOLDER_CONFIDENCE, asked_post, post_holder
+from qa.answer.holders import HOLDER_CONFIDENCE, asked_post, post_holder, post_missing
 from qa.answer.identity import IDENTITY_CONFIDENCE, asked_names, described_person
 from qa.answer.measures import measured_sentence
 from qa.answer.ordinals import ordinal_markers, point_marker, point_number, point_start
@@ -189,8 +189,9 @@ def answer_from(retrieval: Retrieval, *, encoder: Encoder | None, settings: Sett
         if held is not None:
             best, exact = held.best, held.name
             confidence = max(confidence, HOLDER_CONFIDENCE) if held.named_org else confidence
-    if best >= 0 and _lacks_asked(qform, reading.candidates.items[best].form):
-        confidence = min(confidence, KIND_MISSING_CAP)  # asked which year or how much money; none there
+    if best >= 0 and (_lacks_asked(qform, reading.candidates.items[best].form)
+                      or post_missing(asked_post(asked), reading.candidates.items[best].form)):
+        confidence = min(confidence, KIND_MISSING_CAP)  # asked which year, how much money, who holds a post; none there
     if best < 0 or confidence < settings.answer_threshold:
         return Answer(retrieval.question, False, None, reading.hits, retrieval.notice)
     point = named_point(reading, best, qform) if lexical else None
