@@ -44,6 +44,7 @@ def test_a_question_asking_who_holds_a_post(question: str, asked: AskedPost | No
     ("阿里地區婦幼保健院副院長程策告訴記者。", AskedPost("院长", True, ""), "程策"),
     ("阿里地區婦幼保健院副院長程策告訴記者。", AskedPost("院长", False, ""), None),  # not the deputy asked for
     ("日喀則市委副書記彭一浩出席。", AskedPost("书记", True, ""), "彭一浩"),
+    ("日喀則市政協主席土旦次仁、日喀則市委常委巴桑出席。", AskedPost("主席", False, ""), "土旦次仁"),  # four characters
     ("該院無論是院長、業務副院長，還是主要科室主任，均由援疆人才擔任。", AskedPost("院长", False, ""), None),
     ("接受記者採訪時，阿里地委副書記表示。", AskedPost("记者", False, ""), None),  # what the reporter did
 ])

@@ -60,10 +60,11 @@ _ASKS_ENGLISH = re.compile(
     rf"(?P<deputy2>(?:executive )?(?:vice|deputy)[ -])?(?P<title2>{_TITLES}))\s*\??$"
 )
 # What follows a name that follows its post: a break or a verb of reporting or attending.
-# Names are matched shortest first, so 温娜介绍 gives 温娜, 许多良告诉 许多良.
+# Names are matched shortest first, so 温娜介绍 gives 温娜, 许多良告诉 许多良; Tibetan names
+# often have four characters (主席土旦次仁、).
 _AFTER_NAME = (rf"(?=[,，、:：()（）\s“”]|[{SENTENCE_ENDS}]|$|出席|主持|表示|指出|说|告诉|称|认为|介绍|强调|参加|讲话|"
                r"等|和|与|在|正在|带领|率|一行|同志|先生|女士|是|也|就|对|向|为|曾|还|坦言|透露|回忆|感慨)")
-_NAME = rf"(?P<name>[{CJK_CLASS}]{{2,5}}?·[{CJK_CLASS}]{{2,5}}?|[{CJK_CLASS}]{{2,3}}?){_AFTER_NAME}"
+_NAME = rf"(?P<name>[{CJK_CLASS}]{{2,5}}?·[{CJK_CLASS}]{{2,5}}?|[{CJK_CLASS}]{{2,4}}?){_AFTER_NAME}"
 # jieba tags of a word that cannot start a name (采访时 after 记者 is what the reporter did).
 _NOT_NAME_TAGS = frozenset({"v", "vn", "vd", "d", "p", "c", "u", "r", "f", "t", "q"})
 _HAN_PAIR = re.compile(f"[{CJK_CLASS}]{{2}}")
