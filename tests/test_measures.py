@@ -63,3 +63,18 @@ def test_the_quote_is_the_sentence_giving_the_measure() -> None:
     answer = answer_from(retrieval, encoder=None, settings=Settings().with_(answer_threshold=0.0))
     assert answer.quote is not None and answer.quote.exact == "3148平方米"
     assert answer.quote.chunk.id == "d#1" and answer.passages[0].chunk.id == "d#1"
+
+
+def test_a_sentence_giving_no_measure_is_capped() -> None:
+    from qa.answer.measures import measure_missing
+
+    assert measure_missing("英吉沙县国学书院有多大？", "四年级学生说,在国学书院体验了扎染。")
+    assert not measure_missing("英吉沙县国学书院有多大？", "3148平方米的书院内设有12个功能区。")
+    assert not measure_missing("刘燕卿的任期是多长？", "任期五年。")  # a time, not a length
+    assert not measure_missing("书院在哪里？", "书院")
+    # The exact words may run on past the sentence with the measure.
+    assert not measure_missing("鸡毛松有多高？", "是纽西兰的特有种。", "纽西兰的特有种。树高可达55米")
+    question = "国学书院有多大？"
+    hits = [_hit(0, "国学书院有多大的魅力？四年级学生在国学书院体验了扎染。")]
+    retrieval = Retrieval(question, hits, None, None, {t: 1.0 + len(t) for t in question_terms(question)})
+    assert not answer_from(retrieval, encoder=None, settings=Settings()).found

@@ -34,7 +34,7 @@ from qa.answer.crosslingual_confidence import confidence as crosslingual_confide
 from qa.answer.features import Candidate
 from qa.answer.holders import HOLDER_CONFIDENCE, asked_post, post_holder, post_missing
 from qa.answer.identity import IDENTITY_CONFIDENCE, asked_names, described_person
-from qa.answer.measures import measured_sentence
+from qa.answer.measures import measure_missing, measured_sentence
 from qa.answer.ordinals import ordinal_markers, point_marker, point_number, point_start
 from qa.answer.quoting import quote_bounds
 from qa.answer.reader import Reading, confidence_row, load_reader, read
@@ -189,9 +189,12 @@ def answer_from(retrieval: Retrieval, *, encoder: Encoder | None, settings: Sett
         if held is not None:
             best, exact = held.best, held.name
             confidence = max(confidence, HOLDER_CONFIDENCE) if held.named_org else confidence
-    if best >= 0 and (_lacks_asked(qform, reading.candidates.items[best].form)
-                      or post_missing(asked_post(asked), reading.candidates.items[best].form)):
-        confidence = min(confidence, KIND_MISSING_CAP)  # asked which year, how much money, who holds a post; none there
+    chosen_exact = items[best].chunk.text[exact[0]:exact[1]] if exact and best >= 0 else None
+    if best >= 0 and (_lacks_asked(qform, items[best].form)
+                      or post_missing(asked_post(asked), items[best].form)
+                      or measure_missing(asked, items[best].form, chosen_exact)):
+        # Asked which year, how much money, who holds a post or how large; the sentence names none.
+        confidence = min(confidence, KIND_MISSING_CAP)
     if best < 0 or confidence < settings.answer_threshold:
         return Answer(retrieval.question, False, None, reading.hits, retrieval.notice)
     point = named_point(reading, best, qform) if lexical else None
