@@ -403,3 +403,11 @@ def test_chinese_its_post_is_the_organisation_the_earlier_question_named() -> No
     earlier = Turn("河北向阿里地区妇幼保健院投入了多少援藏资金？", "河北", HEBEI)
     assert _read("它的副院长是谁？", earlier).interpreted == "阿里地区妇幼保健院的副院长是谁？"
     assert _read("它投入了多少资金？", earlier).interpreted == "河北投入了多少资金？"  # not a post: the subject
+
+
+def test_they_after_a_question_about_people_is_those_people() -> None:
+    earlier = Turn("有多少名組團式援藏教師？", "組團式", HEBEI)
+    assert _read("他們到了哪所學校？", earlier).interpreted == "教師到了哪所學校？"
+    # The subject already names people: it stays, whole.
+    cadres = Turn("援疆干部有哪些待遇？", "援疆干部", SHANDONG)
+    assert _read("他们每月有多少津贴？", cadres).interpreted == "援疆干部每月有多少津贴？"

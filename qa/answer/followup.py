@@ -26,12 +26,14 @@ from qa.answer.english_subject import english_names
 from qa.answer.holders import asked_post
 from qa.answer.question_parts import (
     ASKING,
+    PEOPLE_ENDS,
     PERSONAL,
     bare,
     first_reference,
     narrow_subject,
     organisation_of,
     own_nouns,
+    people_of,
     strip_end,
     words,
 )
@@ -174,7 +176,10 @@ def read_question(question: str, previous: Turn | None, *,
         person = answered_person(asked, earlier, previous.quotes[-1].exact if previous.quotes else None)
         # "Who is its principal?", 它的院长是谁: the organisation the earlier question named, not its subject.
         org = organisation_of(earlier) if asked_post(asked) is not None else None
-        interpreted = _replace_reference(asked, person or org or subject
+        # 他们 after a question about 援藏教师 and 组团式: the people it named.
+        plural = re.search("他们|她们", search_form(asked)) and (subject or "")[-1:] not in PEOPLE_ENDS
+        group = people_of(earlier) if plural else None
+        interpreted = _replace_reference(asked, person or org or group or subject
                                          or _top_terms(earlier, term_weights, 2, joined=True))
         if pointed is not None and pointed.names_it:  # 这次会议 after 什么会议: the answer's 会议
             interpreted = pointed.text

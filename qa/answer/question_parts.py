@@ -174,6 +174,23 @@ def _noun_runs(ws: list[Word], form: str) -> list[tuple[int, int]]:
 
 # Last characters of words for an organisation that has posts (卫生院, 第四中学, 组织部, 政协).
 _ORGANISATION_ENDS = "院校学心委局厅部处所站馆司团府会队组社厂协"
+# Last characters of words for people (教师, 队员, 干部, 人才, 专家, 患者).
+PEOPLE_ENDS = "师生员者部家士工人才众民童友"
+
+
+def _last_phrase_ending(text: str, ends: str) -> str | None:
+    """The last noun phrase of a Chinese question whose last word ends with one of ``ends``, as
+    written in ``text``, without leading one-character words (援/疆教师: jieba's cut of 援疆教师);
+    None without one."""
+    form = search_form(text)
+    ws = words(form)
+    for a, b in reversed(_noun_runs(ws, form)):
+        while b - a > 1 and len(ws[a].text.strip()) < 2:
+            a += 1
+        if ws[b - 1].text.strip()[-1:] in ends:
+            cut = slice(ws[a].start, ws[b - 1].end)
+            return (text[cut] if len(text) == len(form) else form[cut]).strip() or None
+    return None
 
 
 def organisation_of(text: str) -> str | None:
@@ -188,15 +205,20 @@ def organisation_of(text: str) -> str | None:
         >>> organisation_of("国学公园占地多少亩？") is None
         True
     """
-    if not has_cjk(text):
-        return english_organisation(text)
-    form = search_form(text)
-    ws = words(form)
-    for a, b in reversed(_noun_runs(ws, form)):
-        if ws[b - 1].text.strip()[-1:] in _ORGANISATION_ENDS:
-            cut = slice(ws[a].start, ws[b - 1].end)
-            return (text[cut] if len(text) == len(form) else form[cut]).strip() or None
-    return None
+    return english_organisation(text) if not has_cjk(text) else _last_phrase_ending(text, _ORGANISATION_ENDS)
+
+
+def people_of(text: str) -> str | None:
+    """The last noun phrase of a Chinese question that names people, as written in ``text``; None
+    without one (or for English). 他们 after 有多少名组团式援藏教师 means the teachers.
+
+    Example:
+        >>> people_of("有多少名組團式援藏教師？"), people_of("山东选派了多少名援疆教师？")
+        ('教師', '教师')
+        >>> people_of("国学公园占地多少亩？") is None
+        True
+    """
+    return _last_phrase_ending(text, PEOPLE_ENDS) if has_cjk(text) else None
 
 
 def _first_content(ws: list[Word]) -> int:
