@@ -47,6 +47,8 @@ def test_a_question_asking_who_holds_a_post(question: str, asked: AskedPost | No
     ("日喀則市政協主席土旦次仁、日喀則市委常委巴桑出席。", AskedPost("主席", False, ""), "土旦次仁"),  # four characters
     ("該院無論是院長、業務副院長，還是主要科室主任，均由援疆人才擔任。", AskedPost("院长", False, ""), None),
     ("接受記者採訪時，阿里地委副書記表示。", AskedPost("记者", False, ""), None),  # what the reporter did
+    ("院長在會上說，醫院將擴建。", AskedPost("院长", False, ""), None),  # 在会上 is no name
+    ("組織部部長曾萬明出席會議。", AskedPost("部长", False, ""), "曾万明"),  # 曾 is a surname here
 ])
 def test_the_name_after_the_asked_post(text: str, asked: AskedPost, name: str | None) -> None:
     form = search_form(text)

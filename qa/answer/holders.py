@@ -67,6 +67,8 @@ _AFTER_NAME = (rf"(?=[,，、:：()（）\s“”]|[{SENTENCE_ENDS}]|$|出席|�
 _NAME = rf"(?P<name>[{CJK_CLASS}]{{2,5}}?·[{CJK_CLASS}]{{2,5}}?|[{CJK_CLASS}]{{2,4}}?){_AFTER_NAME}"
 # jieba tags of a word that cannot start a name (采访时 after 记者 is what the reporter did).
 _NOT_NAME_TAGS = frozenset({"v", "vn", "vd", "d", "p", "c", "u", "r", "f", "t", "q"})
+# Characters that start no name but a phrase (院长在会上说); 于, 曾 and 向 are surnames too.
+_NOT_NAME_STARTS = frozenset("在对为是与将把被从也都就还又已正说等的了着要")
 _HAN_PAIR = re.compile(f"[{CJK_CLASS}]{{2}}")
 # Posts joined by 、 before the name (日喀则市委书记、…领导小组组长张延清).
 _MORE_POSTS = rf"(?:、[^,，、{SENTENCE_ENDS}]{{1,40}}?(?:{_POSTS}))*"
@@ -136,14 +138,18 @@ def holder_at(form: str, asked: AskedPost) -> tuple[int, int] | None:
     # 为/是 join post and name in encyclopaedic text (现任校长为王某).
     pattern = rf"{deputy}(?:{asked.posts}){_MORE_POSTS}(?:为|是)?\s?{_NAME}"
     for match in re.finditer(pattern, form):
-        start = match.start("name")
-        first = next((w for w in tag_words(form) if w.start <= start < w.end), None)
-        if re.fullmatch(rf"(?:{_POSTS})+", match["name"]) or (
-                first is not None and first.start == start and len(first.word) > 1 and first.tag in _NOT_NAME_TAGS
-                ):
-            continue
-        return match.span("name")
+        if _is_name(form, match.start("name"), match["name"]):
+            return match.span("name")
     return None
+
+
+def _is_name(form: str, start: int, name: str) -> bool:
+    """False when ``name`` (at ``start`` in ``form``) is a phrase or posts, not a person's name."""
+    if name[0] in _NOT_NAME_STARTS or re.fullmatch(rf"(?:{_POSTS})+", name):
+        return False
+    first = next((w for w in tag_words(form) if w.start <= start < w.end), None)
+    # A one-character word may be a surname whatever jieba tags it (张 is tagged a measure word).
+    return first is None or first.start != start or len(first.word) < 2 or first.tag not in _NOT_NAME_TAGS
 
 
 def post_missing(asked: AskedPost | None, sentence: str) -> bool:
