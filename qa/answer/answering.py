@@ -37,7 +37,7 @@ from qa.answer.identity import IDENTITY_CONFIDENCE, asked_names, described_perso
 from qa.answer.measures import measure_missing, measured_sentence
 from qa.answer.ordinals import ordinal_markers, point_marker, point_number, point_start
 from qa.answer.quoting import quote_bounds
-from qa.answer.reader import Reading, confidence_row, load_reader, read
+from qa.answer.reader import Reading, load_reader, read, sentence_confidence
 from qa.answer.reader_weights import LinearModel, ReaderWeights
 from qa.answer.span_choice import choose, read_window
 from qa.answer.span_reader import SpanReader
@@ -106,6 +106,11 @@ def _lacks_asked(question: str, sentence: str) -> bool:
     return year_missing(question, sentence) or money_missing(question, sentence)
 
 
+def _exact_text(items: Sequence[Candidate], best: int, exact: tuple[int, int] | None) -> str | None:
+    """The exact words ``exact`` (offsets in the chunk of candidate ``best``), or None."""
+    return items[best].chunk.text[exact[0]:exact[1]] if exact and best >= 0 else None
+
+
 def _led_by(hits: list[Hit], chunk_id: str) -> list[Hit]:
     """``hits`` with the passage ``chunk_id`` first (ranks renumbered), so the quote's passage leads."""
     if not hits or hits[0].chunk.id == chunk_id:
@@ -172,27 +177,24 @@ def answer_from(retrieval: Retrieval, *, encoder: Encoder | None, settings: Sett
             exact = (chosen.start + counted[0], chosen.start + counted[1])
     items = reading.candidates.items
     measured = measured_sentence([c.form if len(c.form) == c.end - c.start else None for c in items],
-                                 reading.scores.logits, best, asked,
-                                 items[best].chunk.text[exact[0]:exact[1]] if exact and best >= 0 else None)
+                                 reading.scores.logits, best, asked, _exact_text(items, best, exact))
     if measured is not None:  # 书院有多大: the sentence giving a size, not one about the academy giving none
         best, (low, high) = measured[0], measured[1]
         exact = (items[best].start + low, items[best].start + high)
         if lexical:
-            confidence = float(weights.confidence.probability(confidence_row(reading.candidates, reading.scores,
-                                                                             best))[0])
+            confidence = sentence_confidence(weights, reading.candidates, reading.scores, best)
     described = described_person(reading, asked_names(asked, retrieval.word_groups))
+    post = asked_post(asked)
     if described is not None:  # 程策是谁: the sentence giving 程策 a post, and the post
         best, exact = described
         confidence = max(confidence, IDENTITY_CONFIDENCE)
     else:  # 院长是谁: the sentence naming someone right after that post, and the name
-        held = post_holder(reading, best, asked_post(asked), retrieval.word_groups)
+        held = post_holder(reading, best, post, retrieval.word_groups)
         if held is not None:
             best, exact = held.best, held.name
             confidence = max(confidence, HOLDER_CONFIDENCE) if held.named_org else confidence
-    chosen_exact = items[best].chunk.text[exact[0]:exact[1]] if exact and best >= 0 else None
-    if best >= 0 and (_lacks_asked(qform, items[best].form)
-                      or post_missing(asked_post(asked), items[best].form)
-                      or measure_missing(asked, items[best].form, chosen_exact)):
+    if best >= 0 and (_lacks_asked(qform, items[best].form) or post_missing(post, items[best].form)
+                      or measure_missing(asked, items[best].form, _exact_text(items, best, exact))):
         # Asked which year, how much money, who holds a post or how large; the sentence names none.
         confidence = min(confidence, KIND_MISSING_CAP)
     if best < 0 or confidence < settings.answer_threshold:

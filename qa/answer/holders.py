@@ -174,8 +174,8 @@ def _coverage(asked: AskedPost, passage: str, word_groups: Sequence[Sequence[str
         pairs = {p for p in pairs if _HAN_PAIR.fullmatch(p)}
         return sum(p in passage for p in pairs) / len(pairs) if pairs else 1.0
     groups = [g for g in word_groups if g]
-    if not groups:
-        return 1.0 if has_cjk(passage) and not word_groups else 0.0
+    if not groups:  # no question word became a Chinese word: nothing says the passage is about it
+        return 0.0
     return sum(any(w in passage for w in g) for g in groups) / len(groups)
 
 

@@ -107,7 +107,8 @@ def measured_sentence(forms: Sequence[str | None], logits: np.ndarray, best: int
         logits: The sentence model's logits, in the same order.
     """
     units = asked_units(question)
-    if units is None or best < 0 or forms[best] is None or units.search(forms[best] or ""):
+    chosen = forms[best] if best >= 0 else None
+    if units is None or chosen is None or units.search(chosen):
         return None
     if exact is not None and units.search(search_form(exact)):
         return None

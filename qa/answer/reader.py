@@ -231,13 +231,18 @@ def read(retrieval: Retrieval, weights: ReaderWeights, *, passages: int, band: t
     if lexical:
         members = [i for i, c in enumerate(cands.items) if c.chunk.id == hits[0].chunk.id]
         best = members[int(np.argmax(scores.logits[members]))]
-        conf = float(weights.confidence.probability(confidence_row(cands, scores, best))[0])
+        conf = sentence_confidence(weights, cands, scores, best)
     else:
         best, gain = closest_sentence(cands, hits[0], retrieval.query_vector, embed, limit=max_embedded,
                                       band=crosslingual_band, words=retrieval.term_weights)
         row = crosslingual_row(hits, *crosslingual_band, gain)
         return Reading(cands, scores, hits, best, float(weights.confidence_crosslingual.probability(row)[0]), row)
     return Reading(cands, scores, hits, best, conf)
+
+
+def sentence_confidence(weights: ReaderWeights, cands: Candidates, scores: SentenceScores, i: int) -> float:
+    """The confidence model's probability that candidate sentence ``i`` answers."""
+    return float(weights.confidence.probability(confidence_row(cands, scores, i))[0])
 
 
 def check_weights(weights: ReaderWeights, *, source: str) -> ReaderWeights:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from qa.answer.answer_types import AnswerType
-from qa.answer.reader import Reading, confidence_row
+from qa.answer.reader import Reading, sentence_confidence
 from qa.answer.reader_weights import LinearModel, ReaderWeights
 from qa.answer.span_reader import SpanReader, SpanReading
 from qa.answer.windows import passage_window
@@ -87,7 +87,7 @@ def choose(reading: Reading, window: WindowReading, weights: ReaderWeights | Non
     top = max(found.score for _, _, found in window.options)
     logits = reading.scores.logits
     best, mapped, found = max(window.options, key=lambda o: float(logits[o[0]]) + fusion * (o[2].score - top))
-    conf = float(weights.confidence.probability(confidence_row(reading.candidates, reading.scores, best))[0])
+    conf = sentence_confidence(weights, reading.candidates, reading.scores, best)
     if confidence is not None:
         conf = float(confidence.probability(span_evidence(conf, found, window.whole))[0])
     return NeuralChoice(best, mapped, conf, found, window.whole)

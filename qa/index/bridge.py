@@ -36,7 +36,7 @@ from itertools import groupby
 from typing import TYPE_CHECKING, Protocol
 
 from qa.charsets import has_cjk
-from qa.index.cedict import english_to_chinese, single_characters
+from qa.index.cedict import english_to_chinese_orders, single_characters
 from qa.index.english_forms import word_forms
 from qa.index.english_numbers import with_numbers
 from qa.index.lexical_tokens import STOPWORDS
@@ -132,8 +132,9 @@ class LexicalBridge:
         self._vocabulary = frozenset(vocabulary)
         self._texts = texts
         self._names: PinyinNames | None = None
+        # CC-CEDICT read backwards for this vocabulary: best sense first, and noun senses first.
         self._dictionary: dict[str, tuple[str, ...]] | None = None
-        self._nouns: dict[str, tuple[str, ...]] | None = None
+        self._nouns: dict[str, tuple[str, ...]] = {}
         self._text: str | None = None
         self._lock = threading.Lock()
 
@@ -157,18 +158,13 @@ class LexicalBridge:
                 self._names = PinyinNames.from_terms(self._vocabulary)
             return self._names
 
-    def _words(self) -> dict[str, tuple[str, ...]]:
+    def _words(self) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
         with self._lock:
-            if self._dictionary is None:
+            if self._dictionary is None:  # both orders come from one pass
                 # One-character words are read too, for word coverage (BridgedTerm.characters).
-                self._dictionary = with_numbers(english_to_chinese(self._vocabulary | single_characters()))
-            return self._dictionary
-
-    def _noun_words(self) -> dict[str, tuple[str, ...]]:
-        with self._lock:
-            if self._nouns is None:
-                self._nouns = with_numbers(english_to_chinese(self._vocabulary | single_characters(), nouns_first=True))
-            return self._nouns
+                senses, nouns = english_to_chinese_orders(self._vocabulary | single_characters())
+                self._dictionary, self._nouns = with_numbers(senses), with_numbers(nouns)
+            return self._dictionary, self._nouns
 
     def _known(self, candidates: Collection[str]) -> tuple[str, ...]:
         kept = [w for w in candidates if w in self._vocabulary and w not in STOPWORDS]
@@ -195,7 +191,7 @@ class LexicalBridge:
             if words:
                 found[start] = BridgedTerm(name, words, "pinyin")
                 covered[start:end] = [True] * (end - start)
-        dictionary = self._words()
+        dictionary, nouns = self._words()
         lower = [t.lower() for t in tokens]
         for size in range(MAX_PHRASE_WORDS, 0, -1):
             for start in range(len(tokens) - size + 1):
@@ -206,7 +202,7 @@ class LexicalBridge:
                     continue
                 # After a determiner a word is a noun: its noun senses first ("what form" -> 形式).
                 noun = size == 1 and start > 0 and lower[start - 1] in DETERMINERS
-                words, characters = self._lookup(span, self._noun_words() if noun else dictionary)
+                words, characters = self._lookup(span, nouns if noun else dictionary)
                 if words:
                     found[start] = BridgedTerm(" ".join(tokens[start:start + size]), words, "dictionary", characters)
                     covered[start:start + size] = [True] * size

@@ -143,6 +143,7 @@ def english_to_chinese(words: Collection[str] | None = None, *,
 
     ``nouns_first``: a word that is a noun in the question ("in what form") is looked up with the
     senses that are not verbs first, so 形式 ("form; shape") comes before 形成 ("to form").
+    :func:`english_to_chinese_orders` gives both orders in one pass over the dictionary.
 
     Example:
         >>> english_to_chinese({"投资", "入股"})["invest"]
@@ -150,16 +151,28 @@ def english_to_chinese(words: Collection[str] | None = None, *,
         >>> english_to_chinese({"形成", "形式"})["form"], english_to_chinese({"形成", "形式"}, nouns_first=True)["form"]
         (('形成', '形式'), ('形式', '形成'))
     """
-    ranked: dict[str, dict[str, tuple[int, ...]]] = {}
+    senses, nouns = english_to_chinese_orders(words)
+    return nouns if nouns_first else senses
+
+
+def english_to_chinese_orders(words: Collection[str] | None = None
+                              ) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """:func:`english_to_chinese` in its two orders, best sense first and nouns first, from one
+    pass over CC-CEDICT."""
+    ranked: dict[str, dict[str, tuple[tuple[int, ...], tuple[int, ...]]]] = {}
     for word, definitions in cedict_entries():
         if words is not None and word not in words:
             continue
         for sense, definition in enumerate(definitions):
+            verb = int(definition.lstrip().lower().startswith("to "))
             for key in definition_keys(definition):
                 for form, derived in [(key, 0), *((other, 1) for other in derived_keys(key))]:
-                    verb = nouns_first and definition.lstrip().lower().startswith("to ")
-                    rank = (derived, verb, sense, len(definitions))
+                    plain, noun = (derived, sense, len(definitions)), (derived, verb, sense, len(definitions))
                     found = ranked.setdefault(form, {})
-                    if word not in found or rank < found[word]:
-                        found[word] = rank
-    return {key: tuple(sorted(found, key=found.__getitem__)) for key, found in ranked.items()}
+                    best = found.get(word)
+                    found[word] = (plain, noun) if best is None else (min(best[0], plain), min(best[1], noun))
+
+    def order(which: int) -> dict[str, tuple[str, ...]]:
+        return {key: tuple(sorted(found, key=lambda w: found[w][which])) for key, found in ranked.items()}
+
+    return order(0), order(1)
